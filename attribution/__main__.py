@@ -1,0 +1,5 @@
+"""Run the CLI as ``python -m attribution``."""
+
+from attribution.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Behaviour stage: posting-time shift patterns and coordination across accounts."""

@@ -1,0 +1,15 @@
+"""Benchmark name -> module; each module has ``run(data_dir, *, seed, progress) -> dict``."""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+BENCHES = {
+    "corpus": "attribution.bench.corpus_load",
+}
+
+
+def load_bench(name: str) -> ModuleType:
+    """Import the benchmark module for ``name``."""
+    return importlib.import_module(BENCHES[name])

@@ -1,0 +1,57 @@
+"""Corpus stage: load any source into the one document schema, validate, describe, group."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from attribution.corpus.columns import ColumnMap
+from attribution.corpus.load import Corpus, load_file, load_hub
+from attribution.corpus.report import LoadReport, RowProblem
+from attribution.corpus.schema import COLUMNS, FEATURES, Document, documents_to_dataset, row_meta
+from attribution.errors import CorpusError
+
+HUB_PREFIX = "hf:"
+
+__all__ = [
+    "COLUMNS",
+    "FEATURES",
+    "ColumnMap",
+    "Corpus",
+    "CorpusError",
+    "Document",
+    "LoadReport",
+    "RowProblem",
+    "documents_to_dataset",
+    "load_corpus",
+    "row_meta",
+]
+
+
+def load_corpus(
+    spec: str | Path,
+    *,
+    data_dir: str | Path | None = None,
+    columns: ColumnMap = ColumnMap(),
+    kind: str | None = None,
+    byline: str | None = None,
+) -> Corpus:
+    """Load a corpus by name (``federalist``, ``c50``, ``c50-train``, ``c50-test``, ``ira``,
+    ``senate``), by path (JSONL, CSV, Parquet, folder of ``.txt``), or from the hub (``hf:NAME``).
+    """
+    from attribution.corpora import named_loaders
+
+    text = str(spec)
+    loaders = named_loaders()
+    if text in loaders:
+        return loaders[text](data_dir)
+    if text.startswith(HUB_PREFIX):
+        return load_hub(text[len(HUB_PREFIX) :], columns=columns, kind=kind)
+    path = Path(text).expanduser()
+    if path.exists():
+        return load_file(path, columns=columns, kind=kind, byline=byline)
+    names = ", ".join(sorted(loaders))
+    raise CorpusError(
+        f"no such file or folder, and not a known corpus name ({names}); "
+        f"for a hub dataset write {HUB_PREFIX}OWNER/NAME",
+        path=text,
+    )

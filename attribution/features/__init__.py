@@ -1,0 +1,1 @@
+"""Feature stage: stylometric, syntactic and embedding transformers, cached."""

@@ -1,0 +1,1 @@
+"""Model stage: attribution, verification, clustering and the composite test."""

@@ -1,0 +1,1 @@
+"""Report stage: JSON, HTML and plots."""

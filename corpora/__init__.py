@@ -1,0 +1,46 @@
+"""Named corpora: the bundled Federalist Papers and loaders for the shared research sets.
+
+Only the Federalist Papers (public domain) ship with the package. The other sets are read from
+the folder named by ``--data`` or the ``ATTRIBUTION_DATA`` environment variable (the layout of
+``shared/corpora``: ``c50/``, ``tweets/``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from attribution.errors import CorpusError
+
+DATA_ENV = "ATTRIBUTION_DATA"
+
+
+def resolve_data_dir(data_dir: str | Path | None = None, *, need: str | None = None) -> Path:
+    """The shared corpora folder: ``data_dir``, else ``$ATTRIBUTION_DATA``; must exist."""
+    chosen = data_dir or os.environ.get(DATA_ENV)
+    if not chosen:
+        raise CorpusError(
+            f"this corpus lives outside the package: pass --data DIR or set {DATA_ENV} "
+            "to the folder that holds c50/ and tweets/"
+        )
+    path = Path(chosen).expanduser()
+    if not path.is_dir():
+        raise CorpusError(f"the data folder does not exist (from --data or {DATA_ENV})", path=path)
+    if need is not None and not (path / need).exists():
+        raise CorpusError(f"the data folder has no {need!r}; is it the corpora folder?", path=path)
+    return path
+
+
+def named_loaders() -> dict[str, Callable]:
+    """Name -> loader ``(data_dir) -> Corpus``; imported lazily to keep start-up fast."""
+    from attribution.corpora import c50, federalist, tweets
+
+    return {
+        "federalist": federalist.load_federalist,
+        "c50": c50.load_c50,
+        "c50-train": lambda data_dir=None: c50.load_c50(data_dir, split="train"),
+        "c50-test": lambda data_dir=None: c50.load_c50(data_dir, split="test"),
+        "ira": tweets.load_ira,
+        "senate": tweets.load_senate,
+    }
