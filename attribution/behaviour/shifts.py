@@ -7,7 +7,8 @@ whole-hour UTC offset:
   hours) and on weekends (shift hours, off hours); the shift start, end and lunch hour are fitted
   from a grid. Its likelihood has a closed form (a multinomial with grouped bins).
 - **organic**: a smooth circadian curve (two daily harmonics) with a weekend effect, fitted as a
-  Poisson GLM.
+  Poisson GLM; the weekend effect has a prior (a person's rhythm does not stop at weekends), so
+  its likelihood here is the penalised one.
 
 The shape of a schedule is identifiable in UTC; the UTC *offset* is not, without an assumption
 about when local days start. Both models therefore carry a stated prior on where their features
@@ -65,6 +66,7 @@ class SchedulePrior:
     end: tuple[float, float] = (18.0, 1.5)
     lunch: tuple[float, float] = (13.0, 0.75)
     trough: tuple[float, float] = (4.0, 1.5)  # centre of the quietest six hours (the night)
+    organic_weekend_sd: float = 0.5  # sd of the organic weekend log-rate ratio
 
 
 def _office_grid() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -147,13 +149,13 @@ _WEEKEND = np.repeat(np.arange(7) >= 5, 24)
 _DESIGN = _design(_WEEKEND)
 
 
-def _poisson_glm(counts: np.ndarray, design: np.ndarray, ridge: float = 1e-3, iterations: int = 50) -> np.ndarray:
-    """Batched Newton fits of ``log mu = X beta``; counts (batch, bins). Returns beta (batch, p)."""
+def _poisson_glm(counts: np.ndarray, design: np.ndarray, ridge: np.ndarray, iterations: int = 50) -> np.ndarray:
+    """Batched MAP Newton fits of ``log mu = X beta`` with a Gaussian prior of precision ``ridge``
+    per coefficient; counts (batch, bins). Returns beta (batch, p)."""
     batch, p = counts.shape[0], design.shape[1]
     beta = np.zeros((batch, p))
     beta[:, 0] = np.log(counts.mean(axis=1) + 1e-9)
-    penalty = ridge * np.eye(p)
-    penalty[0, 0] = 0.0
+    penalty = np.diag(ridge)
     for _ in range(iterations):
         mu = np.exp(np.clip(beta @ design.T, -50, 50))
         gradient = (counts - mu) @ design - beta @ penalty
@@ -179,10 +181,15 @@ def _quiet_centre(hour_counts: np.ndarray, width: int = 6) -> np.ndarray:
 def _organic_fit(local: np.ndarray, prior: SchedulePrior) -> dict:
     """Organic log-likelihood and log-posterior for each offset, and the local night (quietest 6 h)."""
     counts = local.reshape(len(OFFSETS), 168).astype(float)
-    beta = _poisson_glm(counts, _DESIGN)
+    # A person's own rhythm does not stop at weekends: the weekend log-rate ratio has a prior
+    # N(0, sd^2), so a 95%-weekday account is expensive for the organic model.
+    ridge = np.full(_DESIGN.shape[1], 1e-3)
+    ridge[0] = 0.0
+    ridge[-1] = 1.0 / prior.organic_weekend_sd**2
+    beta = _poisson_glm(counts, _DESIGN, ridge)
     eta = beta @ _DESIGN.T
     log_p = eta - np.log(np.exp(eta).sum(axis=1, keepdims=True))
-    loglik = (counts * log_p).sum(axis=1)
+    loglik = (counts * log_p).sum(axis=1) - 0.5 * ridge[-1] * beta[:, -1] ** 2
     # The night is read from the counts, not the fitted curve: two harmonics cannot reach the
     # empty hours of a real night, so the curve's minimum wanders.
     trough = _quiet_centre(local.sum(axis=1))
