@@ -280,10 +280,16 @@ class ShiftPatternModel:
 
             raise NotFittedError("ShiftPatternModel is not fitted yet; call fit(timestamps) first")
 
-    def mismatch(self, claimed_offsets: Sequence[float]) -> float:
-        """Log-posterior gap between the best offset and the best claimed one (0 = consistent)."""
+    def mismatch(self, claimed_offsets: Sequence[float], tolerance: int = 1) -> float:
+        """Log-posterior gap between the best offset and the best claimed one (0 = consistent).
+
+        Offsets within ``tolerance`` hours of a claimed one count as claimed: the schedule
+        convention (an office day starting at 09:00) is itself uncertain by about an hour.
+        """
         self._check()
-        claimed = np.isin(OFFSETS, np.round(np.asarray(claimed_offsets, dtype=float)).astype(int))
+        centres = np.round(np.asarray(claimed_offsets, dtype=float)).astype(int)
+        spread = np.unique((centres[:, None] + np.arange(-tolerance, tolerance + 1)).ravel())
+        claimed = np.isin(OFFSETS, spread)
         if not claimed.any():
             raise ConfigError(f"claimed offsets {list(claimed_offsets)} are outside UTC-11..UTC+12")
         return float(self.offset_log_posterior_.max() - self.offset_log_posterior_[claimed].max())
@@ -296,6 +302,7 @@ class ShiftPatternModel:
         return {
             "claimed_tz": str(claimed_tz),
             "claimed_offsets": [format_offset(o) for o in offsets],
+            "tolerance_hours": 1,
             "mismatch": round(gap, 3),
             "consistent": bool(gap < PROFILE_CUT),
         }
