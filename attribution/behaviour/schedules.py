@@ -56,6 +56,9 @@ def compare_cluster_schedules(
 ) -> dict:
     """Hour x weekday profile, shift fit and a permutation test of hour-of-day differences per cluster.
 
+    The result drops into the composite result's ``behaviour`` key: ``tz``, ``profiles``
+    (label -> 7 x 24 counts, Monday first) and ``text`` are what the HTML report reads.
+
     ``timestamps[i]`` belongs to cluster ``labels[i]``. ``groups`` names the exchangeable units
     (e.g. the document each post belongs to): labels are permuted between units, not posts,
     so bursts inside one document do not count as independent evidence. Posts without a time
@@ -128,10 +131,27 @@ def compare_cluster_schedules(
         for i, j in itertools.combinations(range(len(names)), 2)
         if table[i].sum() and table[j].sum()
     ]
+    differ = None if test is None else bool(test["p_value"] < 0.05)
     return {
+        "tz": "UTC",
+        "profiles": {c["label"]: c["profile_utc"] for c in clusters},
         "clusters": clusters,
         "test": test,
         "pairwise": pairwise,
-        "differ": None if test is None else bool(test["p_value"] < 0.05),
+        "differ": differ,
+        "text": _sentence(clusters, test, differ),
         "seed": seed,
     }
+
+
+def _sentence(clusters: list[dict], test: dict | None, differ: bool | None) -> str:
+    """One plain sentence for the report."""
+    if test is None:
+        return "Only one group has time-stamped posts; there is no schedule to compare."
+    offsets = ", ".join(
+        f"group {c['label']}: {c['shift']['model']} schedule, {c['shift']['offset_label']}"
+        for c in clusters if c["shift"] is not None
+    )
+    verdict = "post at different hours" if differ else "do not post at detectably different hours"
+    return (f"The {len(clusters)} groups {verdict} (permutation test on the hour of day, p = {test['p_value']:.3g})"
+            + (f"; {offsets}." if offsets else "."))
