@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from attribution.behaviour.profile import format_offset, posting_profile
-from attribution.behaviour.shifts import US_OFFSETS, ShiftPatternModel
+from attribution.behaviour.shifts import US_OFFSETS, ShiftPatternModel, offset_in_interval
 from attribution.behaviour.synthetic import OfficeSchedule, simulate_accounts
 from attribution.bench.coordination import _auc
 from attribution.corpora import resolve_data_dir
@@ -47,14 +47,15 @@ def _synthetic(seed: int, n_accounts: int, progress: ProgressFactory) -> dict:
     for account in progress(accounts, desc="synthetic accounts"):
         model = _fit(account["seconds"])
         lo, hi = model.offset_interval_
+        width = hi - lo + 1 if lo <= hi else hi - lo + 25
         rows.append(
             {
                 "kind": account["kind"],
                 "n": len(account["seconds"]),
                 "true": account["offset"],
                 "estimate": model.offset_,
-                "covered": lo <= account["offset"] <= hi,
-                "width": hi - lo + 1,
+                "covered": offset_in_interval(account["offset"], (lo, hi)),
+                "width": width,
                 "score": model.office_score_,
                 "model": model.model_,
             }

@@ -9,7 +9,7 @@ import pytest
 from sklearn.exceptions import NotFittedError
 
 from attribution.behaviour import ShiftPatternModel, analyse_shifts
-from attribution.behaviour.shifts import US_OFFSETS
+from attribution.behaviour.shifts import US_OFFSETS, offset_in_interval
 from attribution.behaviour.synthetic import OfficeSchedule, simulate_office, simulate_organic
 from attribution.errors import InsufficientEvidenceError
 from attribution.report.jsonio import dumps
@@ -19,7 +19,9 @@ def test_office_in_moscow_is_recovered_and_organic_is_not_office():
     rng = np.random.default_rng(3)
     office = ShiftPatternModel().fit(simulate_office(rng, offset=3, n_posts=800, schedule=OfficeSchedule(9, 18, 13)))
     assert office.model_ == "office" and office.offset_ == 3
-    assert office.offset_interval_[0] <= 3 <= office.offset_interval_[1]
+    assert offset_in_interval(3, office.offset_interval_)
+    assert offset_in_interval(12, (11, -10)) and offset_in_interval(-11, (11, -10))
+    assert not offset_in_interval(0, (11, -10))
     assert office.office_schedule_ == {"start": 9, "end": 18, "lunch": 13}
     organic = ShiftPatternModel().fit(simulate_organic(rng, offset=-5, n_posts=800))
     assert organic.model_ == "organic" and organic.office_score_ < 0
