@@ -40,3 +40,10 @@ def test_ira_look_alike_accounts_are_joined_with_evidence(ira_frame):
     strong = [e for e in result["edges"] if e["strong"] and {e["source"], e["target"]} <= family]
     assert strong and all(e["weight"] > 0 for e in strong)
     assert "HellieEdwards" not in joined[0]["accounts"]
+
+
+def test_same_input_and_seed_give_identical_json(ira_frame):
+    from attribution.report.jsonio import dumps
+
+    part = ira_frame[ira_frame["account"].isin(["AnisiLOpe", "BarrLautRs", "HellieEdwards"])]
+    assert dumps(analyse_coordination(part, seed=3)) == dumps(analyse_coordination(part, seed=3))
