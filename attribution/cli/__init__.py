@@ -22,6 +22,7 @@ COMMANDS = {
     "demo": "demo:demo",
     "shifts": "shifts:shifts",
     "coordination": "coordination:coordination",
+    "features": "features:features",
     "report": "report:report",
 }
 
