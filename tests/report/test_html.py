@@ -91,11 +91,18 @@ def test_posting_hours_fall_back_to_document_time_stamps(result):
     assert 'id="posting"' in render_composite_report(result)
 
 
-def test_behaviour_profiles_may_come_per_cluster(result):
-    profiles = result["behaviour"].pop("profiles")
-    result["behaviour"]["clusters"] = [{"cluster": int(k), "profile": v} for k, v in profiles.items()]
+def test_behaviour_schedules_are_told_in_words(result, page):
+    assert "The groups post at different hours (p = 0.001, Cram\u00e9r&#39;s V = 0.31)" in page
+    assert "Posts like an office shift (office score 0.78): about 06:00\u201315:00 UTC, working hours in UTC+3 (UTC+2 to UTC+4)." in page
+    assert "(580 posts)" in page
+
+
+def test_behaviour_profiles_may_come_as_a_mapping(result):
+    clusters = result["behaviour"].pop("clusters")
+    result["behaviour"] = {"profiles": {c["label"]: c["profile_utc"] for c in clusters}, "text": "Schedules differ."}
     context = build_context(result)
     assert context["profile_source"] == "posts"
+    assert context["behaviour_text"] == "Schedules differ."
     assert "(580 posts)" in render_composite_report(result)
 
 
