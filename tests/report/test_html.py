@@ -122,3 +122,20 @@ def test_write_report_is_atomic_and_readable(result, page, tmp_path):
 @pytest.mark.parametrize(("p", "text"), [(None, "p not computed"), (0.0004, "p < 0.001"), (0.012, "p = 0.012"), (0.4, "p = 0.40")])
 def test_format_p(p, text):
     assert format_p(p) == text
+
+
+def test_no_documents_still_gives_a_plain_page():
+    result = {"byline": "x", "n_documents": 0, "documents": [], "clusters": [],
+              "verdict": {"level": "insufficient_evidence", "composite": None,
+                          "text": "Not enough documents to test (3; at least 10 needed)"}}
+    page = render_composite_report(result)
+    assert "Not enough documents to test" in page and "Not enough evidence" in page
+    assert "<svg" not in page and 'id="documents"' not in page
+
+
+def test_noise_documents_are_unassigned(result):
+    for doc in result["documents"][:5]:
+        doc["cluster"] = -1
+    context = build_context(result)
+    assert sum(row["group"] == "Unassigned" for row in context["documents"]) == 5
+    assert "unassigned" in context["figures"]["map_cluster"]
