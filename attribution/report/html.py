@@ -189,7 +189,8 @@ def _shift_sentence(shift: Mapping) -> str:
     zone = shift.get("offset_label") or (f"UTC{int(shift['offset']):+d}" if shift.get("offset") is not None else None)
     interval = shift.get("offset_interval") or []
     zone_range = f" (UTC{int(interval[0]):+d} to UTC{int(interval[1]):+d})" if len(interval) == 2 and interval[0] != interval[1] else ""
-    score_text = f" (office score {score:.2f})" if isinstance(score, (int, float)) else ""
+    # office_score is a penalised log-likelihood ratio (> 0 favours office), not a share.
+    score_text = f" (log-likelihood ratio office vs. private {score:+.1f})" if isinstance(score, (int, float)) else ""
     if model == "office":
         hours = shift.get("office_schedule_utc") or {}
         when = (f" about {int(hours['start']):02d}:00–{int(hours['end']):02d}:00 UTC,"
@@ -233,6 +234,63 @@ def _cluster_sort_key(key: Any) -> tuple[int, Any]:
         return (0, int(key))
     except (TypeError, ValueError):
         return (1, str(key))
+
+
+def _shift_view(shifts: Any) -> dict | None:
+    """Per-account schedule rows from ``analyse_shifts`` output (or why it did not run)."""
+    if not isinstance(shifts, Mapping):
+        return None
+    note = str(shifts.get("error") or shifts.get("reason") or "")
+    rows = []
+    for entry in shifts.get("accounts") or []:
+        if not isinstance(entry, Mapping):
+            continue
+        if entry.get("status", "ok") != "ok":
+            text = f"Not enough time-stamped posts ({entry.get('reason') or entry.get('status')})."
+        else:
+            text = _shift_sentence(entry)
+            claim = entry.get("claim") or {}
+            if claim.get("claimed_tz"):
+                text += (f" Consistent with the claimed zone {claim['claimed_tz']}." if claim.get("consistent")
+                         else f" Not consistent with the claimed zone {claim['claimed_tz']}.")
+        rows.append({"account": str(entry.get("account", "")), "n_posts": entry.get("n_posts"), "text": text})
+    if not rows and not note:
+        return None
+    return {"rows": rows, "note": note}
+
+
+def _coordination_view(coordination: Any, limit: int = 15) -> dict | None:
+    """Summary and strongest links from ``analyse_coordination`` output (or why it did not run)."""
+    if not isinstance(coordination, Mapping):
+        return None
+    note = str(coordination.get("error") or coordination.get("reason") or "")
+    summary = coordination.get("summary") or {}
+    edges = []
+    for edge in sorted((e for e in coordination.get("edges") or [] if isinstance(e, Mapping)),
+                       key=lambda e: -float(e.get("weight") or 0))[:limit]:
+        evidence = edge.get("evidence") or {}
+        example = (evidence.get("duplicate_examples") or [None])[0]
+        edges.append({
+            "source": str(edge.get("source", "")), "target": str(edge.get("target", "")),
+            "strong": bool(edge.get("strong")),
+            "near_duplicates": evidence.get("near_duplicates", 0),
+            "synchronised": evidence.get("synchronised_near_duplicates", 0),
+            "p_sync": evidence.get("synchronised_p_bonferroni"),
+            "shared": ", ".join(str(t) for t in evidence.get("shared_tokens") or []),
+            "example": [_truncate(example.get("a", ""), 200), _truncate(example.get("b", ""), 200)] if isinstance(example, Mapping) else None,
+        })
+    clusters = [
+        {"cluster": c.get("cluster"), "accounts": ", ".join(str(a) for a in c.get("accounts") or [])}
+        for c in coordination.get("clusters") or [] if isinstance(c, Mapping)
+    ]
+    if not edges and not summary and not note:
+        return None
+    text = ""
+    if summary:
+        text = (f"{summary.get('accounts', 0)} accounts, {summary.get('posts', 0):,} posts: "
+                f"{summary.get('strong_edges', 0)} strong links, {summary.get('clusters', 0)} coordinated clusters "
+                f"covering {summary.get('accounts_in_clusters', 0)} accounts.")
+    return {"text": text, "edges": edges, "clusters": clusters, "note": note}
 
 
 def _feature_rows(features: Sequence[Mapping]) -> list[dict]:
@@ -450,6 +508,8 @@ def build_context(result: Mapping) -> dict:
         "has_timestamps": any(plots._parse_time(d.get("timestamp")) for d in documents),
         "profile_source": profile_source,
         "behaviour_text": behaviour_text,
+        "shifts": _shift_view(result.get("shifts")),
+        "coordination": _coordination_view(result.get("coordination")),
         "schedules": schedules,
         "tz": tz,
         "load": {

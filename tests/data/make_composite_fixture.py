@@ -169,7 +169,7 @@ def main(data_dir: Path) -> None:
                            "offset_interval": [offset - 1, offset + 1],
                            "office_schedule_utc": {"start": start, "end": (start + 9) % 24, "lunch": None}}}
                 for (label, grid), (model, score, offset, start) in zip(
-                    profiles.items(), [("organic", 0.21, -5, 13), ("organic", 0.35, -6, 17), ("office", 0.78, 3, 6)])
+                    profiles.items(), [("organic", -14.2, -5, 13), ("organic", -6.8, -6, 17), ("office", 23.5, 3, 6)])
             ],
             "test": {"statistic_name": "chi2_cluster_by_utc_hour", "statistic": 412.7, "p_value": 0.001,
                      "null_method": "permutation of cluster labels between groups", "n_null": 999, "cramers_v": 0.31},
