@@ -27,13 +27,13 @@ logger = logging.getLogger(__name__)
 REQUIRED_KEYS = ("byline", "verdict", "documents")
 #: Plain names for feature families (``family__feature``).
 FAMILY_NAMES = {
-    "mfw": "function-word rate",
-    "char": "character sequence",
+    "mfw": "function word",
+    "char": "characters",
     "word": "word",
     "punct": "punctuation",
-    "length": "length / richness",
-    "syntax": "grammar pattern",
-    "embed": "meaning (embedding)",
+    "length": "length",
+    "syntax": "grammar",
+    "embed": "meaning",
 }
 #: Verdict levels -> CSS class and the short badge shown above the verdict.
 LEVELS = {
