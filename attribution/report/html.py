@@ -505,6 +505,7 @@ def build_context(result: Mapping) -> dict:
         "operators_given": result.get("operators") is not None,
         "documents": document_rows,
         "documents_truncated": max(0, len(documents) - MAX_TABLE_ROWS),
+        "has_titles": any(d.get("title") for d in documents),
         "has_timestamps": any(plots._parse_time(d.get("timestamp")) for d in documents),
         "profile_source": profile_source,
         "behaviour_text": behaviour_text,
