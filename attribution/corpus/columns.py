@@ -28,10 +28,10 @@ def _shown(present: list[str]) -> str:
 
 
 def _suggest(wanted: str, present: list[str]) -> str:
-    names = [str(c) for c in present if not str(c).startswith("_")]
-    close = difflib.get_close_matches(wanted, names, n=1, cutoff=0.6)
-    close = close or [n for n in names if n.lower() == wanted.lower()]
-    return f"; did you mean {close[0]!r}?" if close else ""
+    names = {str(c).lower(): str(c) for c in present if not str(c).startswith("_")}
+    close = difflib.get_close_matches(wanted.lower(), list(names), n=1, cutoff=0.6)
+    close = close or [n for n in names if n in wanted.lower() or wanted.lower() in n]
+    return f"; did you mean {names[close[0]]!r}?" if close else ""
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from attribution.corpus.report import LoadReport
-from attribution.corpus.text import UndecodableError, decode_bytes
+from attribution.corpus.text import UndecodableError, decode_bytes, repair_surrogates
 from attribution.errors import CorpusError
 
 ROW_COLUMN = "_row"
@@ -37,6 +37,19 @@ MAX_RECORD_BYTES = 64 * 1024**2
 _SAMPLE_BYTES = 1024**2
 
 _SURROGATE = re.compile("[\udc80-\udcff]")
+#: JSON can spell a lone UTF-16 surrogate (``"\\ud800"``), which no UTF-8 string can hold.
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _repair_record(value):
+    """The record with lone surrogates in its strings (keys too) replaced by U+FFFD."""
+    if isinstance(value, str):
+        return repair_surrogates(value)
+    if isinstance(value, list):
+        return [_repair_record(v) for v in value]
+    if isinstance(value, dict):
+        return {repair_surrogates(k): _repair_record(v) for k, v in value.items()}
+    return value
 
 
 def _check_file(path: Path) -> None:
@@ -96,6 +109,9 @@ def iter_jsonl(path: Path, report: LoadReport, batch_rows: int = BATCH_ROWS) -> 
             if not isinstance(record, dict):
                 report.add(str(path), number, "malformed: a line must hold a JSON object")
                 continue
+            if _ESCAPED_SURROGATE.search(line):
+                record = _repair_record(record)
+                report.add(str(path), number, "encoding: lone surrogate code points replaced with U+FFFD", "warning")
             record[ROW_COLUMN] = number
             records.append(record)
             if len(records) >= batch_rows:
@@ -122,6 +138,10 @@ def _csv_text_stream(path: Path, report: LoadReport) -> tuple[io.TextIOBase, boo
     try:
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
     except UnicodeDecodeError:
+        escaped = sample.decode("utf-8", "surrogateescape")
+        if any(ord(c) > 0x7F and not 0xDC80 <= ord(c) <= 0xDCFF for c in escaped):
+            # Valid multi-byte UTF-8 beside stray bytes: a UTF-8 file with a few legacy rows.
+            return path.open(encoding="utf-8-sig", errors="surrogateescape", newline=""), True
         try:
             _, encoding = decode_bytes(sample)
         except UndecodableError as exc:
@@ -132,11 +152,19 @@ def _csv_text_stream(path: Path, report: LoadReport) -> tuple[io.TextIOBase, boo
 
 
 def _redecode(fields: list[str]) -> tuple[list[str], str]:
-    """Fields holding escaped non-UTF-8 bytes, decoded in the detected encoding."""
+    """Fields holding escaped non-UTF-8 bytes, decoded as cp1252 or else the detected encoding.
+
+    A stray non-UTF-8 row in a UTF-8 file is nearly always Windows-1252 (a row pasted from a
+    Windows program); one row is too short for detection to tell code pages apart.
+    """
     out, encodings = [], []
     for field in fields:
         if _SURROGATE.search(field):
-            field, encoding = decode_bytes(field.encode("utf-8", "surrogateescape"))
+            raw = field.encode("utf-8", "surrogateescape")
+            try:
+                field, encoding = raw.decode("cp1252"), "cp1252"
+            except UnicodeDecodeError:
+                field, encoding = decode_bytes(raw)
             encodings.append(encoding)
         out.append(field)
     return out, ", ".join(sorted(set(encodings)))

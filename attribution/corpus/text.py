@@ -111,7 +111,8 @@ ENGLISH_WORDS = (
 OTHER_WORDS = {
     "Spanish": "el los las del que por con para una pero como más está este esta muy también sus".split(),
     "French": "le les des et est une du qui dans pour pas sur au avec je vous nous ce cette sont".split(),
-    "German": "der das und ist nicht ein eine ich zu mit sich den dem auf für auch wir sie".split(),
+    "German": "der das und ist nicht ein eine ich zu mit sich den dem auf für auch wir sie dass wird werden "
+    "haben durch nach über".split(),
     "Italian": "il di che della per non una sono gli questo come anche più mi ti ci".split(),
     "Portuguese": "os do da em um uma para com não mais ao dos das pelo pela você".split(),
     "Dutch": "het een van en niet zijn ook maar bij voor wat nog dat".split(),
@@ -192,9 +193,9 @@ def screen_languages(texts: pa.Array, analysis: TextAnalysis | None = None) -> l
         better = hits > best
         guess[better] = index
         best = np.maximum(best, hits)
-    # Two distinctive words, more than the English ones, and a fifth of all words.
+    # Two distinctive words, more than the English ones, and an eighth of all words.
     count = np.diff(words.offsets.to_numpy())
-    screen = judged & (best >= 2) & (best > english) & (best * 5 >= count)
+    screen = judged & (best >= 2) & (best > english) & (best * 8 >= count)
     candidates = [int(p) for p in np.flatnonzero(screen) if int(p) not in found]
     if candidates:
         confirmed = _confirm_with_lingua(
