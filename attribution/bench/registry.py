@@ -9,6 +9,7 @@ BENCHES = {
     "corpus": "attribution.bench.corpus_load",
     "coordination": "attribution.bench.coordination",
     "shifts": "attribution.bench.shifts",
+    "scale": "attribution.bench.scale",
 }
 
 
