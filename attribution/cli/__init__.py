@@ -24,6 +24,9 @@ COMMANDS = {
     "coordination": "coordination:coordination",
     "features": "features:features",
     "report": "report:report",
+    "train": "train:train",
+    "score": "score:score",
+    "verify": "verify:verify",
 }
 
 
