@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from attribution.errors import ModelError
-from attribution.models.persistence import CONFIG_FILE, MODEL_FILE, load_model, save_model
+from attribution.models.persistence import CONFIG_FILE, MODEL_FILE, VOCAB_FILE, load_model, save_model
 
 CALLS: list[str] = []
 
@@ -44,7 +44,7 @@ def test_round_trip_gives_identical_probabilities(saved, fitted_svm, c50_small):
 def _copy(saved, tmp_path):
     folder = tmp_path / "copy"
     folder.mkdir()
-    for name in (CONFIG_FILE, MODEL_FILE):
+    for name in (CONFIG_FILE, MODEL_FILE, VOCAB_FILE):
         (folder / name).write_bytes((saved / name).read_bytes())
     return folder
 
@@ -55,6 +55,11 @@ def test_tampered_model_file_is_refused(saved, tmp_path):
     data[len(data) // 2] ^= 0xFF
     (folder / MODEL_FILE).write_bytes(bytes(data))
     with pytest.raises(ModelError, match="sha256 .* does not match"):
+        load_model(folder)
+    (tmp_path / "vocab").mkdir()
+    folder = _copy(saved, tmp_path / "vocab")
+    (folder / VOCAB_FILE).write_bytes((folder / VOCAB_FILE).read_bytes() + b"x")
+    with pytest.raises(ModelError, match="vocab.npz: sha256 does not match"):
         load_model(folder)
 
 
