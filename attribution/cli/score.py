@@ -21,12 +21,19 @@ def score(out: Output, inputs: tuple[str, ...], model_dir: str, top: int, data_d
 
     Example: attribution score article.txt --model models/c50 --json
     """
+    import logging
+    import time
+
     from attribution.models.attribute import read_inputs, score_texts
     from attribution.models.persistence import load_model
 
+    log = logging.getLogger(__name__)
+    start = time.perf_counter()
     model = load_model(model_dir)
+    loaded = time.perf_counter()
     ids, texts = read_inputs(inputs, data_dir=data_dir)
     results = score_texts(model, texts, ids, top=top)
+    log.info("model loaded in %.2f s; %d text(s) scored in %.2f s", loaded - start, len(texts), time.perf_counter() - loaded)
 
     def text() -> str:
         lines = []
