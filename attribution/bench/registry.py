@@ -10,6 +10,7 @@ BENCHES = {
     "features": "attribution.bench.features",
     "coordination": "attribution.bench.coordination",
     "shifts": "attribution.bench.shifts",
+    "scale": "attribution.bench.scale",
 }
 
 
