@@ -195,6 +195,8 @@ class _Duplicates:
         if not self.exact:
             return
         exact, near = np.concatenate(self.exact), np.concatenate(self.near)
+        if len(exact) == 0:
+            return
         rows, codes = np.concatenate(self.rows), np.concatenate(self.paths)
         names = {code: name for name, code in self.path_names.items()}
 
@@ -438,7 +440,7 @@ class _BatchConverter:
             where, row = place(int(index))
             suffix = f"row{row}" if row is not None else hashlib.sha1(where.encode()).hexdigest()[:8]
             new_ids[index] = f"{ids[index]}#{suffix}"
-            self.report.add(where, row, f"duplicate id {ids[index]!r}: the row was kept as {new_ids[index]!r}", "warning")
+            self.report.add(where, row, f"duplicate id: {ids[index]!r} is taken; the row was kept as {new_ids[index]!r}", "warning")
         return table.set_column(0, "id", pa.array(new_ids, type=pa.string()))
 
     def _flag_languages(self, table: pa.Table, texts: pa.Array, analysis, place) -> pa.Table:
