@@ -20,6 +20,9 @@ COMMANDS = {
     "corpus": "corpus:corpus",
     "bench": "bench:bench",
     "demo": "demo:demo",
+    "shifts": "shifts:shifts",
+    "coordination": "coordination:coordination",
+    "features": "features:features",
     "report": "report:report",
 }
 

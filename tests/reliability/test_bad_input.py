@@ -15,7 +15,7 @@ from attribution.corpus import readers
 from attribution.corpus.load import load_file
 from attribution.errors import CorpusError, InsufficientEvidenceError
 
-from conftest import problems_by_row
+from tests.reliability.conftest import problems_by_row
 
 GOOD = [
     "The committee met on Tuesday and agreed that the budget would be published before the end of the month.",
