@@ -42,8 +42,10 @@ HUB_HOST = "huggingface.co"
 #: spaCy's own limit is 1,000,000; the parts stay well under it.
 MAX_TEXT_CHARS = 500_000
 
-#: Files larger than this are streamed to a memory-mapped Arrow file instead of held in memory.
+#: Files larger than this, or Parquet files with more rows than ``STREAM_ROWS``, are streamed to
+#: a memory-mapped Arrow file instead of held in memory.
 STREAM_BYTES = 512 * 1024**2
+STREAM_ROWS = 250_000
 
 #: Cache folder for streamed corpora (``$ATTRIBUTION_CACHE/corpora``).
 CACHE_ENV = "ATTRIBUTION_CACHE"
@@ -633,6 +635,18 @@ def _stream_target(path: Path, options: dict) -> Path:
     return cache_dir() / f"{path.stem}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.arrow"
 
 
+def _parquet_rows(path: Path) -> int:
+    """Rows in a Parquet file from its footer, 0 for anything else."""
+    if path.suffix.lower() not in (".parquet", ".pq"):
+        return 0
+    try:
+        import pyarrow.parquet as pq
+
+        return pq.ParquetFile(path).metadata.num_rows
+    except Exception:  # a damaged file: the reader names the problem
+        return 0
+
+
 def load_file(
     path: str | Path,
     *,
@@ -652,7 +666,7 @@ def load_file(
     path = Path(path)
     report = LoadReport()
     if stream is None:
-        stream = path.is_file() and path.stat().st_size > STREAM_BYTES
+        stream = path.is_file() and (path.stat().st_size > STREAM_BYTES or _parquet_rows(path) > STREAM_ROWS)
     arrow_path = None
     if stream:
         options = {"columns": columns, "kind": kind, "byline": byline, "tz": time_zone, "lang": detect_language}
