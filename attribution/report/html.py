@@ -42,6 +42,8 @@ LEVELS = {
     "inconclusive": ("inconclusive", "Inconclusive"),
     "insufficient_evidence": ("insufficient", "Not enough evidence"),
 }
+#: Operator values that mean "no known operator" (the composite engine writes a sentinel).
+UNMATCHED = {"", "unknown", "unknown operator", "none"}
 MAX_EXAMPLE_CHARS = 400
 MAX_TABLE_ROWS = 2000
 
@@ -109,10 +111,10 @@ def group_label(index: int) -> str:
 
 
 def _operator_names(result: Mapping) -> list[str]:
-    names = list((result.get("operators") or {}).get("names") or [])
+    names = [str(n) for n in (result.get("operators") or {}).get("names") or [] if _matched(n)]
     for doc in result["documents"]:
         for name in doc.get("operator_probabilities") or {}:
-            if name not in names:
+            if name not in names and _matched(name):
                 names.append(name)
     return names
 
@@ -368,13 +370,70 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
+def _matched(operator: Any) -> str | None:
+    """The operator name, or None for no match (null or the engine's "unknown operator")."""
+    if operator is None or str(operator).strip().lower() in UNMATCHED:
+        return None
+    return str(operator)
+
+
+def _normalised(result: Mapping) -> tuple[list[dict], list[dict]]:
+    """Documents and clusters with "no operator" spelled one way (None)."""
+    documents = [{**d, "operator": _matched(d.get("operator"))} for d in result["documents"]]
+    clusters = [{**c, "operator": _matched(c.get("operator"))} for c in result.get("clusters") or []]
+    return documents, clusters
+
+
+def _rolling_view(result: Mapping, group_index: Mapping[int, int], operator_names: Sequence[str]) -> list[dict]:
+    """Per flagged document: change points in words and a probability plot along the text."""
+    rolling = result.get("rolling")
+    if not isinstance(rolling, Mapping):
+        return []
+    views = []
+    for entry in rolling.get("documents") or []:
+        windows = [w for w in entry.get("windows") or [] if isinstance(w, Mapping)]
+        if not windows:
+            continue
+        names = sorted({n for w in windows for n in (w.get("probabilities") or {})},
+                       key=lambda n: (n not in operator_names, operator_names.index(n) if n in operator_names else 0, n))
+        colours = []
+        for name in names:
+            if name in operator_names:
+                colours.append(plots.operator_colour(operator_names.index(name)))
+            elif name.startswith("cluster ") and name[8:].lstrip("-").isdigit():
+                colours.append(plots.group_colour(group_index.get(int(name[8:]), -1)))
+            else:
+                colours.append(plots.NEUTRAL)
+        shown = [_rolling_name(n, group_index) for n in names]
+        renamed = [{**w, "probabilities": {_rolling_name(k, group_index): v for k, v in (w.get("probabilities") or {}).items()}}
+                   for w in windows]
+        changes = [
+            f"from {_rolling_name(c.get('from'), group_index)} to {_rolling_name(c.get('to'), group_index)} at token {int(c.get('token', 0)):,}"
+            for c in entry.get("change_points") or [] if isinstance(c, Mapping)
+        ]
+        document_id = str(entry.get("document_id", ""))
+        views.append({
+            "document_id": document_id,
+            "changes": changes,
+            "figure": Markup(plots.rolling_windows(renamed, shown, colours, title=document_id)),
+        })
+    return views
+
+
+def _rolling_name(name: Any, group_index: Mapping[int, int]) -> str:
+    """Rolling windows name clusters "cluster 3"; the report calls them Group A, B, ..."""
+    text = str(name)
+    if text.startswith("cluster ") and text[8:].lstrip("-").isdigit():
+        return group_label(group_index.get(int(text[8:]), -1))
+    return text
+
+
 def build_context(result: Mapping) -> dict:
     """Everything the template shows, computed from the result dict (pure; no I/O)."""
     missing = [key for key in REQUIRED_KEYS if key not in result]
     if missing:
         raise AttributionError(f"composite result lacks {', '.join(missing)}: cannot build a report (see CONTRACTS.md)")
-    documents = list(result["documents"])
-    clusters = list(result.get("clusters") or [])
+    documents, clusters = _normalised(result)
     cluster_ids, group_index = _group_names(clusters, documents)
     group_names = [group_label(i) for i in range(len(cluster_ids))]
     group_colours = [plots.group_colour(i) for i in range(len(cluster_ids))]
@@ -510,6 +569,7 @@ def build_context(result: Mapping) -> dict:
         "profile_source": profile_source,
         "behaviour_text": behaviour_text,
         "shifts": _shift_view(result.get("shifts")),
+        "rolling": _rolling_view(result, group_index, operator_names),
         "coordination": _coordination_view(result.get("coordination")),
         "schedules": schedules,
         "tz": tz,

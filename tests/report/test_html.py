@@ -154,3 +154,28 @@ def test_shift_and_coordination_extras_are_shown_and_escaped(result):
     assert "working hours in UTC+3." in page
     assert "Not enough time-stamped posts (4 posts; at least 30 needed)." in page
     assert "coordination analysis could not run: one account" in page
+
+
+def test_unknown_operator_sentinel_means_no_match(result):
+    for cluster in result["clusters"]:
+        cluster["operator"] = cluster["operator"] or "unknown operator"
+    for doc in result["documents"]:
+        doc["operator"] = doc["operator"] or "unknown operator"
+    context = build_context(result)
+    assert [g["operator"] for g in context["groups"]] == [None, "Crystal1Johnson", None]
+    assert "unknown operator" not in context["operator_names"]
+    assert "Matches <strong>unknown operator" not in render_composite_report(result)
+
+
+def test_rolling_windows_show_changes_of_hand(result):
+    result["rolling"] = {"documents": [{
+        "document_id": "u001", "window_tokens": 300, "step_tokens": 100,
+        "windows": [{"start": s, "end": s + 300, "label": "cluster 0" if s < 400 else "cluster 2",
+                     "probabilities": {"cluster 0": 0.8 if s < 400 else 0.2, "cluster 2": 0.2 if s < 400 else 0.8}}
+                    for s in range(0, 900, 100)],
+        "change_points": [{"token": 400, "from": "cluster 0", "to": "cluster 2"}],
+    }]}
+    page = render_composite_report(result)
+    assert 'id="rolling"' in page
+    assert "Change of writer from Group A to Group C at token 400." in page
+    assert page.count("<svg") == 7
