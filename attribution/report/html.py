@@ -415,7 +415,9 @@ def _rolling_view(result: Mapping, group_index: Mapping[int, int], operator_name
         views.append({
             "document_id": document_id,
             "changes": changes,
-            "figure": Markup(plots.rolling_windows(renamed, shown, colours, title=document_id)),
+            "figure": Markup(plots.rolling_windows(
+                renamed, shown, colours, title=document_id,
+                changes=[int(c.get("token", 0)) for c in entry.get("change_points") or [] if isinstance(c, Mapping)])),
         })
     return views
 

@@ -321,8 +321,10 @@ def k_distribution(probabilities: Mapping[str, float], estimate: int | None, int
 
 
 @_styled
-def rolling_windows(windows: Sequence[Mapping], names: Sequence[str], colours: Sequence[str], *, title: str = "") -> str:
-    """Probability of each candidate writer along one text (window start token on x)."""
+def rolling_windows(
+    windows: Sequence[Mapping], names: Sequence[str], colours: Sequence[str], *, title: str = "", changes: Sequence[int] = ()
+) -> str:
+    """Probability of each candidate writer along one text; dashed lines mark change points (tokens)."""
     fig = _new_figure(10.0, 2.1)
     ax = fig.add_subplot()
     x = [(int(w.get("start", 0)) + int(w.get("end", 0))) / 2 for w in windows]
@@ -333,8 +335,8 @@ def rolling_windows(windows: Sequence[Mapping], names: Sequence[str], colours: S
     ax.set_yticks([0, 0.5, 1], ["0", "50%", "100%"])
     ax.set_xlabel("position in the text (tokens, window centre)")
     ax.grid(axis="y", color="#EEEEEE")
-    if title:
-        ax.set_title(label_text(title), loc="left", fontsize=10)
+    for token in changes:
+        ax.axvline(token, color="#444444", linestyle="--", linewidth=1)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=9)
     return _to_svg(fig, f"rolling-{_slug(title)}",
                    f"Writer probabilities along the text {title}")
