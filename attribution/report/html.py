@@ -83,12 +83,11 @@ def _chance_sentence(p: float | None) -> str:
     if p is None:
         return "no p-value was computed for this result."
     if p < 0.001:
-        odds = "fewer than 1 in 1,000"
-    elif p < 0.5:
-        odds = f"about 1 in {max(1, round(1 / p)):,}"
-    else:
-        odds = f"about {format_percent(p)}"
-    return f"a split at least this clear would arise by chance in {odds} single-author bylines like this one."
+        return "a split at least this clear would arise by chance in fewer than 1 in 1,000 single-author bylines like this one."
+    if p < 0.05:
+        return f"a split at least this clear would arise by chance in about 1 in {max(1, round(1 / p)):,} single-author bylines like this one."
+    return (f"single-author bylines like this one show a split at least this clear {format_percent(p)} of the time, "
+            "so this is no evidence of a second writer.")
 
 
 def _group_names(clusters: Sequence[Mapping], documents: Sequence[Mapping]) -> tuple[list[int], dict[int, int]]:
@@ -357,9 +356,10 @@ def _methods_paragraph(result: Mapping, n_groups: int) -> str:
     if k.get("estimate") is not None:
         interval = k.get("interval") or []
         sentence = f"The estimated number of writers was {k['estimate']}"
-        if len(interval) == 2:
+        if len(interval) == 2 and interval[0] != interval[1]:
             sentence += f" (interval {interval[0]}\u2013{interval[1]})"
-        sentences.append(sentence + f"; {n_groups} groups of documents were formed.")
+        groups = "1 group" if n_groups == 1 else f"{n_groups} groups"
+        sentences.append(sentence + f"; {groups} of documents {'was' if n_groups == 1 else 'were'} formed.")
     if methods.get("calibration"):
         sentences.append(f"Calibration: {_sentence(methods['calibration'])}")
     return " ".join(sentences)
@@ -470,9 +470,14 @@ def build_context(result: Mapping) -> dict:
             ))
     with_probabilities = [i for i, d in enumerate(documents) if d.get("operator_probabilities")]
     if operator_names and with_probabilities:
-        order = sorted(with_probabilities, key=lambda i: (
-            doc_groups[i] < 0, doc_groups[i],
-            -max((documents[i]["operator_probabilities"] or {}).values(), default=0.0), str(documents[i]["id"])))
+        def column_key(i: int) -> tuple:
+            # Within a group: documents in blocks by best operator, strongest first.
+            probabilities = {n: float(p or 0.0) for n, p in (documents[i]["operator_probabilities"] or {}).items()}
+            best = max(operator_names, key=lambda n: probabilities.get(n, 0.0))
+            return (doc_groups[i] < 0, doc_groups[i], operator_names.index(best), -probabilities.get(best, 0.0),
+                    str(documents[i]["id"]))
+
+        order = sorted(with_probabilities, key=column_key)
         matrix = np.array([[float((documents[i]["operator_probabilities"] or {}).get(n) or 0.0) for n in operator_names] for i in order])
         figures["heatmap"] = Markup(plots.probability_heatmap(
             matrix, operator_names, [doc_groups[i] for i in order], group_names,

@@ -179,3 +179,16 @@ def test_rolling_windows_show_changes_of_hand(result):
     assert 'id="rolling"' in page
     assert "Change of writer from Group A to Group C at token 400." in page
     assert page.count("<svg") == 7
+
+
+def test_single_writer_wording(result):
+    for doc in result["documents"]:
+        doc["cluster"], doc["between_clusters"] = 0, False
+    result["clusters"] = [dict(result["clusters"][0], size=len(result["documents"]), distinguishing_features=[])]
+    result["verdict"] = {"level": "single", "composite": False, "text": "No evidence of more than one writer (p = 0.620)"}
+    result["test"]["p_value"] = 0.62
+    result["k"] = {"estimate": 1, "interval": [1, 1], "probabilities": {"1": 1.0}}
+    page = render_composite_report(result)
+    assert "show a split at least this clear 62% of the time, so this is no evidence of a second writer." in page
+    assert "The estimated number of writers was 1; 1 group of documents was formed." in page
+    assert "Examples from the byline" in page and "What sets each group apart" not in page
