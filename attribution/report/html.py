@@ -528,8 +528,11 @@ def build_context(result: Mapping) -> dict:
     if operator_names:
         if matched:
             listing = "; ".join(f"{g['name']} \u2192 {g['operator']} ({g['operator_probability']})" for g in matched)
-            verb = "matches" if len(matched) == 1 else "match"
-            facts.append(("Known operators", f"{len(matched)} of {len(group_rows)} groups {verb} a known operator: {listing}."))
+            if len(group_rows) == 1:
+                facts.append(("Known operators", f"The documents' one group matches a known operator: {listing}."))
+            else:
+                verb = "matches" if len(matched) == 1 else "match"
+                facts.append(("Known operators", f"{len(matched)} of {len(group_rows)} groups {verb} a known operator: {listing}."))
         else:
             facts.append(("Known operators", f"None of the {len(group_rows)} groups matches any of the {len(operator_names)} known operators."))
         explained = (result.get("operators") or {}).get("explained") or {}
@@ -539,9 +542,10 @@ def build_context(result: Mapping) -> dict:
     if test.get("measured_fpr") is not None:
         facts.append(("False alarms", f"On bylines known to have one writer, this test said \u201cseveral\u201d "
                                       f"{format_percent(test['measured_fpr'], 1)} of the time (\u03b1 = {test.get('alpha', 0.05)})."))
-    if documents:
+    if documents and len(group_rows) > 1:
         facts.append(("Borderline documents", f"{n_between} of {len(documents)} documents sit between groups; "
-                                              "treat their assignment as uncertain."))
+                                              "treat their assignment as uncertain." if n_between else
+                                              "No document sits between groups."))
 
     document_rows = []
     for doc, g in sorted(zip(documents, doc_groups), key=lambda dg: (dg[1] < 0, dg[1], str(dg[0]["id"])))[:MAX_TABLE_ROWS]:
