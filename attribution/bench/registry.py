@@ -7,6 +7,8 @@ from types import ModuleType
 
 BENCHES = {
     "corpus": "attribution.bench.corpus_load",
+    "composite": "attribution.bench.composite",
+    "publius": "attribution.bench.publius",
     "coordination": "attribution.bench.coordination",
     "shifts": "attribution.bench.shifts",
 }

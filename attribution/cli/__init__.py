@@ -21,6 +21,7 @@ COMMANDS = {
     "bench": "bench:bench",
     "demo": "demo:demo",
     "report": "report:report",
+    "composite": "composite:composite",
 }
 
 

@@ -4,20 +4,15 @@ The number of clusters is chosen by a pair likelihood: from reference authors we
 apart two units of one author lie, and two units of different authors (``pair_model``). A cut of
 the average-linkage tree into k clusters scores the log-likelihood ratio "same writer" vs
 "different writers" summed over the pairs it puts together; the best cut wins. Subsampling the
-documents gives a distribution over k and how stably each document stays with its cluster.
+documents (in ``composite``) gives a distribution over k and how stably each document stays with
+its cluster (``cluster_confidence``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
-
-#: Share of documents kept in each subsample.
-SUBSAMPLE = 0.8
-
 
 def mean_distance(distances: np.ndarray) -> float:
     """Mean pairwise distance of a set ``(n, n)``: the composite test's statistic."""
@@ -54,8 +49,13 @@ def pair_llr(distances: np.ndarray, model: dict) -> np.ndarray:
     return within - between
 
 
-def choose_k(distances: np.ndarray, model: dict, k_max: int) -> tuple[int, np.ndarray, np.ndarray]:
-    """Best number of clusters by the pair likelihood; returns ``(k, labels, scores per k)``."""
+def choose_k(
+    distances: np.ndarray, model: dict, k_max: int, penalty: float = 0.0
+) -> tuple[int, np.ndarray, np.ndarray]:
+    """Best number of clusters by the pair likelihood, less ``penalty`` per extra cluster.
+
+    Returns ``(k, labels, scores per k)`` (scores without the penalty).
+    """
     n = len(distances)
     if n < 2:
         return 1, np.zeros(n, dtype=int), np.zeros(1)
@@ -69,35 +69,8 @@ def choose_k(distances: np.ndarray, model: dict, k_max: int) -> tuple[int, np.nd
         same = (labels[:, None] == labels[None, :])[upper]
         scores[k - 1] = llr[upper][same].sum()
         labelings.append(labels)
-    best = int(np.argmax(scores))
+    best = int(np.argmax(scores - penalty * np.arange(len(scores))))
     return best + 1, labelings[best], scores
-
-
-@dataclass
-class Stability:
-    """What subsampling says: a distribution over k and how stably documents co-cluster."""
-
-    k_counts: np.ndarray  # (k_max,) how often each k was chosen
-    together: np.ndarray  # (n, n) share of subsamples holding both in which they co-cluster
-
-
-def subsample_stability(
-    distances: np.ndarray, model: dict, k_max: int, *, n_draws: int = 100, seed: int = 0
-) -> Stability:
-    """Choose k on ``n_draws`` subsamples of the documents (without replacement)."""
-    n = len(distances)
-    rng = np.random.default_rng([seed, 11, n])
-    k_counts = np.zeros(k_max)
-    both = np.zeros((n, n))
-    together = np.zeros((n, n))
-    size = max(2, int(round(SUBSAMPLE * n)))
-    for _ in range(n_draws):
-        pick = np.sort(rng.choice(n, size, replace=False))
-        k, labels, _ = choose_k(distances[np.ix_(pick, pick)], model, k_max)
-        k_counts[k - 1] += 1
-        both[np.ix_(pick, pick)] += 1
-        together[np.ix_(pick, pick)] += labels[:, None] == labels[None, :]
-    return Stability(k_counts=k_counts, together=together / np.maximum(both, 1))
 
 
 def cluster_confidence(labels: np.ndarray, together: np.ndarray) -> np.ndarray:
@@ -121,28 +94,6 @@ def llr_gain(distances: np.ndarray, model: dict, k_max: int) -> float:
     """The composite statistic: how much the best split beats "one writer" in pair likelihood."""
     _, _, scores = choose_k(distances, model, k_max)
     return float(scores.max() - scores[0])
-
-
-def merge_consistent(distances: np.ndarray, labels: np.ndarray, p_value_of, alpha: float) -> np.ndarray:
-    """Merge clusters while some union is consistent with one writer (its p-value above ``alpha``).
-
-    ``p_value_of(distances)`` tests one set; the union with the largest p-value is merged first.
-    """
-    labels = labels.copy()
-    while True:
-        clusters = np.unique(labels)
-        if len(clusters) < 2:
-            return cut_relabel(labels)
-        best, best_p = None, alpha
-        for i, a in enumerate(clusters):
-            for b in clusters[i + 1 :]:
-                members = np.flatnonzero((labels == a) | (labels == b))
-                p = p_value_of(distances[np.ix_(members, members)])
-                if p > best_p:
-                    best, best_p = (a, b), p
-        if best is None:
-            return cut_relabel(labels)
-        labels[labels == best[1]] = best[0]
 
 
 def cut_relabel(labels: np.ndarray) -> np.ndarray:

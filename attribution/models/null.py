@@ -10,13 +10,13 @@ any benchmark (fixed, seeded split; see ``attribution.models.reference``).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
 from scipy import sparse
 
-from attribution.models.cluster import mean_distance
 from attribution.models.represent import CharProfile
 
 log = logging.getLogger(__name__)
@@ -50,11 +50,13 @@ class ReferenceSet:
         """The largest single-author set the reference can give (units of one document)."""
         return max(len(rows) for rows in self.by_author.values())
 
-    def unit_length(self, byline_tokens: np.ndarray, n: int) -> int:
-        """Reference documents per unit so that units match the byline's median length."""
+    def unit_length(self, byline_tokens: np.ndarray, min_set: int = 10) -> int:
+        """Reference documents per unit so that units match the byline's median length.
+
+        Capped so that one reference author still gives a set of ``min_set`` units.
+        """
         want = max(1, int(round(float(np.median(byline_tokens)) / max(self.median_tokens, 1.0))))
-        largest = self.max_set_size()
-        return max(1, min(want, largest // max(n, 1)))
+        return max(1, min(want, self.max_set_size() // min_set))
 
     def draw_units(
         self, n: int, m: int, rng: np.random.Generator, author: str | None = None
@@ -75,10 +77,22 @@ class ReferenceSet:
             self._cache[key] = self.profile.distances(self.counts[self.by_author[author]])
         return self._cache[key]
 
-    def null_distribution(self, n: int, m: int = 1, *, n_draws: int = N_NULL, seed: int = 0) -> np.ndarray:
-        """The statistic over ``n_draws`` single-author sets of size ``n`` and unit length ``m``."""
+    def null_distribution(
+        self,
+        statistic: Callable[[np.ndarray], float],
+        n: int,
+        m: int = 1,
+        *,
+        name: str,
+        n_draws: int = N_NULL,
+        seed: int = 0,
+    ) -> np.ndarray:
+        """``statistic(distances)`` over ``n_draws`` single-author sets of size ``n``, unit length ``m``.
+
+        Cached per (``name``, n, m, draws, seed): ``name`` must identify the statistic.
+        """
         n = min(n, self.max_set_size() // max(m, 1))
-        key = ("null", n, m, n_draws, seed)
+        key = ("null", name, n, m, n_draws, seed)
         if key in self._cache:
             return self._cache[key]
         rng = np.random.default_rng([seed, n, m])
@@ -89,10 +103,10 @@ class ReferenceSet:
                 author = eligible[rng.integers(len(eligible))]
                 distances = self._author_distances(author)
                 pick = rng.choice(len(distances), n, replace=False)
-                values[b] = mean_distance(distances[np.ix_(pick, pick)])
+                values[b] = statistic(distances[np.ix_(pick, pick)])
             else:
                 _, counts = self.draw_units(n, m, rng)
-                values[b] = mean_distance(self.profile.distances(counts))
+                values[b] = statistic(self.profile.distances(counts))
         self._cache[key] = values
         return values
 
