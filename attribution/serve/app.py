@@ -39,6 +39,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 CASE_ID = r"^[0-9]{8}-[0-9]{6}-[0-9a-f]{12}$"
 MAX_BYLINE_CHARS = 200
 KINDS = ("article", "tweet")
+CaseId = Annotated[str, PathParam(pattern=CASE_ID, description="A case id, e.g. 20261125-141500-0123456789ab")]
 
 
 @dataclass
@@ -168,19 +169,22 @@ def _score(state: AppState, text: str, byline: str | None, upload: Upload | None
 def _start_vet(
     state: AppState, upload: Upload, operators_upload: Upload | None, byline: str | None, kind: str
 ) -> str:
-    """Parse the uploads, save a case and queue the vetting job; return the case id."""
-    problem = state.vet_problem()
-    if problem:
-        raise service.EngineUnavailable(problem)
+    """Parse the uploads, save a case and queue the vetting job; return the case id.
+
+    The uploads are checked first, so a bad file is named even where an engine is missing.
+    """
     if kind not in KINDS:
         raise UploadError(f"kind {kind!r} is unknown; choose one of {', '.join(KINDS)}")
     limits = state.config.limits
+    corpus = byline_corpus(upload, limits, byline=byline, kind=kind)
+    operators = operator_corpus(operators_upload, limits) if operators_upload else state.operators
+    problem = state.vet_problem()
+    if problem:
+        raise service.EngineUnavailable(problem)
     if state.runner.active() >= limits.max_queued_jobs:
         raise UploadError(
             f"{limits.max_queued_jobs} jobs are already queued or running; wait for one to finish", status_code=429
         )
-    corpus = byline_corpus(upload, limits, byline=byline, kind=kind)
-    operators = operator_corpus(operators_upload, limits) if operators_upload else state.operators
     inputs = [
         {
             "role": "byline documents",
@@ -293,8 +297,6 @@ def create_app(config: ServeConfig) -> FastAPI:
         if case is None:
             raise HTTPException(404, f"no case {case_id!r}; see the list of cases")
         return case
-
-    CaseId = Annotated[str, PathParam(pattern=CASE_ID, description="A case id, e.g. 20261125-141500-0123456789ab")]
 
     # -- pages ---------------------------------------------------------------------------------
     def score_page(status: int = 200, **context: Any) -> HTMLResponse:
