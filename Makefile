@@ -26,6 +26,7 @@ demo: setup
 	$(VENV)/bin/attribution demo --out-dir demo-output
 
 test: setup
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 	$(PY) -m pytest -q -rs
 
 clean:

@@ -210,17 +210,19 @@ def _start_vet(
         "byline": byline,
         "kind": kind,
         "seed": state.config.seed,
+        "features": state.config.features,
         "operators": sorted({a for a in operators.dataset["author"] if a}) if operators is not None else None,
     }
     title = byline or upload.label
     case_id = state.store.create(
         kind="vet", title=title, byline=byline, inputs=inputs, config=config, versions=service.versions()
     )
-    seed = state.config.seed
+    seed, features = state.config.seed, state.config.features
 
     def job(progress):
         return service.vet_byline(
-            corpus, byline=byline, operators=operators, seed=seed, progress=progress, phase=progress.phase
+            corpus, byline=byline, operators=operators, features=features, seed=seed, progress=progress,
+            phase=progress.phase,
         )
 
     state.runner.submit(case_id, job)

@@ -199,6 +199,7 @@ def vet_byline(
     *,
     byline: str | None = None,
     operators: Corpus | None = None,
+    features: str = "default",
     seed: int = 0,
     progress: ProgressFactory = no_progress,
     phase: Phase = lambda name, start, end: None,
@@ -213,6 +214,7 @@ def vet_byline(
         dataset,
         byline=byline,
         operators=operators.dataset if operators is not None else None,
+        config=features,
         seed=seed,
         progress=progress,
     )
