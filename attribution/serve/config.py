@@ -57,13 +57,18 @@ class Limits:
 
     def describe(self) -> dict:
         """The limits in words and numbers, for the pages and ``/api/health``."""
+
+        def mb(size: int) -> float | int:
+            value = round(size / 1024**2, 1)
+            return int(value) if value == int(value) else value
+
         return {
-            "max_upload_mb": round(self.max_upload_bytes / 1024**2, 1),
-            "max_request_mb": round(self.max_request_bytes / 1024**2, 1),
+            "max_upload_mb": mb(self.max_upload_bytes),
+            "max_request_mb": mb(self.max_request_bytes),
             "max_article_chars": self.max_article_chars,
             "max_documents": self.max_documents,
             "max_zip_members": self.max_zip_members,
-            "max_unzipped_mb": round(self.max_unzipped_bytes / 1024**2, 1),
+            "max_unzipped_mb": mb(self.max_unzipped_bytes),
             "max_queued_jobs": self.max_queued_jobs,
         }
 
