@@ -375,7 +375,9 @@ def create_app(config: ServeConfig) -> FastAPI:
     async def case_page(case_id: CaseId) -> HTMLResponse:
         case = get_case(case_id)
         result = state.store.result(case_id) if case.status == "done" else None
-        return _page(state, "case.html", page="cases", case=case, result=result)
+        # the report is embedded as srcdoc in a sandboxed frame: no second request, no script
+        report_html = state.store.report_html(case_id) if case.kind == "vet" and case.status == "done" else None
+        return _page(state, "case.html", page="cases", case=case, result=result, report_html=report_html)
 
     @app.get("/cases/{case_id}/report.html", include_in_schema=False)
     async def case_report(case_id: CaseId, download: bool = False) -> Response:

@@ -36,8 +36,8 @@ ENGINES = {
     "scoring": ("attribution.models.persistence", "load_model", "issue 3"),
     "composite": ("attribution.models.composite", "test_composite", "issue 4"),
     "report": ("attribution.report.html", "render_composite_report", "issue 5"),
-    "shifts": ("attribution.behaviour", "analyse_shifts", "issue 8"),
-    "coordination": ("attribution.behaviour", "analyse_coordination", "issue 8"),
+    "shifts": ("attribution.behaviour.shifts", "analyse_shifts", "issue 8"),
+    "coordination": ("attribution.behaviour.coordination", "analyse_coordination", "issue 8"),
 }
 
 UNKNOWN = "unknown"
@@ -222,10 +222,12 @@ def vet_byline(
     result_dict["load"] = corpus.report.to_dict()
     if has_timestamps(dataset):
         phase("posting-time shifts", 0.80, 0.88)
-        result_dict["shifts"] = _optional(lambda: engine("shifts")(dataset), "shift analysis")
+        result_dict["shifts"] = _optional(lambda: engine("shifts")(dataset, progress=progress), "shift analysis")
         if len({b for b in dataset["byline"] if b}) > 1:
             phase("coordination across accounts", 0.88, 0.95)
-            result_dict["coordination"] = _optional(lambda: engine("coordination")(dataset), "coordination analysis")
+            result_dict["coordination"] = _optional(
+                lambda: engine("coordination")(dataset, seed=seed, progress=progress), "coordination analysis"
+            )
     phase("writing the report", 0.95, 1.0)
     html = render(result_dict)
     verdict = result_dict.get("verdict") or {}
