@@ -24,6 +24,14 @@ def federalist():
     return load_corpus("federalist")
 
 
+@pytest.fixture(scope="session")
+def federalist_model(tmp_path_factory) -> Path:
+    """A light attribution model fitted on the Federalist papers of known single authorship."""
+    from attribution.bench.serve import train_federalist_model
+
+    return train_federalist_model(tmp_path_factory.mktemp("model") / "federalist", config="light")
+
+
 @pytest.fixture
 def make_client(tmp_path: Path):
     """Build a client for a ``ServeConfig`` with a database in ``tmp_path``; closes them after."""

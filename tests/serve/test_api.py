@@ -168,6 +168,8 @@ def test_cases_list_detail_export_compare_and_delete(client):
     assert report.status_code == 200 and "<h1>Report</h1>" in report.text
     assert "sandbox" in report.headers["content-security-policy"]
     assert client.get(f"/api/cases/{b}/report").status_code == 404
+    done_page = client.get(f"/cases/{a}").text
+    assert 'srcdoc="&lt;html&gt;&lt;body&gt;&lt;h1&gt;Report' in done_page and "sandbox>" in done_page
     failed_page = client.get(f"/cases/{b}")
     assert "at least 6 documents" in failed_page.text and "The analysis failed" in failed_page.text
     compared = client.get("/api/cases/compare", params=[("ids", a), ("ids", b)]).json()

@@ -36,13 +36,10 @@ def shots(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory):
+def live(tmp_path_factory, federalist_model):
     """The application on loopback with a light Federalist model; yields its base URL."""
-    from attribution.bench.serve import train_federalist_model
-
     folder = tmp_path_factory.mktemp("live")
-    model = train_federalist_model(folder / "model", config="light")
-    app = create_app(ServeConfig(model_dir=model, db_path=folder / "cases.sqlite3", features="light", port=0))
+    app = create_app(ServeConfig(model_dir=federalist_model, db_path=folder / "cases.sqlite3", features="light", port=0))
     with serve_in_thread(app) as url:
         yield url
 
