@@ -8,7 +8,7 @@ export HF_DATASETS_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ATTRIBUTION_DATA ?= $(abspath ../shared/corpora)
 
-.PHONY: setup demo test bench clean
+.PHONY: setup browser demo test bench clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -25,8 +25,14 @@ setup: $(STAMP)
 demo: setup
 	$(VENV)/bin/attribution demo --out-dir demo-output
 
-test: setup
-	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+# Headless Chromium for the report's browser test (Debian's package; Playwright only drives it,
+# never `playwright install`). Idempotent: nothing happens when `chromium` is already there.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+test: setup browser
 	$(PY) -m pytest -q -rs
 
 clean:

@@ -8,6 +8,8 @@ from types import ModuleType
 BENCHES = {
     "corpus": "attribution.bench.corpus_load",
     "serve": "attribution.bench.serve",
+    "coordination": "attribution.bench.coordination",
+    "shifts": "attribution.bench.shifts",
 }
 
 

@@ -21,6 +21,7 @@ COMMANDS = {
     "bench": "bench:bench",
     "demo": "demo:demo",
     "serve": "serve:serve",
+    "report": "report:report",
 }
 
 
@@ -44,5 +45,12 @@ class LazyGroup(click.Group):
 def main() -> None:
     """Persona attribution: who wrote it, did one person write these, is this byline a team.
 
+    Every command takes --json (one JSON object on stdout, logs on stderr), --quiet and
+    --verbose, and shows an example in its --help.
+
     Example: attribution demo
+
+    \b
+    Exit codes: 0 ok; 1 no finding (unreadable input, no usable documents,
+    not enough evidence, bad model file); 2 usage error.
     """

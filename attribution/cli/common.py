@@ -15,8 +15,14 @@ from attribution.report.jsonio import dumps
 
 T = TypeVar("T")
 
-#: Exit codes, documented in the README.
+#: Exit codes, documented in the README and in every command's help.
 EXIT_OK, EXIT_FINDING, EXIT_USAGE = 0, 1, 2
+EXIT_CODES_HELP = """
+
+    \b
+    Exit codes: 0 ok; 1 no finding (unreadable input, no usable documents,
+    not enough evidence, bad model file); 2 usage error.
+"""
 
 
 class Output:
@@ -80,6 +86,7 @@ def command_options(func: Callable) -> Callable:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(exc.exit_code)
 
+    wrapper.__doc__ = (func.__doc__ or "").rstrip() + EXIT_CODES_HELP
     return wrapper
 
 

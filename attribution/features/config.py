@@ -1,0 +1,125 @@
+"""Feature configs: YAML presets in ``configs/`` (light, default, heavy) or any YAML path."""
+
+from __future__ import annotations
+
+import copy
+import inspect
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from attribution.errors import ConfigError
+
+PRESETS = ("light", "default", "heavy")
+#: Keys every family accepts besides its transformer's own parameters.
+COMMON_FAMILY_KEYS = ("enabled", "weight")
+TOP_KEYS = ("name", "seed", "cache", "families")
+CACHE_KEYS = ("dir", "enabled")
+
+
+def configs_dir() -> Path:
+    """Where presets live: ``$ATTRIBUTION_CONFIGS``, else the repository's ``configs/``."""
+    env = os.environ.get("ATTRIBUTION_CONFIGS")
+    return Path(env) if env else Path(__file__).resolve().parents[2] / "configs"
+
+
+@dataclass(frozen=True)
+class FeatureConfig:
+    """A validated feature config: which families, their parameters and weights, seed, cache."""
+
+    name: str
+    seed: int = 0
+    cache: dict[str, Any] = field(default_factory=dict)
+    families: dict[str, dict[str, Any]] = field(default_factory=dict)
+    source: str | None = None
+
+    @property
+    def enabled_families(self) -> list[str]:
+        """Names of the families this config uses, in config order."""
+        return [name for name, spec in self.families.items() if spec.get("enabled", True)]
+
+    def family_params(self, name: str) -> dict[str, Any]:
+        """The transformer parameters of family ``name`` (without ``enabled``/``weight``)."""
+        return {k: copy.deepcopy(v) for k, v in self.families[name].items() if k not in COMMON_FAMILY_KEYS}
+
+    def weight(self, name: str) -> float:
+        """The family's weight in the union (default 1)."""
+        return float(self.families[name].get("weight", 1.0))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The config as plain data (to store beside a model, or to rebuild with ``from_dict``)."""
+        return {"name": self.name, "seed": self.seed, "cache": dict(self.cache), "families": copy.deepcopy(self.families)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], *, source: str | None = None) -> FeatureConfig:
+        """Validate plain data (as read from YAML) into a config; ``ConfigError`` names the bad key."""
+        return _validate(data, source or "<dict>")
+
+
+def load_feature_config(spec: str | Path | dict | FeatureConfig = "default") -> FeatureConfig:
+    """Load a preset by name (``light``, ``default``, ``heavy``), a YAML path, or a dict."""
+    if isinstance(spec, FeatureConfig):
+        return spec
+    if isinstance(spec, dict):
+        return FeatureConfig.from_dict(spec)
+    text = str(spec)
+    path = Path(text).expanduser()
+    if text in PRESETS or (not path.exists() and not text.endswith((".yaml", ".yml")) and "/" not in text):
+        preset = configs_dir() / f"{text}.yaml"
+        if not preset.is_file():
+            raise ConfigError(f"config {text!r}: no such preset; choose one of {', '.join(PRESETS)} or give a YAML path")
+        path = preset
+    if not path.is_file():
+        raise ConfigError(f"config {text!r}: file not found; give a preset ({', '.join(PRESETS)}) or a YAML path")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"config {path}: not valid YAML ({exc})") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"config {path}: expected a mapping at the top level, got {type(data).__name__}")
+    data.setdefault("name", path.stem)
+    return FeatureConfig.from_dict(data, source=str(path))
+
+
+def _validate(data: dict[str, Any], source: str) -> FeatureConfig:
+    from attribution.features.base import FAMILIES
+    from attribution.features.registry import load_families
+
+    load_families()
+    unknown = sorted(set(data) - set(TOP_KEYS))
+    if unknown:
+        raise ConfigError(f"config {source}: unknown key {unknown[0]!r}; allowed: {', '.join(TOP_KEYS)}")
+    seed = data.get("seed", 0)
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise ConfigError(f"config {source}: seed must be an integer, got {seed!r}")
+    cache = data.get("cache") or {}
+    if not isinstance(cache, dict) or set(cache) - set(CACHE_KEYS):
+        raise ConfigError(f"config {source}: cache takes only {', '.join(CACHE_KEYS)}, got {cache!r}")
+    families = data.get("families")
+    if not isinstance(families, dict) or not families:
+        raise ConfigError(f"config {source}: 'families' must map family names to settings")
+    checked: dict[str, dict[str, Any]] = {}
+    for name, spec in families.items():
+        if name not in FAMILIES:
+            raise ConfigError(f"config {source}: unknown family {name!r}; allowed: {', '.join(sorted(FAMILIES))}")
+        spec = dict(spec or {})
+        allowed = set(inspect.signature(FAMILIES[name][0].__init__).parameters) - {"self"}
+        bad = sorted(set(spec) - allowed - set(COMMON_FAMILY_KEYS))
+        if bad:
+            keys = ", ".join(sorted(allowed | set(COMMON_FAMILY_KEYS)))
+            raise ConfigError(f"config {source}: families.{name} has unknown key {bad[0]!r}; allowed: {keys}")
+        weight = spec.get("weight", 1.0)
+        if not isinstance(weight, (int, float)) or weight < 0:
+            raise ConfigError(f"config {source}: families.{name}.weight must be a number >= 0, got {weight!r}")
+        for key in ("ngram_range",):
+            if key in spec and isinstance(spec[key], list):
+                spec[key] = tuple(spec[key])
+        checked[name] = spec
+    if not any(spec.get("enabled", True) for spec in checked.values()):
+        raise ConfigError(f"config {source}: every family is disabled; enable at least one")
+    return FeatureConfig(
+        name=str(data.get("name", "custom")), seed=seed, cache=dict(cache), families=checked, source=source
+    )

@@ -1,0 +1,117 @@
+"""The composite HTML report: what it shows, how it escapes corpus text, and how it copes with gaps."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from attribution.errors import AttributionError
+from attribution.report.html import build_context, format_p, render_composite_report, write_report
+
+XSS = "<script>alert(1)</script>"
+
+
+def test_verdict_comes_first_with_its_uncertainty(result, page):
+    main = page[page.index("<main>") :]
+    verdict = html.escape(result["verdict"]["text"], quote=False)
+    assert main.index(verdict) < main.index('id="map"') < main.index('id="operators"') < main.index('id="methods"')
+    assert "p &lt; 0.001" in main[: main.index('id="map"')]
+    assert "Most likely 3 (81% probability); plausibly 2 to 4." in page
+    assert "1 of 3 groups matches a known operator: Group B \u2192 Crystal1Johnson (66%)." in page
+
+
+def test_every_section_of_the_issue_is_present(result, page):
+    for marker in ('id="verdict"', 'id="map-cluster"', 'id="map-operator"', 'id="heatmap"', 'id="timeline"',
+                   'id="posting"', 'id="groups"', 'id="documents"', 'id="data"', 'id="methods"'):
+        assert marker in page, marker
+    assert page.count("<svg") == 6  # k, two maps, heat map, timeline, posting hours
+    assert "1,687" in page and "1,680" in page  # load counts: read, used
+    assert "unparseable time stamp (3)" in page
+    example = result["clusters"][1]["examples"][0]["text"]
+    assert html.escape(" ".join(example.split()), quote=False) in page
+
+
+def test_map_dots_name_their_documents(result, page):
+    svg = page[page.index('id="map-cluster"') :]
+    svg = svg[: svg.index("</svg>")]
+    titles = re.findall(r"<title>([^<]*)</title>", svg)
+    assert len(titles) == result["n_documents"]
+    assert any(t.startswith("u001 · 2017") for t in titles)
+
+
+def test_page_is_self_contained_and_scriptless(result, page):
+    assert "<script" not in page.lower()
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page), "nothing may load from the network"
+    assert "default-src 'none'" in page
+    assert not re.search(r"\son[a-z]+\s*=", page), "no inline event handlers"
+
+
+def test_corpus_text_is_escaped_everywhere(poisoned):
+    page = render_composite_report(poisoned)
+    assert "<script" not in page.lower()
+    assert "alert(1)" in page  # it is there, as text
+    assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 8
+    assert "inside &amp; more" in page
+
+
+def test_dollar_signs_do_not_turn_into_mathtext(result):
+    result["operators"]["names"][1] = "$cash$"
+    for doc in result["documents"]:
+        doc["operator_probabilities"]["$cash$"] = doc["operator_probabilities"].pop("Jenn_Abrams")
+    page = render_composite_report(result)
+    assert "$cash$" in page
+
+
+def test_rendering_is_deterministic(result, page):
+    assert render_composite_report(result) == page
+
+
+def test_without_time_stamps_operators_or_behaviour(result):
+    for doc in result["documents"]:
+        doc["timestamp"] = None
+        doc["operator_probabilities"] = {}
+        doc["operator"] = None
+    for cluster in result["clusters"]:
+        cluster["operator"] = cluster["operator_probability"] = None
+    result.update(operators=None, behaviour=None, k=None, test=None, load=None)
+    result["verdict"] = {"level": "single", "text": "Likely one writer", "composite": False}
+    page = render_composite_report(result)
+    assert 'id="heatmap"' not in page and 'id="posting"' not in page and 'id="data"' not in page
+    assert "No known operators were given" in page
+    assert "in the byline&#39;s order" in page or "in the byline's order" in page
+    assert "level-single" in page and "One writer" in page
+
+
+def test_posting_hours_fall_back_to_document_time_stamps(result):
+    result["behaviour"] = None
+    context = build_context(result)
+    assert context["profile_source"] == "documents"
+    assert 'id="posting"' in render_composite_report(result)
+
+
+def test_behaviour_profiles_may_come_per_cluster(result):
+    profiles = result["behaviour"].pop("profiles")
+    result["behaviour"]["clusters"] = [{"cluster": int(k), "profile": v} for k, v in profiles.items()]
+    context = build_context(result)
+    assert context["profile_source"] == "posts"
+    assert "(580 posts)" in render_composite_report(result)
+
+
+def test_missing_required_keys_name_them(result):
+    del result["verdict"]
+    with pytest.raises(AttributionError, match="lacks verdict"):
+        render_composite_report(result)
+
+
+def test_write_report_is_atomic_and_readable(result, page, tmp_path):
+    path = write_report(tmp_path / "out" / "report.html", result)
+    assert path.read_text(encoding="utf-8") == page
+    assert path.stat().st_mode & 0o044, "the report should be readable like any other file"
+    assert [p.name for p in path.parent.iterdir()] == ["report.html"]
+
+
+@pytest.mark.parametrize(("p", "text"), [(None, "p not computed"), (0.0004, "p < 0.001"), (0.012, "p = 0.012"), (0.4, "p = 0.40")])
+def test_format_p(p, text):
+    assert format_p(p) == text
