@@ -8,8 +8,10 @@ from types import ModuleType
 BENCHES = {
     "corpus": "attribution.bench.corpus_load",
     "serve": "attribution.bench.serve",
+    "features": "attribution.bench.features",
     "coordination": "attribution.bench.coordination",
     "shifts": "attribution.bench.shifts",
+    "scale": "attribution.bench.scale",
 }
 
 

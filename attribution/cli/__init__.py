@@ -21,6 +21,9 @@ COMMANDS = {
     "bench": "bench:bench",
     "demo": "demo:demo",
     "serve": "serve:serve",
+    "shifts": "shifts:shifts",
+    "coordination": "coordination:coordination",
+    "features": "features:features",
     "report": "report:report",
 }
 

@@ -6,7 +6,7 @@ import pytest
 
 from attribution.report.html import write_report
 
-from report_browser import open_page  # tests/report is on sys.path under pytest
+from tests.report.report_browser import open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
