@@ -14,6 +14,8 @@ from attribution.corpus import load_corpus
 from attribution.serve.app import create_app
 from attribution.serve.config import Limits, ServeConfig
 
+REPO_DATA = Path(__file__).resolve().parents[1] / "data"
+
 #: The client talks to the app as a browser on this machine would.
 BASE_URL = "http://127.0.0.1:8000"
 

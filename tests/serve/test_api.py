@@ -5,6 +5,7 @@ Analyses that need a model or the composite engine are in ``test_engines.py``.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -218,3 +219,21 @@ def test_non_loopback_needs_the_token(make_client):
     assert first.status_code == 303 and first.headers["location"] == "/cases"
     assert "HttpOnly" in first.headers["set-cookie"] and "SameSite=Strict" in first.headers["set-cookie"]
     assert client.get("/cases").status_code == 200  # the cookie now carries the token
+
+
+def test_a_finished_vetting_case_shows_the_real_report(client):
+    from attribution.report.html import render_composite_report
+    from tests.serve.conftest import REPO_DATA
+
+    result = json.loads((REPO_DATA / "composite_result.json").read_text(encoding="utf-8"))
+    store = client.app.state.attribution.store
+    case_id = _stored_case(client, byline=result["byline"])
+    store.finish(case_id, result=result, summary=result["verdict"]["text"], report_html=render_composite_report(result))
+    page = client.get(f"/cases/{case_id}")
+    assert page.status_code == 200
+    assert html.escape(result["verdict"]["text"], quote=False) in page.text
+    assert 'id="report"' in page.text and "srcdoc=" in page.text
+    report = client.get(f"/cases/{case_id}/report.html")
+    assert report.status_code == 200 and result["byline"] in report.text
+    download = client.get(f"/cases/{case_id}/report.html?download=1")
+    assert download.headers["content-disposition"] == f'attachment; filename="attribution-{case_id}.html"'
