@@ -7,6 +7,7 @@ from types import ModuleType
 
 BENCHES = {
     "corpus": "attribution.bench.corpus_load",
+    "serve": "attribution.bench.serve",
     "features": "attribution.bench.features",
     "coordination": "attribution.bench.coordination",
     "shifts": "attribution.bench.shifts",
