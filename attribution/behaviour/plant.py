@@ -37,8 +37,8 @@ def plant_groups(
 
     ``frame`` has columns ``account, text, timestamp`` (UTC). Each group posts ``events``
     templates (real posts of accounts outside every group, at least 8 words, not retweets),
-    each member a variant within ``jitter_seconds`` of the others. Returns the new frame and
-    the planted groups.
+    each member a variant within ``jitter_seconds`` of the others; the template posts
+    themselves are removed. Returns the new frame and the planted groups.
     """
     rng = np.random.default_rng(seed)
     accounts = sorted(frame["account"].unique())
@@ -54,10 +54,13 @@ def plant_groups(
     vocabulary = sorted({w for t in pool["text"].head(2000) for w in normalise_post(t) if len(w) > 3})
     start, end = frame["timestamp"].quantile(0.1), frame["timestamp"].quantile(0.9)
     span = (end - start).total_seconds()
-    rows = []
+    rows, used_templates = [], []
     for number, group in enumerate(groups):
         n_events = int(rng.integers(events[0], events[1] + 1))
-        templates = pool["text"].iloc[rng.choice(len(pool), n_events, replace=False)].tolist()
+        picked = pool.index[rng.choice(len(pool), n_events, replace=False)]
+        pool = pool.drop(picked)
+        used_templates.extend(picked)
+        templates = frame.loc[picked, "text"].tolist()
         for event, template in enumerate(templates):
             moment = start + pd.Timedelta(seconds=float(rng.uniform(0, span)))
             for member in group:
@@ -70,4 +73,6 @@ def plant_groups(
                     }
                 )
     planted = pd.DataFrame(rows)
-    return pd.concat([frame, planted], ignore_index=True), groups
+    # The real posts used as templates are removed: otherwise their authors would (rightly)
+    # share near duplicates with the group without being part of the planted truth.
+    return pd.concat([frame.drop(used_templates), planted], ignore_index=True), groups

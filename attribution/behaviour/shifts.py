@@ -198,14 +198,26 @@ def _organic_fit(local: np.ndarray, prior: SchedulePrior) -> dict:
 
 
 def _interval(log_posterior: np.ndarray, best: int) -> tuple[int, int]:
-    """The contiguous run of offsets around ``best`` within ``PROFILE_CUT`` of the maximum."""
+    """The contiguous run of offsets around ``best`` within ``PROFILE_CUT`` of the maximum.
+
+    Offsets are circular (UTC+12 is next to UTC-11), so the run may wrap: then ``lo > hi``.
+    """
     keep = log_posterior >= log_posterior[best] - PROFILE_CUT
+    size = len(keep)
+    if keep.all():
+        return int(OFFSETS[0]), int(OFFSETS[-1])
     lo = hi = best
-    while lo > 0 and keep[lo - 1]:
+    while keep[(lo - 1) % size]:
         lo -= 1
-    while hi < len(keep) - 1 and keep[hi + 1]:
+    while keep[(hi + 1) % size]:
         hi += 1
-    return int(OFFSETS[lo]), int(OFFSETS[hi])
+    return int(OFFSETS[lo % size]), int(OFFSETS[hi % size])
+
+
+def offset_in_interval(offset: int, interval: Sequence[int]) -> bool:
+    """Whether ``offset`` lies in a (possibly wrapping) offset interval."""
+    lo, hi = interval
+    return lo <= offset <= hi if lo <= hi else offset >= lo or offset <= hi
 
 
 class ShiftPatternModel:
@@ -227,12 +239,14 @@ class ShiftPatternModel:
     model_ : {"office", "organic"}
         The model with the higher penalised likelihood (BIC).
     log_lr_ : float
-        Maximised log-likelihood ratio, office minus organic.
+        Maximised log-likelihood ratio, office minus organic (the organic side penalised by its
+        weekend prior).
     office_score_ : float
         ``log_lr_`` minus the BIC penalty for the office model's extra parameters; > 0 favours office.
     offset_, offset_interval_ : int, (int, int)
-        Best whole-hour UTC offset of the writers and its ~95% profile interval.
-    offset_log_posterior_ : ndarray of shape (27,)
+        Best whole-hour UTC offset of the writers and its ~95% profile interval (``lo > hi``
+        when it wraps past UTC+12).
+    offset_log_posterior_ : ndarray of shape (24,)
         Profile log posterior of the chosen model at each offset in ``OFFSETS``.
     """
 
@@ -280,10 +294,16 @@ class ShiftPatternModel:
 
             raise NotFittedError("ShiftPatternModel is not fitted yet; call fit(timestamps) first")
 
-    def mismatch(self, claimed_offsets: Sequence[float]) -> float:
-        """Log-posterior gap between the best offset and the best claimed one (0 = consistent)."""
+    def mismatch(self, claimed_offsets: Sequence[float], tolerance: int = 1) -> float:
+        """Log-posterior gap between the best offset and the best claimed one (0 = consistent).
+
+        Offsets within ``tolerance`` hours of a claimed one count as claimed: the schedule
+        convention (an office day starting at 09:00) is itself uncertain by about an hour.
+        """
         self._check()
-        claimed = np.isin(OFFSETS, np.round(np.asarray(claimed_offsets, dtype=float)).astype(int))
+        centres = np.round(np.asarray(claimed_offsets, dtype=float)).astype(int)
+        spread = np.unique((centres[:, None] + np.arange(-tolerance, tolerance + 1)).ravel())
+        claimed = np.isin(OFFSETS, spread)
         if not claimed.any():
             raise ConfigError(f"claimed offsets {list(claimed_offsets)} are outside UTC-11..UTC+12")
         return float(self.offset_log_posterior_.max() - self.offset_log_posterior_[claimed].max())
@@ -296,8 +316,10 @@ class ShiftPatternModel:
         return {
             "claimed_tz": str(claimed_tz),
             "claimed_offsets": [format_offset(o) for o in offsets],
+            "tolerance_hours": 1,
             "mismatch": round(gap, 3),
             "consistent": bool(gap < PROFILE_CUT),
+            "profile_claimed": posting_profile(self.seconds_, claimed_tz).tolist(),
         }
 
     def regularity(self) -> dict:

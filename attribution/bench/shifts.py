@@ -10,7 +10,8 @@
   excluded, >= 100 posts), and ``mismatch_auc``: how well the gap between the best offset and
   the best contiguous-US offset (UTC-4 ... UTC-8) separates IRA persona accounts from senators.
 - A check of the zone of the IRA ``publish_date``: tweets mentioning the 2016 presidential
-  debates (21:00 US Eastern = 01:00 UTC) by UTC hour on each debate night.
+  debates (21:00 US Eastern = 01:00 UTC) by UTC hour on each debate night, and the UTC hours of
+  the persona accounts' "good morning" / "good night" tweets.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from attribution.behaviour.profile import format_offset, posting_profile
-from attribution.behaviour.shifts import US_OFFSETS, ShiftPatternModel
+from attribution.behaviour.shifts import US_OFFSETS, ShiftPatternModel, offset_in_interval
 from attribution.behaviour.synthetic import OfficeSchedule, simulate_accounts
 from attribution.bench.coordination import _auc
 from attribution.corpora import resolve_data_dir
@@ -47,14 +48,15 @@ def _synthetic(seed: int, n_accounts: int, progress: ProgressFactory) -> dict:
     for account in progress(accounts, desc="synthetic accounts"):
         model = _fit(account["seconds"])
         lo, hi = model.offset_interval_
+        width = hi - lo + 1 if lo <= hi else hi - lo + 25
         rows.append(
             {
                 "kind": account["kind"],
                 "n": len(account["seconds"]),
                 "true": account["offset"],
                 "estimate": model.offset_,
-                "covered": lo <= account["offset"] <= hi,
-                "width": hi - lo + 1,
+                "covered": offset_in_interval(account["offset"], (lo, hi)),
+                "width": width,
                 "score": model.office_score_,
                 "model": model.model_,
             }
@@ -173,11 +175,19 @@ def _debate_check(ira: pd.DataFrame) -> dict:
         part = mentions[(stamps >= pd.Timestamp(day, tz="UTC")) & (stamps < pd.Timestamp(day, tz="UTC") + pd.Timedelta(hours=12))]
         hours = np.bincount(part["timestamp"].dt.hour, minlength=24)[:12]
         nights[day] = {"tweets_by_utc_hour_00_11": hours.tolist(), "peak_utc_hour": int(hours.argmax())}
+    persona = ira[ira["account_category"] != "NewsFeed"]
+    greetings = {}
+    for phrase in ("good morning", "good night"):
+        said = persona[persona["content"].str.contains(phrase, case=False, na=False)]
+        hours = np.bincount(said["timestamp"].dt.hour, minlength=24)
+        greetings[phrase] = {"tweets_by_utc_hour": hours.tolist(), "peak_utc_hour": int(hours.argmax())}
     return {
         "debates_start_utc_hour": 1,
         "nights": nights,
+        "greetings": greetings,
         "reading": "publish_date is UTC if debate-night mentions peak at 01-02 UTC (21-22 EDT); "
-        "US Eastern stamps would put the peak at 21-22, Moscow stamps at 04-05.",
+        "US Eastern stamps would put the peak at 21-22, Moscow stamps at 04-05. Greetings show "
+        "which clock the personas perform: 'good morning' near 11-13 UTC is 07-09 US Eastern.",
     }
 
 

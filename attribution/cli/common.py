@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
-from attribution.errors import AttributionError, ConfigError
+from attribution.errors import AttributionError, ConfigError, InsufficientEvidenceError
 from attribution.report.jsonio import dumps
 
 T = TypeVar("T")
@@ -82,6 +82,9 @@ def command_options(func: Callable) -> Callable:
             return func(*args, out=out, **kwargs)
         except ConfigError as exc:
             raise click.UsageError(str(exc)) from exc
+        except InsufficientEvidenceError as exc:
+            click.echo(f"Not enough evidence: {exc}", err=True)
+            sys.exit(exc.exit_code)
         except AttributionError as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(exc.exit_code)
@@ -110,6 +113,11 @@ def corpus_argument(func: Callable) -> Callable:
         click.option("--byline-col", default=None, help="Column with the published byline / account."),
         click.option("--time-col", default=None, help="Column with the time stamp."),
         click.option("--kind", type=click.Choice(["article", "tweet"]), default=None, help="Kind of every row."),
+        click.option(
+            "--time-zone",
+            default=None,
+            help="Zone of time stamps that name none, e.g. Europe/Moscow (default: read as UTC, with a warning).",
+        ),
         data_option,
     ]
     for option in reversed(options):
@@ -125,13 +133,14 @@ def load_from_options(
     time_col: str | None = None,
     kind: str | None = None,
     data_dir: str | None = None,
+    time_zone: str | None = None,
 ):
     """Load the corpus named by ``corpus_argument``'s options; fail when no row is usable."""
     from attribution.corpus import ColumnMap, load_corpus
     from attribution.errors import CorpusError
 
     columns = ColumnMap(text=text_col, author=author_col, byline=byline_col, time=time_col)
-    loaded = load_corpus(corpus_spec, data_dir=data_dir, columns=columns, kind=kind)
+    loaded = load_corpus(corpus_spec, data_dir=data_dir, columns=columns, kind=kind, time_zone=time_zone)
     if len(loaded) == 0:
         problems = "; ".join(str(p) for p in loaded.report.problems[:5])
         raise CorpusError(f"no usable documents ({loaded.report.rows_read} rows read). {problems}", path=corpus_spec)

@@ -34,9 +34,16 @@ def load_corpus(
     columns: ColumnMap = ColumnMap(),
     kind: str | None = None,
     byline: str | None = None,
+    time_zone: str | None = None,
+    detect_language: bool = True,
+    stream: bool | None = None,
 ) -> Corpus:
     """Load a corpus by name (``federalist``, ``c50``, ``c50-train``, ``c50-test``, ``ira``,
     ``senate``), by path (JSONL, CSV, Parquet, folder of ``.txt``), or from the hub (``hf:NAME``).
+
+    ``time_zone`` is the zone of time stamps that name none (default: read as UTC, with a
+    warning); ``detect_language`` flags non-English rows; ``stream`` memory-maps the corpus from
+    an Arrow file (default: for files over 512 MiB).
     """
     from attribution.corpora import named_loaders
 
@@ -48,7 +55,15 @@ def load_corpus(
         return load_hub(text[len(HUB_PREFIX) :], columns=columns, kind=kind)
     path = Path(text).expanduser()
     if path.exists():
-        return load_file(path, columns=columns, kind=kind, byline=byline)
+        return load_file(
+            path,
+            columns=columns,
+            kind=kind,
+            byline=byline,
+            time_zone=time_zone,
+            detect_language=detect_language,
+            stream=stream,
+        )
     names = ", ".join(sorted(loaders))
     raise CorpusError(
         f"no such file or folder, and not a known corpus name ({names}); "

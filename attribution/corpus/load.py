@@ -1,29 +1,57 @@
-"""Load any supported source into a validated corpus ``Dataset`` with a ``LoadReport``."""
+"""Load any supported source into a validated corpus ``Dataset`` with a ``LoadReport``.
+
+Rows are converted in batches with vectorised (Arrow) operations. Small inputs become an
+in-memory ``Dataset``; inputs larger than ``STREAM_BYTES`` (or ``stream=True``) are written
+batch by batch to an Arrow file in the cache folder and memory-mapped, so a corpus larger than
+memory loads in bounded memory.
+
+Checks that span batches (duplicate texts, mixed time zones) are kept as compact arrays and
+reported when the last batch is done.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
 import socket
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import datasets
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from attribution.corpus.columns import ColumnMap
-from attribution.corpus.readers import PATH_COLUMN, ROW_COLUMN, read_path
+from attribution.corpus.readers import PATH_COLUMN, ROW_COLUMN, iter_path
 from attribution.corpus.report import LoadReport
 from attribution.corpus.schema import COLUMNS, FEATURES, KINDS
-from attribution.corpus.text import normalise_text
-from attribution.corpus.timestamps import parse_timestamps
+from attribution.corpus.text import WHITESPACE, analyse_texts, normalise_texts, screen_languages, to_string_array
+from attribution.corpus.timestamps import check_zone, parse_timestamps, timestamp_zones
 from attribution.errors import CorpusError
 
 log = logging.getLogger(__name__)
 
 HUB_HOST = "huggingface.co"
+
+#: Texts longer than this (characters) are split into parts at paragraph or sentence ends.
+#: spaCy's own limit is 1,000,000; the parts stay well under it.
+MAX_TEXT_CHARS = 500_000
+
+#: Files larger than this, or Parquet files with more rows than ``STREAM_ROWS``, are streamed to
+#: a memory-mapped Arrow file instead of held in memory.
+STREAM_BYTES = 512 * 1024**2
+STREAM_ROWS = 250_000
+
+#: Cache folder for streamed corpora (``$ATTRIBUTION_CACHE/corpora``).
+CACHE_ENV = "ATTRIBUTION_CACHE"
+
+#: Problem rows named one by one in a summary message (the rest are counted).
+_SHOWN_ROWS = 5
 
 
 @dataclass
@@ -42,6 +70,503 @@ class Corpus:
         return self.dataset["text"]
 
 
+def cache_dir() -> Path:
+    """Where streamed corpora are written: ``$ATTRIBUTION_CACHE`` or ``~/.cache/attribution``."""
+    root = os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "attribution"
+    return Path(root) / "corpora"
+
+
+def _place(path: str, row: int | None) -> str:
+    return path + (f", row {row}" if row is not None else "")
+
+
+def _rows_text(rows: list[int | None]) -> str:
+    shown = [str(r) for r in rows[:_SHOWN_ROWS] if r is not None]
+    more = f" and {len(rows) - _SHOWN_ROWS} more" if len(rows) > _SHOWN_ROWS else ""
+    return ("rows " + ", ".join(shown) + more) if shown else f"{len(rows)} rows"
+
+
+def _json_values(values: pd.Series) -> pa.Array:
+    """Each value as JSON text, vectorised for strings, numbers, booleans and time stamps."""
+    n = len(values)
+    if pd.api.types.is_bool_dtype(values.dtype) and not values.isna().any():
+        return pc.if_else(pa.array(values.to_numpy(dtype=bool)), "true", "false")
+    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+        array = pa.array(values, from_pandas=True)
+        if pa.types.is_floating(array.type):
+            finite = pc.is_finite(array)
+            array = pc.if_else(finite, array, pa.scalar(None, array.type))
+        return pc.fill_null(pc.cast(array, pa.string()), "null")
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        array = pa.array(values, from_pandas=True)
+        text = pc.replace_substring(pc.cast(array, pa.string()), " ", "T")
+        return pc.fill_null(pc.binary_join_element_wise('"', text, '"', ""), "null")
+    try:
+        array = pa.array(values, type=pa.string(), from_pandas=True)
+    except (pa.ArrowException, TypeError, UnicodeEncodeError):
+        array = None
+    if array is None or (values.dtype == object and not values.map(lambda v: v is None or isinstance(v, str)).all()):
+        return pa.array([json.dumps(v, default=str, ensure_ascii=False) if not _missing(v) else "null" for v in values])
+    return _json_strings(array, n)
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or value is pd.NA or value is pd.NaT
+
+
+def _json_strings(array: pa.Array, n: int) -> pa.Array:
+    """JSON string literals for an Arrow string array (RFC 8259 escapes)."""
+    text = pc.replace_substring(array, "\\", "\\\\")
+    text = pc.replace_substring(text, '"', '\\"')
+    for char, escape in (("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t")):
+        text = pc.replace_substring(text, char, escape)
+    quoted = pc.fill_null(pc.binary_join_element_wise('"', text, '"', ""), "null")
+    # Other control characters are rare: escape those few rows in Python.
+    control = pc.fill_null(pc.match_substring_regex(array, "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f]"), False)
+    rows = np.flatnonzero(control.to_numpy(zero_copy_only=False))
+    if len(rows) == 0:
+        return quoted
+    values = quoted.to_pylist()
+    for row in rows:
+        values[row] = json.dumps(array[int(row)].as_py(), ensure_ascii=False)
+    return pa.array(values, type=pa.string())
+
+
+def _meta_json(frame: pd.DataFrame, names: list[str]) -> pa.Array:
+    """The ``meta`` column: a JSON object of the unmapped columns, keys sorted."""
+    n = len(frame)
+    if not names:
+        return pa.repeat(pa.scalar("{}"), n)
+    parts: list = []
+    for index, name in enumerate(sorted(names)):
+        key = json.dumps(str(name), ensure_ascii=False)
+        parts.append(("{" if index == 0 else ", ") + key + ": ")
+        parts.append(_json_values(frame[name]))
+    parts.append("}")
+    return pc.binary_join_element_wise(*parts, "")
+
+
+def _clean_strings(values: pd.Series) -> pa.Array:
+    """Strings trimmed, empty ones null; non-strings written with ``str``."""
+    array, _ = to_string_array(values)
+    array = pc.utf8_trim(array, characters=WHITESPACE)
+    return pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
+
+
+def split_long_text(text: str, max_chars: int = MAX_TEXT_CHARS) -> list[str]:
+    """Parts of at most ``max_chars`` characters, cut at paragraph, line, sentence or word ends."""
+    parts: list[str] = []
+    while len(text) > max_chars:
+        window = text[:max_chars]
+        cut = -1
+        for separator in ("\n\n", "\n", ". ", " "):
+            cut = window.rfind(separator)
+            if cut > max_chars // 2:
+                cut += len(separator)
+                break
+        if cut <= max_chars // 2:
+            cut = max_chars
+        parts.append(text[:cut].strip())
+        text = text[cut:].lstrip()
+    if text:
+        parts.append(text)
+    return [p for p in parts if p]
+
+
+@dataclass
+class _Duplicates:
+    """Hashes of exact and near-exact text per loaded row, kept compactly across batches."""
+
+    exact: list[np.ndarray] = field(default_factory=list)
+    near: list[np.ndarray] = field(default_factory=list)
+    rows: list[np.ndarray] = field(default_factory=list)
+    paths: list[np.ndarray] = field(default_factory=list)
+    path_names: dict[str, int] = field(default_factory=dict)
+
+    def add(self, texts: pa.Array, prints: pa.Array, rows: np.ndarray, paths: list[str]) -> None:
+        self.exact.append(_hash_strings(texts))
+        near = _hash_strings(prints)
+        # Texts that are nothing but links or symbols have no near-exact form to compare.
+        near[pc.equal(pc.utf8_length(prints), 0).to_numpy(zero_copy_only=False)] = 0
+        self.near.append(near)
+        self.rows.append(rows)
+        codes = np.array([self.path_names.setdefault(p, len(self.path_names)) for p in paths], dtype=np.int64)
+        self.paths.append(codes)
+
+    def report(self, report: LoadReport) -> None:
+        if not self.exact:
+            return
+        exact, near = np.concatenate(self.exact), np.concatenate(self.near)
+        if len(exact) == 0:
+            return
+        rows, codes = np.concatenate(self.rows), np.concatenate(self.paths)
+        names = {code: name for name, code in self.path_names.items()}
+
+        def where(index: int) -> str:
+            row = int(rows[index])
+            return f"row {row}" if row >= 0 else names[int(codes[index])]
+
+        exact_first = _first_occurrence(exact)
+        for index in np.flatnonzero(exact_first != np.arange(len(exact))):
+            first = int(exact_first[index])
+            report.add(
+                names[int(codes[index])],
+                int(rows[index]) if rows[index] >= 0 else None,
+                f"duplicate: same text as {where(first)}; kept",
+                "warning",
+            )
+        near_first = _first_occurrence(near)
+        candidates = (near_first != np.arange(len(near))) & (near != 0)
+        # A near-duplicate that is also an exact duplicate is reported once, as exact.
+        candidates &= exact_first == np.arange(len(exact))
+        for index in np.flatnonzero(candidates):
+            first = int(near_first[index])
+            report.add(
+                names[int(codes[index])],
+                int(rows[index]) if rows[index] >= 0 else None,
+                f"near-duplicate: same text as {where(first)} apart from case, spacing, punctuation or links; kept",
+                "warning",
+            )
+
+
+def _hash_strings(values: pa.Array) -> np.ndarray:
+    """64-bit hashes of strings (SipHash via pandas; collisions at 1M rows: about 1 in 10^7)."""
+    return pd.util.hash_array(np.asarray(values.to_numpy(zero_copy_only=False), dtype=object), categorize=False)
+
+
+def _first_occurrence(hashes: np.ndarray) -> np.ndarray:
+    """For each position, the position of the first equal hash."""
+    order = np.argsort(hashes, kind="stable")
+    sorted_hashes = hashes[order]
+    starts = np.r_[True, sorted_hashes[1:] != sorted_hashes[:-1]]
+    group_first = order[np.flatnonzero(starts)]
+    group_of = np.cumsum(starts) - 1
+    first = np.empty_like(order)
+    first[order] = group_first[group_of]
+    return first
+
+
+@dataclass
+class _Zones:
+    """Time-zone spellings seen across batches: which zones, how many rows, the first rows."""
+
+    naive_rows: list[int | None] = field(default_factory=list)
+    naive_count: int = 0
+    zones: dict[str, list] = field(default_factory=dict)
+
+    def add(self, zones: pd.Series, naive: np.ndarray, rows: np.ndarray) -> None:
+        for index in np.flatnonzero(naive):
+            self.naive_count += 1
+            if len(self.naive_rows) < _SHOWN_ROWS:
+                self.naive_rows.append(int(rows[index]) if rows[index] >= 0 else None)
+        named = zones[zones.notna()]
+        for zone, group in named.groupby(named, sort=True):
+            entry = self.zones.setdefault(zone, [0, []])
+            entry[0] += len(group)
+            # The batch index is positional (reset before conversion), so it indexes ``rows``.
+            entry[1].extend(int(rows[p]) for p in group.index[:_SHOWN_ROWS] if rows[p] >= 0)
+            del entry[1][_SHOWN_ROWS:]
+
+    def report(self, report: LoadReport, path: str, column: str, time_zone: str | None) -> None:
+        if self.naive_count and time_zone is None:
+            assumed = "UTC"
+            both = " alongside stamps that do" if self.zones else ""
+            report.add(
+                path,
+                self.naive_rows[0] if self.naive_rows else None,
+                f"timezone: {self.naive_count} time stamps in column {column!r} carry no zone{both} "
+                f"({_rows_text(self.naive_rows) if self.naive_rows else 'first rows'}); read as {assumed}; "
+                "give the zone with --time-zone",
+                "warning",
+            )
+        if len(self.zones) > 1:
+            listed = "; ".join(
+                f"{zone}: {count} rows (first {_rows_text(rows)})" for zone, (count, rows) in sorted(self.zones.items())
+            )
+            first_rows = [rows[0] for _, rows in self.zones.values() if rows]
+            report.add(
+                path,
+                min(first_rows) if first_rows else None,
+                f"timezone: mixed zones in column {column!r}: {listed}; all converted to UTC",
+                "warning",
+            )
+
+
+class _BatchConverter:
+    """Turns raw reader batches into corpus-schema Arrow tables, naming every problem."""
+
+    def __init__(
+        self,
+        report: LoadReport,
+        *,
+        path: str,
+        columns: ColumnMap,
+        kind: str | None,
+        byline: str | None,
+        time_zone: str | None,
+        detect_language: bool,
+        max_chars: int,
+    ):
+        self.report = report
+        self.path = path
+        self.columns = columns
+        self.kind = kind
+        self.byline = byline
+        self.time_zone = time_zone
+        self.detect_language = detect_language
+        self.max_chars = max_chars
+        self.source: dict[str, str | None] | None = None
+        self.extra: list[str] = []
+        self.seen_ids: list[np.ndarray] = []
+        self.duplicates = _Duplicates()
+        self.zones = _Zones()
+        self.languages = 0
+
+    def _resolve(self, frame: pd.DataFrame) -> None:
+        self.source = self.columns.resolve(frame, self.path, self.report)
+        mapped = set(v for v in self.source.values() if v)
+        self.extra = [c for c in frame.columns if c not in mapped and not str(c).startswith("_")]
+
+    def convert(self, frame: pd.DataFrame) -> pa.Table | None:
+        """One batch in the corpus schema, or ``None`` when nothing in it was usable."""
+        if frame.empty:
+            return None
+        if self.source is None:
+            self._resolve(frame)
+        source = self.source
+        frame = frame.reset_index(drop=True)
+        n = len(frame)
+        path = self.path
+        report = self.report
+        if ROW_COLUMN in frame:
+            rows = pd.to_numeric(frame[ROW_COLUMN], errors="coerce").fillna(-1).to_numpy(dtype=np.int64)
+        else:
+            rows = np.full(n, -1, dtype=np.int64)
+        paths = frame[PATH_COLUMN].astype(str).tolist() if PATH_COLUMN in frame else None
+
+        def place(index: int) -> tuple[str, int | None]:
+            return (paths[index] if paths else path), (int(rows[index]) if rows[index] >= 0 else None)
+
+        def flag(mask: np.ndarray, problem: str, severity: str = "error") -> None:
+            for index in np.flatnonzero(mask):
+                report.add(*place(int(index)), problem, severity)
+
+        for name in self.extra + [c for c in source.values() if c]:
+            if name not in frame:  # a later batch (JSONL) may lack a column the first had
+                frame[name] = None
+        mapped = set(source.values())
+        new = [c for c in frame.columns if c not in mapped and c not in self.extra and not str(c).startswith("_")]
+        if new:  # ... or have one the first lacked: it goes to meta like the others
+            self.extra.extend(new)
+        text, repaired = to_string_array(frame[source["text"]])
+        for index in repaired:
+            report.add(*place(index), "encoding: lone surrogate code points replaced with U+FFFD", "warning")
+        text = normalise_texts(text)
+        empty = pc.fill_null(pc.equal(pc.utf8_length(text), 0), True).to_numpy(zero_copy_only=False)
+        flag(empty, "empty text")
+        keep = ~empty
+
+        if source["time"] is not None:
+            raw_times = frame[source["time"]]
+            stamps, bad, naive = parse_timestamps(raw_times, assume_tz=self.time_zone or "UTC")
+            bad_mask = bad.to_numpy() & keep
+            flag(bad_mask, f"unparseable time stamp in column {source['time']!r}")
+            keep &= ~bad.to_numpy()
+            self.zones.add(timestamp_zones(raw_times)[keep], naive.to_numpy() & keep, rows)
+            times = pa.array(stamps, type=pa.timestamp("us", tz="UTC"), from_pandas=True)
+        else:
+            times = pa.nulls(n, pa.timestamp("us", tz="UTC"))
+
+        def column(field_name: str, default: str | None = None) -> pa.Array:
+            name = source[field_name]
+            if name is None:
+                return pa.repeat(pa.scalar(default, pa.string()), n)
+            return _clean_strings(frame[name])
+
+        if self.kind is not None:
+            kinds = pa.repeat(pa.scalar(self.kind, pa.string()), n)
+        else:
+            kinds = pc.fill_null(column("kind"), "article")
+        unknown_kind = ~pc.is_in(kinds, value_set=pa.array(KINDS)).to_numpy(zero_copy_only=False) & keep
+        flag(unknown_kind, f"unknown kind; expected one of {', '.join(KINDS)}")
+        keep &= ~unknown_kind
+
+        ids = column("id")
+        if ids.null_count:
+            stem = Path(path).stem
+            fallback = pc.binary_join_element_wise(f"{stem}:", pc.cast(pa.array(rows), pa.string()), "")
+            ids = pc.if_else(pc.is_null(ids), fallback, ids)
+        bylines = pa.repeat(pa.scalar(self.byline, pa.string()), n) if self.byline is not None else column("byline")
+        table = pa.table(
+            {
+                "id": ids,
+                "text": text,
+                "byline": bylines,
+                "author": column("author"),
+                "kind": kinds,
+                "timestamp": times,
+                "title": column("title"),
+                "source": column("source", path),
+                "meta": _meta_json(frame, self.extra),
+            },
+            schema=FEATURES.arrow_schema,
+        )
+        table = table.filter(pa.array(keep))
+        rows, kept_paths = rows[keep], ([p for p, k in zip(paths, keep) if k] if paths else None)
+
+        def kept_place(index: int) -> tuple[str, int | None]:
+            return (kept_paths[index] if kept_paths else path), (int(rows[index]) if rows[index] >= 0 else None)
+
+        if source["id"] is not None:  # generated ids are unique by construction
+            table = self._dedupe_ids(table, rows, kept_place)
+        texts = table.column("text").combine_chunks()
+        analysis = analyse_texts(texts)
+        if self.detect_language:
+            table = self._flag_languages(table, texts, analysis, kept_place)
+        self.duplicates.add(texts, analysis.fingerprints, rows, kept_paths or [path] * len(rows))
+        report.rows_used += table.num_rows
+        return self._split_long(table, kept_place)
+
+    def _dedupe_ids(self, table: pa.Table, rows: np.ndarray, place) -> pa.Table:
+        ids = table.column("id").to_numpy()
+        hashes = _hash_strings(table.column("id").combine_chunks())
+        repeated = pd.Series(hashes).duplicated().to_numpy()
+        for seen in self.seen_ids:  # one sorted array per earlier batch
+            found = np.searchsorted(seen, hashes)
+            repeated |= seen[np.minimum(found, len(seen) - 1)] == hashes
+        self.seen_ids.append(np.sort(hashes))
+        if not repeated.any():
+            return table
+        new_ids = ids.copy()
+        for index in np.flatnonzero(repeated):
+            where, row = place(int(index))
+            suffix = f"row{row}" if row is not None else hashlib.sha1(where.encode()).hexdigest()[:8]
+            new_ids[index] = f"{ids[index]}#{suffix}"
+            self.report.add(where, row, f"duplicate id: {ids[index]!r} is taken; the row was kept as {new_ids[index]!r}", "warning")
+        return table.set_column(0, "id", pa.array(new_ids, type=pa.string()))
+
+    def _flag_languages(self, table: pa.Table, texts: pa.Array, analysis, place) -> pa.Table:
+        found = screen_languages(texts, analysis)
+        if not found:
+            return table
+        meta = table.column("meta").to_pylist()
+        for index, language in found:
+            self.languages += 1
+            self.report.add(
+                *place(index),
+                f"language: looks like {language}, not English (the default models are English); kept",
+                "warning",
+            )
+            record = json.loads(meta[index])
+            record["language_flag"] = language
+            meta[index] = json.dumps(record, sort_keys=True, ensure_ascii=False)
+        return table.set_column(table.schema.get_field_index("meta"), "meta", pa.array(meta, type=pa.string()))
+
+    def _split_long(self, table: pa.Table, place) -> pa.Table:
+        lengths = pc.utf8_length(table.column("text")).to_numpy()
+        long_rows = np.flatnonzero(lengths > self.max_chars)
+        if len(long_rows) == 0:
+            return table
+        pieces = []
+        start = 0
+        for index in long_rows:
+            index = int(index)
+            pieces.append(table.slice(start, index - start))
+            row = table.slice(index, 1).to_pylist()[0]
+            parts = split_long_text(row["text"], self.max_chars)
+            self.report.add(
+                *place(index),
+                f"long text: {len(row['text']):,} characters split into {len(parts)} parts of at most "
+                f"{self.max_chars:,} (ids {row['id']}#part1 … #part{len(parts)})",
+                "warning",
+            )
+            meta = json.loads(row["meta"])
+            records = []
+            for number, part in enumerate(parts, start=1):
+                meta_part = {**meta, "parent": row["id"], "part": number, "parts": len(parts)}
+                records.append(
+                    {**row, "id": f"{row['id']}#part{number}", "text": part, "meta": json.dumps(meta_part, sort_keys=True)}
+                )
+            pieces.append(pa.Table.from_pylist(records, schema=table.schema))
+            start = index + 1
+        pieces.append(table.slice(start))
+        return pa.concat_tables(pieces)
+
+    def finish(self) -> None:
+        """Report what only the whole corpus shows: duplicates and mixed time zones."""
+        self.duplicates.report(self.report)
+        if self.source is not None and self.source["time"] is not None:
+            self.zones.report(self.report, self.path, self.source["time"], self.time_zone)
+
+
+def _empty_dataset() -> datasets.Dataset:
+    return datasets.Dataset.from_dict({c: [] for c in COLUMNS}, features=FEATURES)
+
+
+def _dataset_from_tables(tables: list[pa.Table], fingerprint: str) -> datasets.Dataset:
+    if not tables:
+        return _empty_dataset()
+    table = pa.concat_tables(tables).combine_chunks()
+    # An explicit fingerprint: otherwise ``datasets`` hashes every byte of the table.
+    return datasets.Dataset(
+        datasets.table.InMemoryTable(table), info=datasets.DatasetInfo(features=FEATURES), fingerprint=fingerprint
+    )
+
+
+def convert_batches(
+    batches: Iterable[pd.DataFrame],
+    report: LoadReport,
+    *,
+    path: str,
+    columns: ColumnMap = ColumnMap(),
+    kind: str | None = None,
+    byline: str | None = None,
+    time_zone: str | None = None,
+    detect_language: bool = True,
+    max_chars: int = MAX_TEXT_CHARS,
+    arrow_path: Path | None = None,
+) -> datasets.Dataset:
+    """Convert raw batches into a corpus ``Dataset``; memory-mapped from ``arrow_path`` if given."""
+    if time_zone is not None:
+        check_zone(time_zone)
+    converter = _BatchConverter(
+        report,
+        path=path,
+        columns=columns,
+        kind=kind,
+        byline=byline,
+        time_zone=time_zone,
+        detect_language=detect_language,
+        max_chars=max_chars,
+    )
+    if arrow_path is None:
+        tables = [t for t in map(converter.convert, batches) if t is not None and t.num_rows]
+        converter.finish()
+        key = json.dumps([path, str(columns), kind, byline, time_zone, detect_language, max_chars, report.rows_read])
+        dataset = _dataset_from_tables(tables, hashlib.sha256(key.encode()).hexdigest()[:16])
+    else:
+        dataset = _write_arrow(map(converter.convert, batches), arrow_path)
+        converter.finish()
+    report.documents = len(dataset)
+    return dataset
+
+
+def _write_arrow(tables: Iterable[pa.Table | None], arrow_path: Path) -> datasets.Dataset:
+    """Write tables one by one to an Arrow file (atomically) and memory-map it."""
+    arrow_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = arrow_path.with_name(f".{arrow_path.name}.{os.getpid()}.tmp")
+    try:
+        with pa.OSFile(str(tmp), "wb") as sink, pa.ipc.new_stream(sink, FEATURES.arrow_schema) as writer:
+            for table in tables:
+                if table is not None and table.num_rows:
+                    writer.write_table(table)
+        os.replace(tmp, arrow_path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return datasets.Dataset.from_file(str(arrow_path))
+
+
 def frame_to_corpus(
     frame: pd.DataFrame,
     report: LoadReport,
@@ -52,95 +577,23 @@ def frame_to_corpus(
     byline: str | None = None,
     name: str = "",
     time_zone: str | None = None,
+    detect_language: bool = True,
 ) -> Corpus:
     """Map, validate and convert raw rows; every unusable row is named in ``report``.
 
     ``time_zone`` is the zone of time stamps that carry none; when it is not given they are read
     as UTC with a warning.
     """
-    if frame.empty:
-        dataset = datasets.Dataset.from_dict({c: [] for c in COLUMNS}, features=FEATURES)
-        return Corpus(dataset, report, name)
-    source = columns.resolve(frame, path)
-    rows = frame[ROW_COLUMN] if ROW_COLUMN in frame else pd.Series([None] * len(frame))
-    paths = frame[PATH_COLUMN] if PATH_COLUMN in frame else pd.Series([path] * len(frame), index=frame.index)
-    keep = np.ones(len(frame), dtype=bool)
-
-    def flag(mask: np.ndarray, problem: str, severity: str = "error") -> None:
-        for index in np.flatnonzero(mask):
-            row = rows.iloc[index]
-            report.add(paths.iloc[index], None if pd.isna(row) else int(row), problem, severity)
-
-    text = frame[source["text"]].astype("object").where(frame[source["text"]].notna(), "")
-    text = text.map(lambda value: normalise_text(str(value)))
-    empty = (text == "").to_numpy()
-    flag(empty, "empty text")
-    keep &= ~empty
-
-    if source["time"] is not None:
-        stamps, bad, naive = parse_timestamps(frame[source["time"]], assume_tz=time_zone or "UTC")
-        flag(bad.to_numpy() & keep, f"unparseable time stamp in column {source['time']!r}")
-        keep &= ~bad.to_numpy()
-        if naive.any() and time_zone is None:
-            first = int(np.flatnonzero(naive.to_numpy())[0])
-            report.add(
-                path,
-                None if pd.isna(rows.iloc[first]) else int(rows.iloc[first]),
-                f"timezone: {int(naive.sum())} time stamps carry no zone and were read as UTC",
-                "warning",
-            )
-    else:
-        stamps = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[us, UTC]")
-
-    def column(field_name: str, default: str | None = None) -> pd.Series:
-        name_ = source[field_name]
-        if name_ is None:
-            return pd.Series([default] * len(frame), index=frame.index, dtype="object")
-        values = frame[name_].astype("object")
-        values = values.where(values.notna(), None)
-        return values.map(lambda v: None if v is None or str(v).strip() == "" else str(v).strip())
-
-    kinds = column("kind", kind or "article")
-    if kind is not None:
-        kinds = pd.Series([kind] * len(frame), index=frame.index, dtype="object")
-    unknown_kind = (~kinds.isin(KINDS)).to_numpy() & keep
-    flag(unknown_kind, f"unknown kind; expected one of {', '.join(KINDS)}")
-    keep &= ~unknown_kind
-
-    ids = column("id")
-    missing_id = ids.isna()
-    ids = ids.where(~missing_id, pd.Series([f"{Path(path).stem}:{r}" for r in rows], index=frame.index))
-    bylines = column("byline", byline)
-    if byline is not None:
-        bylines = pd.Series([byline] * len(frame), index=frame.index, dtype="object")
-    mapped = set(v for v in source.values() if v)
-    extra = [c for c in frame.columns if c not in mapped and not c.startswith("_")]
-    meta = frame[extra].astype("object").where(frame[extra].notna(), None) if extra else None
-    out = pd.DataFrame(
-        {
-            "id": ids.astype(str),
-            "text": text,
-            "byline": bylines,
-            "author": column("author"),
-            "kind": kinds,
-            "timestamp": stamps,
-            "title": column("title"),
-            "source": column("source", path),
-            "meta": [json.dumps(r, sort_keys=True, default=str) for r in meta.to_dict("records")]
-            if meta is not None
-            else ["{}"] * len(frame),
-        }
-    )[keep]
-    duplicated = out["id"].duplicated(keep="first").to_numpy()
-    if duplicated.any():
-        flag_idx = np.flatnonzero(keep)[duplicated]
-        mask = np.zeros(len(frame), dtype=bool)
-        mask[flag_idx] = True
-        flag(mask, "duplicate id: the row was kept with a suffixed id", "warning")
-        counts = out.groupby("id").cumcount().astype(str)
-        out["id"] = np.where(duplicated, out["id"] + "#" + counts, out["id"])
-    report.rows_used += len(out)
-    dataset = datasets.Dataset.from_pandas(out.reset_index(drop=True), features=FEATURES, preserve_index=False)
+    dataset = convert_batches(
+        [frame],
+        report,
+        path=path,
+        columns=columns,
+        kind=kind,
+        byline=byline,
+        time_zone=time_zone,
+        detect_language=detect_language,
+    )
     return Corpus(dataset, report, name)
 
 
@@ -171,6 +624,29 @@ def load_hub(name: str, *, split: str = "train", columns: ColumnMap = ColumnMap(
     return frame_to_corpus(frame, report, path=name, columns=columns, kind=kind, name=name)
 
 
+def _stream_target(path: Path, options: dict) -> Path:
+    """The cache file for a streamed corpus, keyed by file identity and load options."""
+    stat = path.stat()
+    key = json.dumps(
+        {"path": str(path.resolve()), "size": stat.st_size, "mtime": stat.st_mtime_ns, **options},
+        sort_keys=True,
+        default=str,
+    )
+    return cache_dir() / f"{path.stem}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.arrow"
+
+
+def _parquet_rows(path: Path) -> int:
+    """Rows in a Parquet file from its footer, 0 for anything else."""
+    if path.suffix.lower() not in (".parquet", ".pq"):
+        return 0
+    try:
+        import pyarrow.parquet as pq
+
+        return pq.ParquetFile(path).metadata.num_rows
+    except Exception:  # a damaged file: the reader names the problem
+        return 0
+
+
 def load_file(
     path: str | Path,
     *,
@@ -178,14 +654,37 @@ def load_file(
     kind: str | None = None,
     byline: str | None = None,
     time_zone: str | None = None,
+    detect_language: bool = True,
+    stream: bool | None = None,
+    max_chars: int = MAX_TEXT_CHARS,
 ) -> Corpus:
-    """Load a JSONL, CSV or Parquet file, or a folder of ``.txt`` files."""
+    """Load a JSONL, CSV or Parquet file, or a folder of ``.txt`` files.
+
+    ``stream`` writes the corpus batch by batch to a memory-mapped Arrow file in the cache
+    folder; by default it is on for files over ``STREAM_BYTES``.
+    """
     path = Path(path)
     report = LoadReport()
-    frame = read_path(path, report)
-    corpus = frame_to_corpus(
-        frame, report, path=str(path), columns=columns, kind=kind, byline=byline, name=path.name, time_zone=time_zone
+    if stream is None:
+        stream = path.is_file() and (path.stat().st_size > STREAM_BYTES or _parquet_rows(path) > STREAM_ROWS)
+    arrow_path = None
+    if stream:
+        options = {"columns": columns, "kind": kind, "byline": byline, "tz": time_zone, "lang": detect_language}
+        arrow_path = _stream_target(path, {**options, "max_chars": max_chars})
+    dataset = convert_batches(
+        iter_path(path, report),
+        report,
+        path=str(path),
+        columns=columns,
+        kind=kind,
+        byline=byline,
+        time_zone=time_zone,
+        detect_language=detect_language,
+        max_chars=max_chars,
+        arrow_path=arrow_path,
     )
-    for problem in report.problems:
+    for problem in report.problems[:50]:
         log.log(logging.WARNING if problem.severity == "error" else logging.INFO, "%s", problem)
-    return corpus
+    if len(report.problems) > 50:
+        log.warning("%s: %d more problems; see the load report", path, len(report.problems) - 50)
+    return Corpus(dataset, report, path.name)

@@ -1,28 +1,55 @@
-"""Format readers: each turns one file or folder into raw rows with their row numbers.
+"""Format readers: each turns one file or folder into batches of raw rows with row numbers.
 
 Readers only read; they name rows they cannot read at all (bad JSON, bad bytes, wrong field
-count) in the ``LoadReport`` and leave column mapping and validation to ``load``.
+count, records too large) in the ``LoadReport`` and leave column mapping and validation to
+``load``. Every reader yields batches of at most ``batch_rows`` rows and holds no more than one
+batch (plus one record) in memory, so files larger than memory can be read.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
 
 from attribution.corpus.report import LoadReport
-from attribution.corpus.text import UndecodableError, decode_bytes
+from attribution.corpus.text import UndecodableError, decode_bytes, repair_surrogates
 from attribution.errors import CorpusError
 
 ROW_COLUMN = "_row"
 PATH_COLUMN = "_path"
 
-#: Files larger than this are refused with a message instead of exhausting memory.
-MAX_FILE_BYTES = 4 * 1024**3
+#: Rows per batch handed to ``load``; bounds memory for any file size.
+BATCH_ROWS = 50_000
+
+#: One record (a JSONL line, a CSV row, a ``.txt`` file) larger than this is named and skipped:
+#: no single document may exhaust memory.
+MAX_RECORD_BYTES = 64 * 1024**2
+
+#: Bytes sampled to decide whether a CSV file is UTF-8 or in a legacy encoding.
+_SAMPLE_BYTES = 1024**2
+
+_SURROGATE = re.compile("[\udc80-\udcff]")
+#: JSON can spell a lone UTF-16 surrogate (``"\\ud800"``), which no UTF-8 string can hold.
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _repair_record(value):
+    """The record with lone surrogates in its strings (keys too) replaced by U+FFFD."""
+    if isinstance(value, str):
+        return repair_surrogates(value)
+    if isinstance(value, list):
+        return [_repair_record(v) for v in value]
+    if isinstance(value, dict):
+        return {repair_surrogates(k): _repair_record(v) for k, v in value.items()}
+    return value
 
 
 def _check_file(path: Path) -> None:
@@ -30,26 +57,44 @@ def _check_file(path: Path) -> None:
         raise CorpusError("no such file or folder", path=path)
     if path.is_file() and path.stat().st_size == 0:
         raise CorpusError("the file is empty", path=path)
-    if path.is_file() and path.stat().st_size > MAX_FILE_BYTES:
-        raise CorpusError(f"the file is larger than {MAX_FILE_BYTES >> 30} GiB; split it", path=path)
 
 
-def _decode_file(path: Path, report: LoadReport) -> str:
-    try:
-        text, encoding = decode_bytes(path.read_bytes())
-    except UndecodableError as exc:
-        raise CorpusError(f"cannot read as text: {exc}", path=path) from exc
-    if encoding != "utf-8":
-        report.add(str(path), None, f"encoding: decoded as {encoding}, not UTF-8", "warning")
-    return text
+def _frame(records: list[dict]) -> pd.DataFrame:
+    """Records as object columns: no type guessing, so ``{"text": 2016}`` stays ``"2016"`` and
+    an integer beside a missing value does not turn into ``2016.0``."""
+    if not records:
+        return pd.DataFrame({ROW_COLUMN: []})
+    names = list(dict.fromkeys(key for record in records for key in record))
+    return pd.DataFrame({name: pd.Series([r.get(name) for r in records], dtype=object) for name in names})
 
 
-def read_jsonl(path: Path, report: LoadReport) -> pd.DataFrame:
-    """Read JSON Lines, one object a line; bad lines are named and skipped."""
+def _read_line(handle: io.BufferedReader) -> tuple[bytes, bool]:
+    """One line, at most ``MAX_RECORD_BYTES``; the flag says it was longer (rest discarded)."""
+    line = handle.readline(MAX_RECORD_BYTES + 1)
+    if len(line) <= MAX_RECORD_BYTES or line.endswith(b"\n"):
+        return line, False
+    while True:  # skip the rest of the over-long line without holding it
+        rest = handle.readline(1024**2)
+        if not rest or rest.endswith(b"\n"):
+            return b"", True
+
+
+def iter_jsonl(path: Path, report: LoadReport, batch_rows: int = BATCH_ROWS) -> Iterator[pd.DataFrame]:
+    """JSON Lines, one object a line; bad lines are named and skipped."""
     _check_file(path)
-    records = []
+    records: list[dict] = []
+    yielded = False
     with path.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
+        number = 0
+        while True:
+            raw, too_long = _read_line(handle)
+            number += 1
+            if too_long:
+                report.rows_read += 1
+                report.add(str(path), number, f"too large: the line is over {MAX_RECORD_BYTES >> 20} MiB")
+                continue
+            if not raw:
+                break
             if not raw.strip():
                 continue
             report.rows_read += 1
@@ -62,68 +107,158 @@ def read_jsonl(path: Path, report: LoadReport) -> pd.DataFrame:
                 report.add(str(path), number, f"encoding: decoded as {encoding}, not UTF-8", "warning")
             try:
                 record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                report.add(str(path), number, f"malformed: not valid JSON ({exc.msg})")
+            except (json.JSONDecodeError, RecursionError) as exc:
+                reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
+                report.add(str(path), number, f"malformed: not valid JSON ({reason})")
                 continue
             if not isinstance(record, dict):
                 report.add(str(path), number, "malformed: a line must hold a JSON object")
                 continue
+            if _ESCAPED_SURROGATE.search(line):
+                record = _repair_record(record)
+                report.add(str(path), number, "encoding: lone surrogate code points replaced with U+FFFD", "warning")
             record[ROW_COLUMN] = number
             records.append(record)
-    return pd.DataFrame.from_records(records) if records else pd.DataFrame({ROW_COLUMN: []})
+            if len(records) >= batch_rows:
+                yield _frame(records)
+                yielded = True
+                records = []
+    if records or not yielded:
+        yield _frame(records)
 
 
-def read_csv(path: Path, report: LoadReport) -> pd.DataFrame:
-    """Read CSV with a header; rows with the wrong number of fields are named and skipped."""
-    _check_file(path)
-    text = _decode_file(path, report)
-    reader = csv.reader(io.StringIO(text, newline=""))
+def _csv_text_stream(path: Path, report: LoadReport) -> tuple[io.TextIOBase, bool]:
+    """A text stream over the CSV file and whether rows must be checked for non-UTF-8 bytes.
+
+    UTF-8 (the usual case) is read with ``surrogateescape`` so a stray legacy byte is found and
+    named per row; a file whose first MiB is not UTF-8 is decoded whole in the detected encoding.
+    """
+    with path.open("rb") as handle:
+        sample = handle.read(_SAMPLE_BYTES)
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        report.add(str(path), None, "encoding: decoded as utf-16, not UTF-8", "warning")
+        return path.open(encoding="utf-16", newline=""), False
+    if b"\x00" in sample:
+        raise CorpusError("cannot read as text: binary data (contains NUL bytes)", path=path)
     try:
-        header = next(reader)
-    except StopIteration as exc:
-        raise CorpusError("the CSV file has no header row", path=path) from exc
-    except csv.Error as exc:
-        raise CorpusError(f"malformed CSV header: {exc}", path=path) from exc
-    columns: dict[str, list] = {name: [] for name in header}
-    rows: list[int] = []
-    while True:
-        start = reader.line_num + 1
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+    except UnicodeDecodeError:
+        escaped = sample.decode("utf-8", "surrogateescape")
+        if any(ord(c) > 0x7F and not 0xDC80 <= ord(c) <= 0xDCFF for c in escaped):
+            # Valid multi-byte UTF-8 beside stray bytes: a UTF-8 file with a few legacy rows.
+            return path.open(encoding="utf-8-sig", errors="surrogateescape", newline=""), True
         try:
-            fields = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
+            _, encoding = decode_bytes(sample)
+        except UndecodableError as exc:
+            raise CorpusError(f"cannot read as text: {exc}", path=path) from exc
+        report.add(str(path), None, f"encoding: decoded as {encoding}, not UTF-8", "warning")
+        return path.open(encoding=encoding, errors="replace", newline=""), False
+    return path.open(encoding="utf-8-sig", errors="surrogateescape", newline=""), True
+
+
+def _redecode(fields: list[str]) -> tuple[list[str], str]:
+    """Fields holding escaped non-UTF-8 bytes, decoded as cp1252 or else the detected encoding.
+
+    A stray non-UTF-8 row in a UTF-8 file is nearly always Windows-1252 (a row pasted from a
+    Windows program); one row is too short for detection to tell code pages apart.
+    """
+    out, encodings = [], []
+    for field in fields:
+        if _SURROGATE.search(field):
+            raw = field.encode("utf-8", "surrogateescape")
+            try:
+                field, encoding = raw.decode("cp1252"), "cp1252"
+            except UnicodeDecodeError:
+                field, encoding = decode_bytes(raw)
+            encodings.append(encoding)
+        out.append(field)
+    return out, ", ".join(sorted(set(encodings)))
+
+
+def iter_csv(path: Path, report: LoadReport, batch_rows: int = BATCH_ROWS) -> Iterator[pd.DataFrame]:
+    """CSV with a header; rows with the wrong number of fields or bad bytes are named."""
+    _check_file(path)
+    csv.field_size_limit(MAX_RECORD_BYTES)
+    stream, check_bytes = _csv_text_stream(path, report)
+    with stream:
+        reader = csv.reader(stream)
+        try:
+            header = next(reader)
+        except StopIteration as exc:
+            raise CorpusError("the CSV file has no header row", path=path) from exc
+        except (csv.Error, UnicodeError) as exc:
+            raise CorpusError(f"malformed CSV header: {exc}", path=path) from exc
+        if check_bytes and _SURROGATE.search("".join(header)):
+            raise CorpusError("the CSV header is not UTF-8", path=path)
+        columns: dict[str, list] = {name: [] for name in header}
+        rows: list[int] = []
+        yielded = False
+        while True:
+            start = reader.line_num + 1
+            try:
+                fields = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                report.rows_read += 1
+                report.add(str(path), start, f"malformed: {exc}")
+                continue
+            if not fields or all(not f.strip() for f in fields):
+                continue
             report.rows_read += 1
-            report.add(str(path), start, f"malformed: {exc}")
-            continue
-        if not fields or all(not f.strip() for f in fields):
-            continue
-        report.rows_read += 1
-        if len(fields) != len(header):
-            report.add(str(path), start, f"malformed: {len(fields)} fields where the header has {len(header)}")
-            continue
-        for name, value in zip(header, fields):
-            columns[name].append(value)
-        rows.append(start)
-    frame = pd.DataFrame(columns)
+            if len(fields) != len(header):
+                report.add(str(path), start, f"malformed: {len(fields)} fields where the header has {len(header)}")
+                continue
+            if check_bytes and _SURROGATE.search("".join(fields)):
+                try:
+                    fields, encoding = _redecode(fields)
+                except UndecodableError as exc:
+                    report.add(str(path), start, f"undecodable: {exc}")
+                    continue
+                report.add(str(path), start, f"encoding: decoded as {encoding}, not UTF-8", "warning")
+            for name, value in zip(header, fields):
+                columns[name].append(value)
+            rows.append(start)
+            if len(rows) >= batch_rows:
+                yield _csv_frame(columns, rows)
+                yielded = True
+                columns = {name: [] for name in header}
+                rows = []
+    if rows or not yielded:
+        yield _csv_frame(columns, rows)
+
+
+def _csv_frame(columns: dict[str, list], rows: list[int]) -> pd.DataFrame:
+    frame = pd.DataFrame(columns) if columns else pd.DataFrame(index=range(len(rows)))
     frame[ROW_COLUMN] = rows
     return frame
 
 
-def read_parquet(path: Path, report: LoadReport) -> pd.DataFrame:
-    """Read a Parquet file; row numbers are 1-based positions in the file."""
+def iter_parquet(path: Path, report: LoadReport, batch_rows: int = BATCH_ROWS) -> Iterator[pd.DataFrame]:
+    """A Parquet file in record batches; row numbers are 1-based positions in the file."""
     _check_file(path)
     try:
-        frame = pq.read_table(path).to_pandas()
+        parquet = pq.ParquetFile(path)
     except Exception as exc:  # pyarrow raises many types for a damaged file
         raise CorpusError(f"cannot read as Parquet: {exc}", path=path) from exc
-    report.rows_read += len(frame)
-    frame[ROW_COLUMN] = range(1, len(frame) + 1)
-    return frame
+    start = 1
+    try:
+        for batch in parquet.iter_batches(batch_size=batch_rows):
+            frame = batch.to_pandas()
+            report.rows_read += len(frame)
+            frame[ROW_COLUMN] = range(start, start + len(frame))
+            start += len(frame)
+            yield frame
+    except CorpusError:
+        raise
+    except Exception as exc:
+        raise CorpusError(f"cannot read as Parquet after row {start - 1}: {exc}", path=path) from exc
+    if start == 1:
+        yield pd.DataFrame({ROW_COLUMN: []})
 
 
-def read_text_folder(path: Path, report: LoadReport) -> pd.DataFrame:
-    """Read a folder of ``.txt`` files, one sub-folder per author (the author is the folder name).
+def iter_text_folder(path: Path, report: LoadReport, batch_rows: int = BATCH_ROWS) -> Iterator[pd.DataFrame]:
+    """A folder of ``.txt`` files, one sub-folder per author (the author is the folder name).
 
     ``.txt`` files directly in ``path`` get no author. The document id is the path relative to
     ``path``.
@@ -132,10 +267,14 @@ def read_text_folder(path: Path, report: LoadReport) -> pd.DataFrame:
     files = sorted(p for p in path.rglob("*.txt") if p.is_file())
     if not files:
         raise CorpusError("the folder holds no .txt files", path=path)
-    records = []
+    records: list[dict] = []
     for file in files:
         report.rows_read += 1
         relative = file.relative_to(path)
+        size = file.stat().st_size
+        if size > MAX_RECORD_BYTES:
+            report.add(str(file), None, f"too large: {size >> 20} MiB, over the {MAX_RECORD_BYTES >> 20} MiB limit")
+            continue
         try:
             text, encoding = decode_bytes(file.read_bytes())
         except UndecodableError as exc:
@@ -147,25 +286,36 @@ def read_text_folder(path: Path, report: LoadReport) -> pd.DataFrame:
         records.append(
             {"id": relative.as_posix(), "text": text, "author": author, PATH_COLUMN: str(file), ROW_COLUMN: None}
         )
-    return pd.DataFrame.from_records(records) if records else pd.DataFrame({ROW_COLUMN: []})
+        if len(records) >= batch_rows:
+            yield _frame(records)
+            records = []
+    yield _frame(records)
 
 
 READERS = {
-    ".jsonl": read_jsonl,
-    ".ndjson": read_jsonl,
-    ".json": read_jsonl,
-    ".csv": read_csv,
-    ".parquet": read_parquet,
-    ".pq": read_parquet,
+    ".jsonl": iter_jsonl,
+    ".ndjson": iter_jsonl,
+    ".json": iter_jsonl,
+    ".csv": iter_csv,
+    ".parquet": iter_parquet,
+    ".pq": iter_parquet,
 }
 
 
-def read_path(path: Path, report: LoadReport) -> pd.DataFrame:
-    """Dispatch on the file type; a folder is read as a ``.txt`` folder."""
+def iter_path(path: Path, report: LoadReport, batch_rows: int = BATCH_ROWS) -> Iterator[pd.DataFrame]:
+    """Batches of raw rows from any supported file, or a folder of ``.txt`` files."""
     if path.is_dir():
-        return read_text_folder(path, report)
+        return iter_text_folder(path, report, batch_rows)
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         known = ", ".join(sorted(READERS)) + ", or a folder of .txt files"
         raise CorpusError(f"unknown file type {path.suffix!r}; expected one of {known}", path=path)
-    return reader(path, report)
+    return reader(path, report, batch_rows)
+
+
+def read_path(path: Path, report: LoadReport) -> pd.DataFrame:
+    """The whole file as one frame (small files; ``iter_path`` streams)."""
+    frames = [frame for frame in iter_path(path, report) if len(frame) or frame.columns.size > 1]
+    if not frames:
+        return pd.DataFrame({ROW_COLUMN: []})
+    return pd.concat(frames, ignore_index=True)

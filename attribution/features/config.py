@@ -114,9 +114,9 @@ def _validate(data: dict[str, Any], source: str) -> FeatureConfig:
         weight = spec.get("weight", 1.0)
         if not isinstance(weight, (int, float)) or weight < 0:
             raise ConfigError(f"config {source}: families.{name}.weight must be a number >= 0, got {weight!r}")
-        for key in ("ngram_range",):
-            if key in spec and isinstance(spec[key], list):
-                spec[key] = tuple(spec[key])
+        for key, value in spec.items():
+            if isinstance(value, list):  # YAML lists -> tuples: hashable, clone-safe parameters
+                spec[key] = tuple(value)
         checked[name] = spec
     if not any(spec.get("enabled", True) for spec in checked.values()):
         raise ConfigError(f"config {source}: every family is disabled; enable at least one")

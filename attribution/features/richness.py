@@ -19,25 +19,28 @@ MAX_WORD_LENGTH = 15
 
 
 def mattr(tokens: Sequence[str], window: int) -> float:
-    """Moving-average type-token ratio over windows of ``window`` tokens (plain TTR if shorter)."""
+    """Moving-average type-token ratio over windows of ``window`` tokens (plain TTR if shorter).
+
+    Vectorised: token ``i`` is new in the windows starting after its previous occurrence, so the
+    sum of types over all windows is a sum of interval lengths, with no loop over windows.
+    """
     n = len(tokens)
     if n == 0:
         return 0.0
     if n <= window:
         return len(set(tokens)) / n
-    counts = Counter(tokens[:window])
-    types = len(counts)
-    total = types
-    for i in range(window, n):
-        new, old = tokens[i], tokens[i - window]
-        counts[new] += 1
-        if counts[new] == 1:
-            types += 1
-        counts[old] -= 1
-        if counts[old] == 0:
-            types -= 1
-        total += types
-    return total / ((n - window + 1) * window)
+    ids = np.unique(np.asarray(tokens, dtype=object), return_inverse=True)[1] if n else np.zeros(0, int)
+    order = np.argsort(ids, kind="stable")
+    previous = np.full(n, -1, dtype=np.int64)
+    same = ids[order][1:] == ids[order][:-1]
+    previous[order[1:][same]] = order[:-1][same]
+    positions = np.arange(n)
+    # Windows are [s, s + window) for s in 0..n - window; token i counts in windows with
+    # max(previous[i] + 1, i - window + 1) <= s <= min(i, n - window).
+    first = np.maximum(previous + 1, positions - window + 1)
+    last = np.minimum(positions, n - window)
+    total = np.clip(last - first + 1, 0, None).sum()
+    return float(total) / ((n - window + 1) * window)
 
 
 def yules_k(tokens: Sequence[str]) -> float:
@@ -116,17 +119,23 @@ class LengthRichness(FamilyTransformer):
 
     def fit(self, X, y=None):
         """Learn each column's mean and spread (used with ``standardize``)."""
+        self.fit_transform(X)
+        return self
+
+    def fit_transform(self, X, y=None):
+        """Fit and return the (n_texts, n_features) CSR, reading each text once."""
         if int(self.window) < 2:
             raise ValueError(f"length: window must be at least 2 tokens, got {self.window!r}")
         self.feature_names_ = feature_names()
         self.n_features_out_ = len(self.feature_names_)
-        self.mean_, self.scale_ = standardize_fit(self._rows(X))
-        return self
+        rows = self._rows(X)
+        self.mean_, self.scale_ = standardize_fit(rows)
+        return self._scaled(rows)
 
     def transform(self, X):
         """(n_texts, n_features) CSR of length and richness values."""
         check_is_fitted(self)
-        rows = self._rows(X)
-        if self.standardize:
-            rows = (rows - self.mean_) / self.scale_
-        return to_csr(rows)
+        return self._scaled(self._rows(X))
+
+    def _scaled(self, rows: np.ndarray):
+        return to_csr((rows - self.mean_) / self.scale_ if self.standardize else rows)

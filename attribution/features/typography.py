@@ -4,6 +4,7 @@ digits, emoji, URLs, mentions and hashtags)."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
@@ -46,14 +47,15 @@ MARKS = {
     "newline": "\n",
 }
 
-_UPPER_RE = re.compile(r"[A-Z]")
-_LETTER_RE = re.compile(r"[^\W\d_]")
-_DIGIT_RE = re.compile(r"\d")
-_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
-_EMOJI_RE = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff]")
 _ALLCAPS_RE = re.compile(r"\b[A-Z]{2,}\b")
 _TITLE_RE = re.compile(r"\b[A-Z][a-z]")
 _SPACE_BEFORE_PUNCT_RE = re.compile(r"\s[,.;:!?]")
+
+
+def _is_emoji(char: str) -> bool:
+    code = ord(char)
+    return 0x1F000 <= code <= 0x1FAFF or 0x2600 <= code <= 0x27BF or 0x2B00 <= code <= 0x2BFF
+
 
 RATIOS = (
     "uppercase_share",  # capitals among letters
@@ -74,16 +76,26 @@ def typography_row(text: str) -> list[float]:
     n_chars = max(len(text), 1)
     per_k = 1000.0 / n_chars
     row = [text.count(mark) * per_k for mark in MARKS.values()]
-    n_letters = max(len(_LETTER_RE.findall(text)), 1)
+    # Character classes from one C-speed count of distinct characters, not a regex per class.
+    upper = letters = digits = non_ascii = emoji = 0
+    for char, count in Counter(text).items():
+        if char.isalpha():
+            letters += count
+            upper += count if char.isupper() else 0
+        elif char.isdigit():
+            digits += count
+        if not char.isascii():
+            non_ascii += count
+            emoji += count if _is_emoji(char) else 0
     n_words = max(len(WORD_RE.findall(text)), 1)
     row += [
-        len(_UPPER_RE.findall(text)) / n_letters,
+        upper / max(letters, 1),
         len(_ALLCAPS_RE.findall(text)) / n_words,
         len(_TITLE_RE.findall(text)) / n_words,
-        len(_DIGIT_RE.findall(text)) / n_chars,
-        len(_NON_ASCII_RE.findall(text)) / n_chars,
+        digits / n_chars,
+        non_ascii / n_chars,
         len(_SPACE_BEFORE_PUNCT_RE.findall(text)) * per_k,
-        len(_EMOJI_RE.findall(text)) * per_k,
+        emoji * per_k,
         len(URL_RE.findall(text)) / n_words,
         len(MENTION_RE.findall(text)) / n_words,
         len(HASHTAG_RE.findall(text)) / n_words,
@@ -106,15 +118,21 @@ class Typography(FamilyTransformer):
 
     def fit(self, X, y=None):
         """Learn each column's mean and spread (used with ``standardize``)."""
+        self.fit_transform(X)
+        return self
+
+    def fit_transform(self, X, y=None):
+        """Fit and return the (n_texts, n_features) CSR, reading each text once."""
         self.feature_names_ = [f"{name}_rate" for name in MARKS] + list(RATIOS)
         self.n_features_out_ = len(self.feature_names_)
-        self.mean_, self.scale_ = standardize_fit(self._rows(X).reshape(-1, self.n_features_out_))
-        return self
+        rows = self._rows(X).reshape(-1, self.n_features_out_)
+        self.mean_, self.scale_ = standardize_fit(rows)
+        return self._scaled(rows)
 
     def transform(self, X):
         """(n_texts, n_features) CSR of rates (z-scored with ``standardize``)."""
         check_is_fitted(self)
-        rows = self._rows(X).reshape(-1, self.n_features_out_)
-        if self.standardize:
-            rows = (rows - self.mean_) / self.scale_
-        return to_csr(rows)
+        return self._scaled(self._rows(X).reshape(-1, self.n_features_out_))
+
+    def _scaled(self, rows: np.ndarray):
+        return to_csr((rows - self.mean_) / self.scale_ if self.standardize else rows)

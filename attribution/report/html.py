@@ -27,13 +27,13 @@ logger = logging.getLogger(__name__)
 REQUIRED_KEYS = ("byline", "verdict", "documents")
 #: Plain names for feature families (``family__feature``).
 FAMILY_NAMES = {
-    "mfw": "function-word rate",
-    "char": "character sequence",
+    "mfw": "function word",
+    "char": "characters",
     "word": "word",
     "punct": "punctuation",
-    "length": "length / richness",
-    "syntax": "grammar pattern",
-    "embed": "meaning (embedding)",
+    "length": "length",
+    "syntax": "grammar",
+    "embed": "meaning",
 }
 #: Verdict levels -> CSS class and the short badge shown above the verdict.
 LEVELS = {
@@ -130,30 +130,48 @@ def _document_tooltip(doc: Mapping, group: str) -> str:
     return " · ".join(parts)
 
 
+def _behaviour_clusters(behaviour: Mapping) -> list[tuple[str, Any, Mapping]]:
+    """(cluster key, 7x24 grid or None, entry) from either behaviour shape.
+
+    Accepts ``{"clusters": [{"label"|"cluster": .., "profile_utc"|"profile"|"histogram": ..}]}``
+    (``compare_cluster_schedules``) and ``{"profiles": {cluster: grid}}``.
+    """
+    entries = []
+    if isinstance(behaviour.get("clusters"), list):
+        for entry in behaviour["clusters"]:
+            if not isinstance(entry, Mapping):
+                continue
+            key = entry.get("label", entry.get("cluster"))
+            grid = next((entry[k] for k in ("profile_utc", "profile", "histogram") if entry.get(k) is not None), None)
+            entries.append((str(key), grid, entry))
+    elif isinstance(behaviour.get("profiles"), Mapping):
+        entries = [(str(key), grid, {}) for key, grid in behaviour["profiles"].items()]
+    return sorted(entries, key=lambda e: _cluster_sort_key(e[0]))
+
+
+def _group_of_key(key: str, group_index: Mapping[int, int]) -> int | None:
+    try:
+        return group_index[int(key)]
+    except (ValueError, KeyError):
+        return None
+
+
 def _posting_profiles(result: Mapping, group_index: Mapping[int, int]) -> tuple[dict[str, np.ndarray], str, str]:
     """Hour x weekday counts per group: the behaviour section's own, else from document time stamps.
 
     Returns (profiles keyed by group label, time zone, where they came from).
     """
     behaviour = result.get("behaviour") or {}
-    raw = behaviour.get("profiles")
-    if raw is None and isinstance(behaviour.get("clusters"), list):
-        raw = {str(c.get("cluster")): c.get("profile") or c.get("histogram") for c in behaviour["clusters"]}
     tz = str(behaviour.get("tz") or "UTC")
     profiles: dict[str, np.ndarray] = {}
-    if isinstance(raw, Mapping):
-        for key, grid in sorted(raw.items(), key=lambda kv: _cluster_sort_key(kv[0])):
-            array = np.asarray(grid, dtype=float) if grid is not None else None
-            if array is None or array.shape not in {(7, 24), (24, 7)}:
-                continue
-            array = array if array.shape == (7, 24) else array.T
-            try:
-                label = group_label(group_index[int(key)])
-            except (ValueError, KeyError):
-                label = str(key)
-            profiles[label] = array
-        if profiles:
-            return profiles, tz, "posts"
+    for key, grid, _ in _behaviour_clusters(behaviour):
+        array = np.asarray(grid, dtype=float) if grid is not None else None
+        if array is None or array.shape not in {(7, 24), (24, 7)}:
+            continue
+        group = _group_of_key(key, group_index)
+        profiles[group_label(group) if group is not None else key] = array if array.shape == (7, 24) else array.T
+    if profiles:
+        return profiles, tz, "posts"
     for doc in result["documents"]:
         stamp = plots._parse_time(doc.get("timestamp"))
         if stamp is None or doc.get("cluster") is None:
@@ -164,11 +182,115 @@ def _posting_profiles(result: Mapping, group_index: Mapping[int, int]) -> tuple[
     return dict(sorted(profiles.items())), "UTC", "documents"
 
 
+def _shift_sentence(shift: Mapping) -> str:
+    """One plain sentence about a group's fitted schedule (``ShiftPatternModel.to_dict()`` keys)."""
+    model = str(shift.get("model") or "")
+    score = shift.get("office_score")
+    zone = shift.get("offset_label") or (f"UTC{int(shift['offset']):+d}" if shift.get("offset") is not None else None)
+    interval = shift.get("offset_interval") or []
+    zone_range = f" (UTC{int(interval[0]):+d} to UTC{int(interval[1]):+d})" if len(interval) == 2 and interval[0] != interval[1] else ""
+    # office_score is a penalised log-likelihood ratio (> 0 favours office), not a share.
+    score_text = f" (log-likelihood ratio office vs. private {score:+.1f})" if isinstance(score, (int, float)) else ""
+    if model == "office":
+        hours = shift.get("office_schedule_utc") or {}
+        when = (f" about {int(hours['start']):02d}:00–{int(hours['end']):02d}:00 UTC,"
+                if hours.get("start") is not None and hours.get("end") is not None else "")
+        return f"Posts like an office shift{score_text}:{when} working hours in {zone}{zone_range}." if zone else \
+            f"Posts like an office shift{score_text}."
+    if model == "organic":
+        return f"Posts like a private person{score_text}; the quiet night hours fit {zone}{zone_range}." if zone else \
+            f"Posts like a private person{score_text}."
+    return f"Schedule model: {model}{score_text}." if model else ""
+
+
+def _behaviour_summary(result: Mapping, group_index: Mapping[int, int]) -> tuple[str, list[dict]]:
+    """(headline finding, per-group schedule sentences) from the behaviour section."""
+    behaviour = result.get("behaviour") or {}
+    finding = str(behaviour.get("text") or "")
+    test = behaviour.get("test") if isinstance(behaviour.get("test"), Mapping) else None
+    if not finding and test and test.get("p_value") is not None:
+        p = float(test["p_value"])
+        effect = f", Cram\u00e9r's V = {test['cramers_v']:.2f}" if test.get("cramers_v") is not None else ""
+        if p < 0.05:
+            finding = f"The groups post at different hours ({format_p(p)}{effect}): the style split and the schedule split agree."
+        else:
+            finding = f"The groups' posting hours do not clearly differ ({format_p(p)}{effect})."
+    rows = []
+    for key, _, entry in _behaviour_clusters(behaviour):
+        shift = entry.get("shift")
+        if not isinstance(shift, Mapping):
+            continue
+        group = _group_of_key(key, group_index)
+        rows.append({
+            "name": group_label(group) if group is not None else key,
+            "colour": plots.group_colour(group if group is not None else -1),
+            "text": _shift_sentence(shift),
+        })
+    return finding, rows
+
+
 def _cluster_sort_key(key: Any) -> tuple[int, Any]:
     try:
         return (0, int(key))
     except (TypeError, ValueError):
         return (1, str(key))
+
+
+def _shift_view(shifts: Any) -> dict | None:
+    """Per-account schedule rows from ``analyse_shifts`` output (or why it did not run)."""
+    if not isinstance(shifts, Mapping):
+        return None
+    note = str(shifts.get("error") or shifts.get("reason") or "")
+    rows = []
+    for entry in shifts.get("accounts") or []:
+        if not isinstance(entry, Mapping):
+            continue
+        if entry.get("status", "ok") != "ok":
+            text = f"Not enough time-stamped posts ({entry.get('reason') or entry.get('status')})."
+        else:
+            text = _shift_sentence(entry)
+            claim = entry.get("claim") or {}
+            if claim.get("claimed_tz"):
+                text += (f" Consistent with the claimed zone {claim['claimed_tz']}." if claim.get("consistent")
+                         else f" Not consistent with the claimed zone {claim['claimed_tz']}.")
+        rows.append({"account": str(entry.get("account", "")), "n_posts": entry.get("n_posts"), "text": text})
+    if not rows and not note:
+        return None
+    return {"rows": rows, "note": note}
+
+
+def _coordination_view(coordination: Any, limit: int = 15) -> dict | None:
+    """Summary and strongest links from ``analyse_coordination`` output (or why it did not run)."""
+    if not isinstance(coordination, Mapping):
+        return None
+    note = str(coordination.get("error") or coordination.get("reason") or "")
+    summary = coordination.get("summary") or {}
+    edges = []
+    for edge in sorted((e for e in coordination.get("edges") or [] if isinstance(e, Mapping)),
+                       key=lambda e: -float(e.get("weight") or 0))[:limit]:
+        evidence = edge.get("evidence") or {}
+        example = (evidence.get("duplicate_examples") or [None])[0]
+        edges.append({
+            "source": str(edge.get("source", "")), "target": str(edge.get("target", "")),
+            "strong": bool(edge.get("strong")),
+            "near_duplicates": evidence.get("near_duplicates", 0),
+            "synchronised": evidence.get("synchronised_near_duplicates", 0),
+            "p_sync": evidence.get("synchronised_p_bonferroni"),
+            "shared": ", ".join(str(t) for t in evidence.get("shared_tokens") or []),
+            "example": [_truncate(example.get("a", ""), 200), _truncate(example.get("b", ""), 200)] if isinstance(example, Mapping) else None,
+        })
+    clusters = [
+        {"cluster": c.get("cluster"), "accounts": ", ".join(str(a) for a in c.get("accounts") or [])}
+        for c in coordination.get("clusters") or [] if isinstance(c, Mapping)
+    ]
+    if not edges and not summary and not note:
+        return None
+    text = ""
+    if summary:
+        text = (f"{summary.get('accounts', 0)} accounts, {summary.get('posts', 0):,} posts: "
+                f"{summary.get('strong_edges', 0)} strong links, {summary.get('clusters', 0)} coordinated clusters "
+                f"covering {summary.get('accounts_in_clusters', 0)} accounts.")
+    return {"text": text, "edges": edges, "clusters": clusters, "note": note}
 
 
 def _feature_rows(features: Sequence[Mapping]) -> list[dict]:
@@ -299,6 +421,7 @@ def build_context(result: Mapping) -> dict:
         figures["timeline"] = Markup(plots.timeline(
             [d.get("timestamp") for d in documents], doc_groups, group_names, tooltips=tooltips))
     profiles, tz, profile_source = _posting_profiles(result, group_index)
+    behaviour_text, schedules = _behaviour_summary(result, group_index)
     if profiles:
         colours = {name: colour for name, colour in zip(group_names, group_colours)}
         figures["posting"] = Markup(plots.posting_heatmaps(profiles, colours, tz=tz))
@@ -382,9 +505,13 @@ def build_context(result: Mapping) -> dict:
         "operators_given": result.get("operators") is not None,
         "documents": document_rows,
         "documents_truncated": max(0, len(documents) - MAX_TABLE_ROWS),
+        "has_titles": any(d.get("title") for d in documents),
         "has_timestamps": any(plots._parse_time(d.get("timestamp")) for d in documents),
         "profile_source": profile_source,
-        "behaviour_text": str((result.get("behaviour") or {}).get("text") or ""),
+        "behaviour_text": behaviour_text,
+        "shifts": _shift_view(result.get("shifts")),
+        "coordination": _coordination_view(result.get("coordination")),
+        "schedules": schedules,
         "tz": tz,
         "load": {
             "rows_read": load.get("rows_read"), "rows_used": load.get("rows_used"), "rows_skipped": load.get("rows_skipped"),

