@@ -22,7 +22,7 @@ import datasets
 
 from attribution import __version__
 from attribution.corpus.load import Corpus
-from attribution.errors import AttributionError, ModelError
+from attribution.errors import AttributionError, ConfigError, ModelError
 from attribution.progress import ProgressFactory, no_progress
 from attribution.serve import trust
 from attribution.serve.jobs import JobOutcome
@@ -205,12 +205,45 @@ def score_article(scoring: ScoringModel, text: str, *, byline: str | None = None
 
 
 # -- vetting ---------------------------------------------------------------------------------------
+@dataclass
+class VetInput:
+    """What a vetting job analyses: the byline's documents, and all uploaded posts for behaviour."""
+
+    byline: str
+    documents: Corpus
+    #: every uploaded row with a byline (the accounts, for shifts and coordination)
+    posts: datasets.Dataset
+    accounts: list[str]
+
+
+def prepare_vet(corpus: Corpus, byline: str | None) -> VetInput:
+    """Decide which rows are the byline under test; refuse an upload whose byline is ambiguous.
+
+    A named byline that the file's byline/account column holds selects those rows; a named
+    byline the file does not hold (or a file without bylines) makes every row that byline's.
+    """
+    dataset = corpus.dataset
+    own = sorted({b for b in dataset["byline"] if b})
+    if byline is None and len(own) > 1:
+        shown = ", ".join(own[:8]) + (" …" if len(own) > 8 else "")
+        raise ConfigError(
+            f"the upload holds {len(own)} bylines or accounts ({shown}); type the one to vet in 'Byline'"
+        )
+    name = byline or (own[0] if own else corpus.name or "upload")
+    if name in own:
+        selected = dataset.filter(lambda b: b == name, input_columns="byline")
+        posts = dataset.map(lambda row: {"byline": row["byline"] or name})
+    else:
+        selected = posts = dataset.map(lambda row: {"byline": name})
+    documents = Corpus(selected, corpus.report, corpus.name)
+    return VetInput(byline=name, documents=documents, posts=posts, accounts=sorted(set(posts["byline"])))
+
+
 def vet_byline(
-    corpus: Corpus,
+    vet: VetInput,
     *,
-    byline: str | None = None,
     operators: Corpus | None = None,
-    features: str = "default",
+    data_dir: str | Path | None = None,
     seed: int = 0,
     progress: ProgressFactory = no_progress,
     phase: Phase = lambda name, start, end: None,
@@ -219,25 +252,23 @@ def vet_byline(
     coordination analyses); return the result, a one-line summary and the HTML report."""
     test_composite = engine("composite")
     render = engine("report")
-    dataset = corpus.dataset
     phase("composite test", 0.02, 0.80)
     result = test_composite(
-        dataset,
-        byline=byline,
-        operators=operators.dataset if operators is not None else None,
-        config=features,
+        vet.documents,
+        byline=vet.byline,
+        operators=operators,
+        data_dir=None if data_dir is None else str(data_dir),
         seed=seed,
         progress=progress,
     )
     result_dict = result.to_dict() if hasattr(result, "to_dict") else dict(result)
-    result_dict["load"] = corpus.report.to_dict()
-    if has_timestamps(dataset):
+    if has_timestamps(vet.posts):
         phase("posting-time shifts", 0.80, 0.88)
-        result_dict["shifts"] = _optional(lambda: engine("shifts")(dataset, progress=progress), "shift analysis")
-        if len({b for b in dataset["byline"] if b}) > 1:
+        result_dict["shifts"] = _optional(lambda: engine("shifts")(vet.posts, progress=progress), "shift analysis")
+        if len(vet.accounts) > 1:
             phase("coordination across accounts", 0.88, 0.95)
             result_dict["coordination"] = _optional(
-                lambda: engine("coordination")(dataset, seed=seed, progress=progress), "coordination analysis"
+                lambda: engine("coordination")(vet.posts, seed=seed, progress=progress), "coordination analysis"
             )
     phase("writing the report", 0.95, 1.0)
     html = render(result_dict)

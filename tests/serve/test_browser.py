@@ -36,10 +36,10 @@ def shots(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory, federalist_model):
+def live(tmp_path_factory, federalist_model, data_dir):
     """The application on loopback with a light Federalist model; yields its base URL."""
     folder = tmp_path_factory.mktemp("live")
-    app = create_app(ServeConfig(model_dir=federalist_model, db_path=folder / "cases.sqlite3", features="light", port=0))
+    app = create_app(ServeConfig(model_dir=federalist_model, db_path=folder / "cases.sqlite3", data_dir=data_dir, port=0))
     with serve_in_thread(app) as url:
         yield url
 
