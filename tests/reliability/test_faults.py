@@ -120,3 +120,54 @@ def test_interrupted_atomic_write_keeps_the_old_file(tmp_path):
                 handle.write(chunk)
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["result.json"]
+
+
+#: The child parses 12 texts through the spaCy parse cache and is killed (SIGKILL) on the sixth
+#: entry, after its temporary file is written and before it is renamed into place.
+PARSE_CHILD = textwrap.dedent(
+    """
+    import os, signal, sys
+    import attribution.features.cache as cache
+    from attribution.corpus import load_corpus
+    from attribution.features.nlp import parse_texts
+
+    real_replace = os.replace
+    calls = {"n": 0}
+
+    def dying_replace(src, dst):
+        if str(dst).endswith(".bin"):
+            calls["n"] += 1
+            if calls["n"] == 6:
+                os.kill(os.getpid(), signal.SIGKILL)
+        real_replace(src, dst)
+
+    cache.os.replace = dying_replace
+    texts = [t[:600] for t in load_corpus("federalist").dataset["text"][:12]]
+    for _ in parse_texts(texts, cache_dir=sys.argv[1]):
+        pass
+    """
+)
+
+
+@pytest.mark.slow
+def test_parse_cache_survives_a_kill_mid_write_and_resumes(tmp_path):
+    from attribution.features.nlp import parse_texts
+
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    child = subprocess.run([sys.executable, "-c", PARSE_CHILD, str(tmp_path)], env=env, capture_output=True, text=True)
+    assert child.returncode == -signal.SIGKILL, child.stderr
+    entries = sorted(tmp_path.rglob("*.bin"))
+    assert len(entries) == 5  # five whole entries; the sixth is only a hidden temporary file
+    assert len([p for p in tmp_path.rglob("*.tmp")]) == 1
+
+    texts = [t[:600] for t in load_corpus("federalist").dataset["text"][:12]]
+    stats: dict = {}
+    resumed = dict(parse_texts(texts, cache_dir=tmp_path, stats=stats))
+    assert stats == {"hits": 5, "misses": 7, "corrupt": 0}  # resumed from the cache, nothing trusted blindly
+    fresh = dict(parse_texts(texts, cache=False))
+    for i in range(12):
+        assert [(t.text, t.tag_, t.dep_) for t in resumed[i]] == [(t.text, t.tag_, t.dep_) for t in fresh[i]]
+    again: dict = {}
+    for _ in parse_texts(texts, cache_dir=tmp_path, stats=again):
+        pass
+    assert again["hits"] == 12
