@@ -53,6 +53,7 @@ def run(data_dir: str | Path | None, *, seed: int = 0, progress: ProgressFactory
         proba.extend(p)
         answers.extend(gi.answers(p))
         labels.extend([1] * len(own) + [0] * len(other))
+        log.info("verify: %s done (%d pairs so far)", author, len(labels))
     labels, proba, raw, answers = map(np.asarray, (labels, proba, raw, answers))
     return {
         "auc": round(float(roc_auc_score(labels, proba)), 4),
