@@ -146,12 +146,11 @@ def load_scoring_model(model_dir: str | Path) -> ScoringModel:
     )
 
 
-def _verdict(decision: str, candidates: list[dict], threshold: float | None) -> str:
+def _verdict(decision: str, candidates: list[dict]) -> str:
     if decision == UNKNOWN:
         best = candidates[0] if candidates else None
-        bar = f" of {threshold:.2f}" if threshold is not None else ""
         closest = f" (closest: {best['author']}, p = {best['probability']:.2f})" if best else ""
-        return f"Unknown: no known author reaches the model's threshold{bar}" + closest
+        return "Unknown: none of the known authors claims the text strongly enough" + closest
     probability = next((c["probability"] for c in candidates if c["author"] == decision), None)
     return f"Most likely {decision}" + (f" (p = {probability:.2f})" if probability is not None else "")
 
@@ -184,18 +183,18 @@ def _byline_check(claimed: str | None, decision: str, candidates: list[dict]) ->
 
 def score_article(scoring: ScoringModel, text: str, *, byline: str | None = None) -> dict:
     """Rank the model's authors for ``text``; the open-set decision; trust notes; byline check."""
+    # Only the agreed interface (predict_proba, predict_open, classes_): the features are
+    # extracted twice, which costs tens of milliseconds and survives changes inside the model.
     with scoring.lock:
-        proba = scoring.model.predict_proba([text])
-        # open_labels reuses the probabilities; predict_open would extract the features again
-        labels = scoring.model.open_labels(proba) if hasattr(scoring.model, "open_labels") else scoring.model.predict_open([text])
-    probabilities, decision = proba[0], str(labels[0])
+        probabilities = scoring.model.predict_proba([text])[0]
+        decision = str(scoring.model.predict_open([text])[0])
     ranked = sorted(zip(scoring.classes, (float(p) for p in probabilities)), key=lambda item: (-item[1], item[0]))
     candidates = [{"rank": i + 1, "author": a, "probability": round(p, 4)} for i, (a, p) in enumerate(ranked)]
     notes = trust.trust_notes(text, training_kind=scoring.training_kind, training_words=scoring.training_words)
     return {
         "decision": decision,
         "unknown": decision == UNKNOWN,
-        "verdict": _verdict(decision, candidates, scoring.info.get("open_set_threshold")),
+        "verdict": _verdict(decision, candidates),
         "candidates": candidates,
         "byline": _byline_check(byline, decision, candidates),
         "trust": {"level": trust.overall_trust(notes), "notes": notes},
