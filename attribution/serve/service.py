@@ -181,14 +181,29 @@ def _byline_check(claimed: str | None, decision: str, candidates: list[dict]) ->
             "rank": match["rank"], "text": text}
 
 
+def _predict(scoring: ScoringModel, text: str) -> tuple[list[float], str]:
+    """Probabilities per class (in ``classes_`` order) and the open-set decision for one text.
+
+    ``score_texts`` extracts the features once; without it, the agreed ``predict_proba`` and
+    ``predict_open`` do the same with two extractions.
+    """
+    try:
+        from attribution.models.attribute import score_texts
+    except ImportError:
+        score_texts = None
+    if score_texts is not None:
+        row = score_texts(scoring.model, [text], ["article"], top=len(scoring.classes))[0]
+        given = {str(c["author"]): float(c["probability"]) for c in row["candidates"]}
+        return [given.get(name, 0.0) for name in scoring.classes], str(row["prediction"])
+    probabilities = [float(p) for p in scoring.model.predict_proba([text])[0]]
+    return probabilities, str(scoring.model.predict_open([text])[0])
+
+
 def score_article(scoring: ScoringModel, text: str, *, byline: str | None = None) -> dict:
     """Rank the model's authors for ``text``; the open-set decision; trust notes; byline check."""
-    # Only the agreed interface (predict_proba, predict_open, classes_): the features are
-    # extracted twice, which costs tens of milliseconds and survives changes inside the model.
     with scoring.lock:
-        probabilities = scoring.model.predict_proba([text])[0]
-        decision = str(scoring.model.predict_open([text])[0])
-    ranked = sorted(zip(scoring.classes, (float(p) for p in probabilities)), key=lambda item: (-item[1], item[0]))
+        probabilities, decision = _predict(scoring, text)
+    ranked = sorted(zip(scoring.classes, probabilities), key=lambda item: (-item[1], item[0]))
     candidates = [{"rank": i + 1, "author": a, "probability": round(p, 4)} for i, (a, p) in enumerate(ranked)]
     notes = trust.trust_notes(text, training_kind=scoring.training_kind, training_words=scoring.training_words)
     return {

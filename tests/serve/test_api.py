@@ -254,6 +254,8 @@ def test_an_engine_crash_is_answered_with_the_reason_and_the_case_is_kept(tmp_pa
         def predict_proba(self, texts):
             raise RuntimeError("feature cache is corrupt")
 
+        transform_texts = predict_open = predict_proba
+
     app = create_app(ServeConfig(db_path=tmp_path / "cases.sqlite3"))
     app.state.attribution.scoring = ScoringModel(model=BrokenModel(), path=Path("broken-model"))
     with TestClient(app, base_url="http://127.0.0.1:8000", raise_server_exceptions=False) as client:
