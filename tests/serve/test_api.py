@@ -249,12 +249,15 @@ def test_an_engine_crash_is_answered_with_the_reason_and_the_case_is_kept(tmp_pa
     from attribution.serve.service import ScoringModel
 
     class BrokenModel:
+        """Every method the scoring path may call fails the way a damaged model would."""
+
         classes_ = ["A", "B"]
 
-        def predict_proba(self, texts):
-            raise RuntimeError("feature cache is corrupt")
+        def __getattr__(self, name):
+            def fail(*args, **kwargs):
+                raise RuntimeError("feature cache is corrupt")
 
-        transform_texts = predict_open = predict_proba
+            return fail
 
     app = create_app(ServeConfig(db_path=tmp_path / "cases.sqlite3"))
     app.state.attribution.scoring = ScoringModel(model=BrokenModel(), path=Path("broken-model"))
