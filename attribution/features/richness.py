@@ -119,17 +119,23 @@ class LengthRichness(FamilyTransformer):
 
     def fit(self, X, y=None):
         """Learn each column's mean and spread (used with ``standardize``)."""
+        self.fit_transform(X)
+        return self
+
+    def fit_transform(self, X, y=None):
+        """Fit and return the (n_texts, n_features) CSR, reading each text once."""
         if int(self.window) < 2:
             raise ValueError(f"length: window must be at least 2 tokens, got {self.window!r}")
         self.feature_names_ = feature_names()
         self.n_features_out_ = len(self.feature_names_)
-        self.mean_, self.scale_ = standardize_fit(self._rows(X))
-        return self
+        rows = self._rows(X)
+        self.mean_, self.scale_ = standardize_fit(rows)
+        return self._scaled(rows)
 
     def transform(self, X):
         """(n_texts, n_features) CSR of length and richness values."""
         check_is_fitted(self)
-        rows = self._rows(X)
-        if self.standardize:
-            rows = (rows - self.mean_) / self.scale_
-        return to_csr(rows)
+        return self._scaled(self._rows(X))
+
+    def _scaled(self, rows: np.ndarray):
+        return to_csr((rows - self.mean_) / self.scale_ if self.standardize else rows)

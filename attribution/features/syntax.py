@@ -11,7 +11,7 @@ import scipy.sparse as sp
 from sklearn.utils.validation import check_is_fitted
 
 from attribution.features.base import FamilyTransformer, register_family, standardize_fit, to_csr
-from attribution.features.counting import NgramTfidf, token_ngrams
+from attribution.features.counting import CountBuilder, NgramTfidf, token_ngrams
 from attribution.features.text import check_texts
 from attribution.progress import ProgressFactory, no_progress
 
@@ -146,6 +146,7 @@ class SyntaxFeatures(FamilyTransformer):
         ranges = {"pos": self.pos_ngrams, "dep": self.dep_ngrams, "posnoise": self.posnoise_ngrams}
         ranges = {view: (int(low), int(high)) for view, (low, high) in ranges.items()}
         texts = check_texts(X)
+        # Parses arrive cache hits first, so rows are collected by index, then put in order.
         counters: list = [None] * len(texts)
         stats = np.zeros((len(texts), len(STATS)))
         words = frozenset(function_words())
@@ -172,16 +173,21 @@ class SyntaxFeatures(FamilyTransformer):
     def fit_transform(self, X, y=None):
         """Fit and return the (n_texts, n_features) CSR, parsing each text once."""
         counters, stats = self._events(X)
-        self.views_ = {}
+        builders = {view: CountBuilder() for view in VIEWS}
+        for i, per_view in enumerate(counters):
+            for view in VIEWS:
+                builders[view].add(per_view[view])
+            counters[i] = None  # free each document's counters as soon as they are in the matrix
+        self.views_, blocks = {}, []
         for view in VIEWS:
-            self.views_[view] = NgramTfidf(max_features=self.max_features, min_df=self.min_df).fit(
-                [c[view] for c in counters]
-            )
+            self.views_[view] = NgramTfidf(max_features=self.max_features, min_df=self.min_df)
+            blocks.append(self.views_[view].fit_transform_counts(*builders.pop(view).matrix()))
         self.mean_, self.scale_ = standardize_fit(stats)
         self.feature_names_ = [f"{view}:{term}" for view in VIEWS for term in self.views_[view].terms_]
         self.feature_names_ += [f"stat:{name}" for name in STATS]
         self.n_features_out_ = len(self.feature_names_)
-        return self._matrix(counters, stats)
+        blocks.append(to_csr((stats - self.mean_) / self.scale_))
+        return to_csr(sp.hstack(blocks, format="csr"))
 
     def transform(self, X):
         """(n_texts, n_features) CSR: per-view tf-idf blocks, then z-scored parse statistics."""

@@ -11,16 +11,12 @@ from collections.abc import Iterable, Sequence
 
 #: A word: letters/digits with inner apostrophes ("don't", "o'clock"); case folded by ``words``.
 WORD_RE = re.compile(r"\w+(?:['’]\w+)*")
-#: Abbreviations after which a full stop rarely ends a sentence (each a fixed-width lookbehind).
-_NO_SPLIT_AFTER = ("Mr", "Mrs", "Ms", "Dr", "St", "Jr", "Sr", "vs", "Inc", "Co", "Corp", "Ltd", "No", "Gen", "Sen", "Rep")
-_GUARDS = "".join(rf"(?<!\b{abbr}\.)" for abbr in _NO_SPLIT_AFTER) + r"(?<!\b[A-Z]\.)"
-#: Sentence ends: terminal punctuation (optionally a closing quote/bracket), space, then a capital
-#: or digit (optionally behind an opening quote); or a blank line.
-SENTENCE_END_RE = re.compile(
-    rf"{_GUARDS}(?<=[.!?…])\s+(?=[\"'“‘(\[]?[A-Z0-9])"
-    rf"|(?<=[.!?…][\"'”’)\]])\s+(?=[\"'“‘(\[]?[A-Z0-9])"
-    r"|\n\s*\n"
-)
+#: A possible sentence end: terminal punctuation (optionally a closing quote/bracket), space, then
+#: a capital or digit (optionally behind an opening quote); or a blank line. One cheap pattern;
+#: the abbreviation check runs in Python on these few candidates only.
+_BREAK_RE = re.compile(r"([.!?…][\"'”’)\]]?)\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n")
+#: Abbreviations (and single initials) after which a full stop rarely ends a sentence.
+_ABBREVIATION_RE = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|vs|Inc|Co|Corp|Ltd|No|Gen|Sen|Rep)|\b[A-Z])\.\Z")
 URL_RE = re.compile(r"https?://\S+|www\.\S+")
 MENTION_RE = re.compile(r"(?<!\w)@\w+")
 HASHTAG_RE = re.compile(r"(?<!\w)#\w+")
@@ -50,7 +46,15 @@ def words(text: str) -> list[str]:
 
 def sentences(text: str) -> list[str]:
     """Split ``text`` into sentences cheaply (punctuation + capital, or a blank line); no empties."""
-    return [part.strip() for part in SENTENCE_END_RE.split(text) if part and part.strip()]
+    parts, start = [], 0
+    for match in _BREAK_RE.finditer(text):
+        mark = match.group(1)
+        if mark == "." and _ABBREVIATION_RE.search(text, max(0, match.start() - 5), match.end(1)):
+            continue
+        parts.append(text[start : match.end(1) if mark else match.start()])
+        start = match.end()
+    parts.append(text[start:])
+    return [part.strip() for part in parts if part.strip()]
 
 
 def sentence_lengths(text: str) -> list[int]:

@@ -118,15 +118,21 @@ class Typography(FamilyTransformer):
 
     def fit(self, X, y=None):
         """Learn each column's mean and spread (used with ``standardize``)."""
+        self.fit_transform(X)
+        return self
+
+    def fit_transform(self, X, y=None):
+        """Fit and return the (n_texts, n_features) CSR, reading each text once."""
         self.feature_names_ = [f"{name}_rate" for name in MARKS] + list(RATIOS)
         self.n_features_out_ = len(self.feature_names_)
-        self.mean_, self.scale_ = standardize_fit(self._rows(X).reshape(-1, self.n_features_out_))
-        return self
+        rows = self._rows(X).reshape(-1, self.n_features_out_)
+        self.mean_, self.scale_ = standardize_fit(rows)
+        return self._scaled(rows)
 
     def transform(self, X):
         """(n_texts, n_features) CSR of rates (z-scored with ``standardize``)."""
         check_is_fitted(self)
-        rows = self._rows(X).reshape(-1, self.n_features_out_)
-        if self.standardize:
-            rows = (rows - self.mean_) / self.scale_
-        return to_csr(rows)
+        return self._scaled(self._rows(X).reshape(-1, self.n_features_out_))
+
+    def _scaled(self, rows: np.ndarray):
+        return to_csr((rows - self.mean_) / self.scale_ if self.standardize else rows)

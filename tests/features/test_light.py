@@ -88,3 +88,14 @@ def test_presets_load_with_pinned_seed(preset):
     config = load_feature_config(preset)
     assert config.name == preset and config.seed == 0
     assert config.enabled_families
+
+
+def test_function_word_vocabulary_and_config_round_trip(federalist_texts):
+    union = build_features({"families": {"mfw": {"n": 40, "vocabulary": "function_words"}}})
+    union.fit(federalist_texts)
+    from attribution.features import function_words
+
+    assert list(union.get_feature_names_out()) == [f"mfw__{w}" for w in function_words()[:40]]
+    config = load_feature_config("default")
+    again = load_feature_config(config.to_dict())
+    assert again.to_dict() == config.to_dict() and again.enabled_families == config.enabled_families

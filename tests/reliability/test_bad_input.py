@@ -174,7 +174,7 @@ def test_duplicate_ids_are_renamed_and_named(tmp_path, assert_all_good_rows_used
     path = _jsonl(tmp_path / "ids.jsonl", [{"id": "x", "text": GOOD[0]}, {"id": "x", "text": GOOD[1]}])
     corpus = load_corpus(path)
     assert_all_good_rows_used(corpus, ["x", "x#row2"])
-    assert problems_by_row(corpus)[2] == ["duplicate id 'x': the row was kept as 'x#row2'"]
+    assert problems_by_row(corpus)[2] == ["duplicate id: 'x' is taken; the row was kept as 'x#row2'"]
 
 
 def test_missing_unparseable_and_mixed_time_stamps(tmp_path, assert_all_good_rows_used):
