@@ -7,6 +7,8 @@ from types import ModuleType
 
 BENCHES = {
     "corpus": "attribution.bench.corpus_load",
+    "composite": "attribution.bench.composite",
+    "publius": "attribution.bench.publius",
     "serve": "attribution.bench.serve",
     "features": "attribution.bench.features",
     "coordination": "attribution.bench.coordination",

@@ -25,6 +25,7 @@ COMMANDS = {
     "coordination": "coordination:coordination",
     "features": "features:features",
     "report": "report:report",
+    "composite": "composite:composite",
 }
 
 

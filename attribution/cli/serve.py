@@ -21,8 +21,6 @@ from attribution.cli.common import Output, command_options, data_option
               help="The cases database (SQLite); default $ATTRIBUTION_CASES_DB or ~/.local/share/attribution/cases.sqlite3.")
 @click.option("--max-upload-mb", default=20, show_default=True, type=click.IntRange(1, 1024), help="Largest upload, per file.")
 @click.option("--max-documents", default=5000, show_default=True, type=click.IntRange(1), help="Most documents in one byline upload.")
-@click.option("--features", default="default", show_default=True,
-              help="Feature preset for vetting (light, default, heavy) or a YAML path.")
 @click.option("--seed", default=0, show_default=True, help="Seed for every random choice.")
 @data_option
 @command_options
@@ -35,7 +33,6 @@ def serve(
     db_path: str | None,
     max_upload_mb: int,
     max_documents: int,
-    features: str,
     seed: int,
     data_dir: str | None,
 ) -> None:
@@ -64,7 +61,6 @@ def serve(
         data_dir=Path(data_dir) if data_dir else None,
         db_path=Path(db_path) if db_path else default_db_path(),
         limits=limits,
-        features=features,
         seed=seed,
     )
     app = create_app(config)

@@ -23,7 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from attribution import __version__
 from attribution.corpus.load import Corpus
-from attribution.errors import AttributionError
+from attribution.errors import AttributionError, ConfigError
 from attribution.report.jsonio import dumps
 from attribution.serve import service
 from attribution.serve.config import ServeConfig
@@ -176,8 +176,12 @@ def _start_vet(
     if kind not in KINDS:
         raise UploadError(f"kind {kind!r} is unknown; choose one of {', '.join(KINDS)}")
     limits = state.config.limits
-    corpus = byline_corpus(upload, limits, byline=byline, kind=kind)
+    corpus = byline_corpus(upload, limits, kind=kind)
     operators = operator_corpus(operators_upload, limits) if operators_upload else state.operators
+    try:
+        vet = service.prepare_vet(corpus, byline)
+    except ConfigError as exc:
+        raise UploadError(str(exc)) from exc
     problem = state.vet_problem()
     if problem:
         raise service.EngineUnavailable(problem)
@@ -207,22 +211,21 @@ def _start_vet(
             }
         )
     config = {
-        "byline": byline,
+        "byline": vet.byline,
+        "documents_tested": len(vet.documents),
+        "accounts": len(vet.accounts),
         "kind": kind,
         "seed": state.config.seed,
-        "features": state.config.features,
         "operators": sorted({a for a in operators.dataset["author"] if a}) if operators is not None else None,
     }
-    title = byline or upload.label
     case_id = state.store.create(
-        kind="vet", title=title, byline=byline, inputs=inputs, config=config, versions=service.versions()
+        kind="vet", title=vet.byline, byline=vet.byline, inputs=inputs, config=config, versions=service.versions()
     )
-    seed, features = state.config.seed, state.config.features
+    seed, data_dir = state.config.seed, state.config.data_dir
 
     def job(progress):
         return service.vet_byline(
-            corpus, byline=byline, operators=operators, features=features, seed=seed, progress=progress,
-            phase=progress.phase,
+            vet, operators=operators, data_dir=data_dir, seed=seed, progress=progress, phase=progress.phase
         )
 
     state.runner.submit(case_id, job)

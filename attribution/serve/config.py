@@ -89,8 +89,6 @@ class ServeConfig:
     #: access token; required (and generated when None) when ``host`` is not loopback
     token: str | None = None
     seed: int = 0
-    #: feature preset (``light``, ``default``, ``heavy``) or YAML path for the composite test
-    features: str = "default"
     #: worker threads for background jobs; vetting is CPU-bound, so one by default
     job_workers: int = 1
 

@@ -22,7 +22,7 @@ import datasets
 
 from attribution import __version__
 from attribution.corpus.load import Corpus
-from attribution.errors import AttributionError, ModelError
+from attribution.errors import AttributionError, ConfigError, ModelError
 from attribution.progress import ProgressFactory, no_progress
 from attribution.serve import trust
 from attribution.serve.jobs import JobOutcome
@@ -124,33 +124,40 @@ def load_scoring_model(model_dir: str | Path) -> ScoringModel:
         raise ModelError(f"no model folder at {path}; pass the folder that save_model wrote")
     load_model = engine("scoring")
     model = load_model(path)
-    info: dict = {}
-    config_file = path / "config.json"
-    if config_file.is_file():
-        try:
-            info = json.loads(config_file.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError):
-            info = {}
-    training = info.get("training") if isinstance(info.get("training"), dict) else {}
+    from attribution.models.persistence import read_model_config
+
+    saved = read_model_config(path)
+    described = saved.get("model") if isinstance(saved.get("model"), dict) else {}
+    training = saved.get("training") if isinstance(saved.get("training"), dict) else {}
+    info = {
+        "method": described.get("method"),
+        "features": described.get("features"),
+        "classes": described.get("classes"),
+        "open_set_threshold": getattr(model, "threshold_", None),
+        "model_sha256": saved.get("model_sha256"),
+        "trained_on": training.get("corpus"),
+    }
     return ScoringModel(
         model=model,
         path=path,
         training_kind=training.get("kind"),
         training_words=[int(n) for n in training.get("words", []) if isinstance(n, (int, float))],
-        info={k: info[k] for k in ("method", "config", "classes", "versions") if k in info},
+        info={k: v for k, v in info.items() if v is not None},
     )
 
 
-def _verdict(decision: str, candidates: list[dict]) -> str:
+def _verdict(decision: str, candidates: list[dict], threshold: float | None) -> str:
     if decision == UNKNOWN:
         best = candidates[0] if candidates else None
+        bar = f" of {threshold:.2f}" if threshold is not None else ""
         closest = f" (closest: {best['author']}, p = {best['probability']:.2f})" if best else ""
-        return "None of the known authors: the text is unlike all of them" + closest
+        return f"Unknown: no known author reaches the model's threshold{bar}" + closest
     probability = next((c["probability"] for c in candidates if c["author"] == decision), None)
     return f"Most likely {decision}" + (f" (p = {probability:.2f})" if probability is not None else "")
 
 
 def _byline_check(claimed: str | None, decision: str, candidates: list[dict]) -> dict | None:
+    """Whether the claimed byline is the decision (True), another author is (False), or neither (None)."""
     if not claimed:
         return None
     match = next((c for c in candidates if c["author"].casefold() == claimed.casefold()), None)
@@ -162,29 +169,33 @@ def _byline_check(claimed: str | None, decision: str, candidates: list[dict]) ->
             "text": f"{claimed!r} is not one of the model's known authors, so the byline cannot be checked "
             "against it; see the 'unknown' decision instead.",
         }
-    consistent = match["author"] == decision
-    if consistent:
-        text = f"Consistent with the claimed byline: {match['author']} is the model's decision (p = {match['probability']:.2f})."
-    else:
-        text = (
-            f"Not consistent with the claimed byline: {match['author']} gets p = {match['probability']:.2f}, "
-            f"ranked {match['rank']}; the decision is {decision}."
+    where = f"{match['author']} is ranked {match['rank']} (p = {match['probability']:.2f})"
+    if match["author"] == decision:
+        consistent, text = True, f"Consistent with the claimed byline: {where} and is the model's decision."
+    elif decision == UNKNOWN:
+        consistent, text = None, (
+            f"Neither confirmed nor ruled out: {where}, but no known author is likely enough for a firm answer."
         )
-    return {"claimed": claimed, "known": True, "consistent": consistent, "probability": match["probability"], "text": text}
+    else:
+        consistent, text = False, f"Not consistent with the claimed byline: {where}; the decision is {decision}."
+    return {"claimed": claimed, "known": True, "consistent": consistent, "probability": match["probability"],
+            "rank": match["rank"], "text": text}
 
 
 def score_article(scoring: ScoringModel, text: str, *, byline: str | None = None) -> dict:
     """Rank the model's authors for ``text``; the open-set decision; trust notes; byline check."""
     with scoring.lock:
-        probabilities = scoring.model.predict_proba([text])[0]
-        decision = str(scoring.model.predict_open([text])[0])
+        proba = scoring.model.predict_proba([text])
+        # open_labels reuses the probabilities; predict_open would extract the features again
+        labels = scoring.model.open_labels(proba) if hasattr(scoring.model, "open_labels") else scoring.model.predict_open([text])
+    probabilities, decision = proba[0], str(labels[0])
     ranked = sorted(zip(scoring.classes, (float(p) for p in probabilities)), key=lambda item: (-item[1], item[0]))
     candidates = [{"rank": i + 1, "author": a, "probability": round(p, 4)} for i, (a, p) in enumerate(ranked)]
     notes = trust.trust_notes(text, training_kind=scoring.training_kind, training_words=scoring.training_words)
     return {
         "decision": decision,
         "unknown": decision == UNKNOWN,
-        "verdict": _verdict(decision, candidates),
+        "verdict": _verdict(decision, candidates, scoring.info.get("open_set_threshold")),
         "candidates": candidates,
         "byline": _byline_check(byline, decision, candidates),
         "trust": {"level": trust.overall_trust(notes), "notes": notes},
@@ -194,12 +205,45 @@ def score_article(scoring: ScoringModel, text: str, *, byline: str | None = None
 
 
 # -- vetting ---------------------------------------------------------------------------------------
+@dataclass
+class VetInput:
+    """What a vetting job analyses: the byline's documents, and all uploaded posts for behaviour."""
+
+    byline: str
+    documents: Corpus
+    #: every uploaded row with a byline (the accounts, for shifts and coordination)
+    posts: datasets.Dataset
+    accounts: list[str]
+
+
+def prepare_vet(corpus: Corpus, byline: str | None) -> VetInput:
+    """Decide which rows are the byline under test; refuse an upload whose byline is ambiguous.
+
+    A named byline that the file's byline/account column holds selects those rows; a named
+    byline the file does not hold (or a file without bylines) makes every row that byline's.
+    """
+    dataset = corpus.dataset
+    own = sorted({b for b in dataset["byline"] if b})
+    if byline is None and len(own) > 1:
+        shown = ", ".join(own[:8]) + (" …" if len(own) > 8 else "")
+        raise ConfigError(
+            f"the upload holds {len(own)} bylines or accounts ({shown}); type the one to vet in 'Byline'"
+        )
+    name = byline or (own[0] if own else corpus.name or "upload")
+    if name in own:
+        selected = dataset.filter(lambda b: b == name, input_columns="byline")
+        posts = dataset.map(lambda row: {"byline": row["byline"] or name})
+    else:
+        selected = posts = dataset.map(lambda row: {"byline": name})
+    documents = Corpus(selected, corpus.report, corpus.name)
+    return VetInput(byline=name, documents=documents, posts=posts, accounts=sorted(set(posts["byline"])))
+
+
 def vet_byline(
-    corpus: Corpus,
+    vet: VetInput,
     *,
-    byline: str | None = None,
     operators: Corpus | None = None,
-    features: str = "default",
+    data_dir: str | Path | None = None,
     seed: int = 0,
     progress: ProgressFactory = no_progress,
     phase: Phase = lambda name, start, end: None,
@@ -208,25 +252,23 @@ def vet_byline(
     coordination analyses); return the result, a one-line summary and the HTML report."""
     test_composite = engine("composite")
     render = engine("report")
-    dataset = corpus.dataset
     phase("composite test", 0.02, 0.80)
     result = test_composite(
-        dataset,
-        byline=byline,
-        operators=operators.dataset if operators is not None else None,
-        config=features,
+        vet.documents,
+        byline=vet.byline,
+        operators=operators,
+        data_dir=None if data_dir is None else str(data_dir),
         seed=seed,
         progress=progress,
     )
     result_dict = result.to_dict() if hasattr(result, "to_dict") else dict(result)
-    result_dict["load"] = corpus.report.to_dict()
-    if has_timestamps(dataset):
+    if has_timestamps(vet.posts):
         phase("posting-time shifts", 0.80, 0.88)
-        result_dict["shifts"] = _optional(lambda: engine("shifts")(dataset, progress=progress), "shift analysis")
-        if len({b for b in dataset["byline"] if b}) > 1:
+        result_dict["shifts"] = _optional(lambda: engine("shifts")(vet.posts, progress=progress), "shift analysis")
+        if len(vet.accounts) > 1:
             phase("coordination across accounts", 0.88, 0.95)
             result_dict["coordination"] = _optional(
-                lambda: engine("coordination")(dataset, seed=seed, progress=progress), "coordination analysis"
+                lambda: engine("coordination")(vet.posts, seed=seed, progress=progress), "coordination analysis"
             )
     phase("writing the report", 0.95, 1.0)
     html = render(result_dict)

@@ -240,14 +240,13 @@ def byline_corpus(
     upload: Upload,
     limits: Limits,
     *,
-    byline: str | None = None,
     kind: str | None = None,
     time_zone: str | None = None,
 ) -> Corpus:
     """Parse a byline upload (JSONL, CSV, or ZIP of ``.txt``) into a corpus, within ``limits``.
 
-    Rows without a byline get ``byline``; rows the file gives one keep theirs (coordination
-    across accounts needs them).
+    Bylines stay as the file gives them (a byline/account column, or none); which byline is
+    vetted is decided by ``service.prepare_vet``.
     """
     _check_size(upload, limits, "upload")
     if upload.suffix not in BYLINE_SUFFIXES:
@@ -273,8 +272,6 @@ def byline_corpus(
             "Upload a sample or a shorter period.",
             status_code=413,
         )
-    if byline:
-        corpus.dataset = corpus.dataset.map(lambda row: {"byline": row["byline"] or byline})
     return corpus
 
 

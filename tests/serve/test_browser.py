@@ -36,10 +36,10 @@ def shots(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory, federalist_model):
+def live(tmp_path_factory, federalist_model, data_dir):
     """The application on loopback with a light Federalist model; yields its base URL."""
     folder = tmp_path_factory.mktemp("live")
-    app = create_app(ServeConfig(model_dir=federalist_model, db_path=folder / "cases.sqlite3", features="light", port=0))
+    app = create_app(ServeConfig(model_dir=federalist_model, db_path=folder / "cases.sqlite3", data_dir=data_dir, port=0))
     with serve_in_thread(app) as url:
         yield url
 
@@ -77,7 +77,7 @@ def test_paste_a_federalist_paper_and_see_a_verdict(live, page, shots):
     verdict = page.locator("#verdict")
     verdict.wait_for(timeout=60_000)
     text = verdict.inner_text()
-    assert text.startswith("Most likely") or text.startswith("None of the known authors")
+    assert text.startswith("Most likely") or text.startswith("Unknown: no known author")
     rows = page.locator("#result table tbody tr")
     assert rows.count() == 3
     assert set(page.locator("#result table tbody tr td:nth-child(2)").all_inner_texts()) == {"Hamilton", "Madison", "Jay"}

@@ -12,8 +12,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def scoring_client(make_client, federalist_model):
-    return make_client(model_dir=federalist_model, features="light")
+def scoring_client(make_client, federalist_model, data_dir):
+    return make_client(model_dir=federalist_model, data_dir=data_dir)
 
 
 def _paper(federalist, paper_id: str) -> str:

@@ -20,10 +20,10 @@ from attribution.serve.uploads import (
 from tests.serve.conftest import papers_jsonl, zip_bytes
 
 
-def test_jsonl_upload_keeps_rows_titles_and_fills_the_byline(federalist):
-    corpus = byline_corpus(Upload("my byline.jsonl", papers_jsonl(federalist, 4)), Limits(), byline="Publius")
+def test_jsonl_upload_keeps_rows_and_titles(federalist):
+    corpus = byline_corpus(Upload("my byline.jsonl", papers_jsonl(federalist, 4)), Limits())
     assert len(corpus) == 4
-    assert set(corpus.dataset["byline"]) == {"Publius"}
+    assert set(corpus.dataset["byline"]) == {None}
     assert corpus.dataset["title"][0] == federalist.dataset["title"][0]
     assert set(corpus.dataset["source"]) == {"my byline.jsonl"}
 
@@ -32,10 +32,10 @@ def test_csv_upload_with_time_stamps(federalist):
     rows = ["text,created_at,account"]
     for index, text in enumerate(federalist.texts[:3]):
         rows.append('"{}",2016-0{}-01 10:00:00+00:00,acct{}'.format(text[:400].replace('"', '""'), index + 1, index % 2))
-    corpus = byline_corpus(Upload("posts.csv", "\n".join(rows).encode()), Limits(), byline="Claimed", kind="tweet")
+    corpus = byline_corpus(Upload("posts.csv", "\n".join(rows).encode()), Limits(), kind="tweet")
     assert len(corpus) == 3
     assert all(t is not None for t in corpus.dataset["timestamp"])
-    assert corpus.dataset["byline"] == ["acct0", "acct1", "acct0"]  # the file's own accounts win
+    assert corpus.dataset["byline"] == ["acct0", "acct1", "acct0"]
     assert set(corpus.dataset["kind"]) == {"tweet"}
 
 
