@@ -241,7 +241,6 @@ def test_too_few_documents_says_not_enough_evidence():
 
 def test_too_few_documents_for_the_composite_test(tmp_path):
     """Two documents: no p-value, a plain "not enough evidence" on stderr, exit 1; JSON still printed."""
-    pytest.importorskip("attribution.models.composite")  # until the composite stage is merged
     path = _jsonl(tmp_path / "two.jsonl", [{"id": "a", "text": GOOD[0], "byline": "X"}, {"id": "b", "text": GOOD[1], "byline": "X"}])
     result = CliRunner().invoke(main, ["composite", str(path), "--json"])
     assert result.exit_code == 1, result.output

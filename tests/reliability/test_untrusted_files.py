@@ -19,7 +19,7 @@ from attribution.errors import ModelError
 
 from tests.reliability import payloads
 
-persistence = pytest.importorskip("attribution.models.persistence")
+from attribution.models import persistence  # noqa: E402
 pytestmark = pytest.mark.slow
 
 
@@ -152,7 +152,6 @@ def _poisoned_corpus(path, n=12):
 
 
 def test_report_from_a_corpus_with_script_runs_nothing_from_it(tmp_path, data_dir):
-    pytest.importorskip("attribution.models.composite")  # until the composite stage is merged
     from attribution.models.composite import test_composite
     from attribution.report.html import write_report
 
