@@ -167,3 +167,23 @@ def test_report_from_a_corpus_with_script_runs_nothing_from_it(tmp_path, data_di
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert f"Paper 3 {XSS}" in html.unescape(page)
     assert "empty text" in page
+
+
+def test_serve_refuses_a_tampered_model_before_listening(folder, tmp_path, monkeypatch):
+    """The CLI path: `attribution serve --model DIR` with a hostile model exits 1 with the reason."""
+    import skops.io as sio
+    import uvicorn
+    from click.testing import CliRunner
+
+    from attribution.cli import main
+
+    def never(*args, **kwargs):
+        raise AssertionError("the server must not start with a refused model")
+
+    monkeypatch.setattr(uvicorn, "run", never)
+    _replace_model(folder, sio.dumps({"classifier": payloads.Evil()}), fix_checksum=True)
+    result = CliRunner().invoke(main, ["serve", "--model", str(folder), "--db", str(tmp_path / "cases.sqlite3")])
+    assert result.exit_code == 1, result.output
+    assert "refusing to load types outside the allow-list" in result.stderr and "payloads.Evil" in result.stderr
+    assert "Traceback" not in result.output
+    assert not _marker(folder)
