@@ -43,8 +43,8 @@ def folder(saved_model, tmp_path, monkeypatch):
     """A fresh copy of the saved model folder, and a marker path payloads would write."""
     copy = tmp_path / "model"
     copy.mkdir()
-    for name in ("config.json", "model.skops"):
-        (copy / name).write_bytes((saved_model / name).read_bytes())
+    for source in saved_model.iterdir():
+        (copy / source.name).write_bytes(source.read_bytes())
     monkeypatch.setenv(payloads.MARKER_ENV, str(tmp_path / "PWNED"))
     return copy
 
