@@ -289,6 +289,15 @@ def create_app(config: ServeConfig) -> FastAPI:
             return JSONResponse({"detail": str(exc)}, status_code=status)
         return _page(state, "message.html", status, page=None, status=status, heading="Cannot do that", message=str(exc))
 
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, exc: Exception) -> Response:
+        # The traceback goes to the log; the editor sees what failed (a saved case records it too).
+        log.error("internal error on %s", request.url.path, exc_info=exc)
+        message = f"internal error ({type(exc).__name__}): {exc}"
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": message}, status_code=500)
+        return _page(state, "message.html", 500, page=None, status=500, heading="Something went wrong", message=message)
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if request.url.path.startswith("/api/"):

@@ -146,12 +146,11 @@ def load_scoring_model(model_dir: str | Path) -> ScoringModel:
     )
 
 
-def _verdict(decision: str, candidates: list[dict], threshold: float | None) -> str:
+def _verdict(decision: str, candidates: list[dict]) -> str:
     if decision == UNKNOWN:
         best = candidates[0] if candidates else None
-        bar = f" of {threshold:.2f}" if threshold is not None else ""
         closest = f" (closest: {best['author']}, p = {best['probability']:.2f})" if best else ""
-        return f"Unknown: no known author reaches the model's threshold{bar}" + closest
+        return "Unknown: none of the known authors claims the text strongly enough" + closest
     probability = next((c["probability"] for c in candidates if c["author"] == decision), None)
     return f"Most likely {decision}" + (f" (p = {probability:.2f})" if probability is not None else "")
 
@@ -182,20 +181,35 @@ def _byline_check(claimed: str | None, decision: str, candidates: list[dict]) ->
             "rank": match["rank"], "text": text}
 
 
+def _predict(scoring: ScoringModel, text: str) -> tuple[list[float], str]:
+    """Probabilities per class (in ``classes_`` order) and the open-set decision for one text.
+
+    ``score_texts`` extracts the features once; without it, the agreed ``predict_proba`` and
+    ``predict_open`` do the same with two extractions.
+    """
+    try:
+        from attribution.models.attribute import score_texts
+    except ImportError:
+        score_texts = None
+    if score_texts is not None:
+        row = score_texts(scoring.model, [text], ["article"], top=len(scoring.classes))[0]
+        given = {str(c["author"]): float(c["probability"]) for c in row["candidates"]}
+        return [given.get(name, 0.0) for name in scoring.classes], str(row["prediction"])
+    probabilities = [float(p) for p in scoring.model.predict_proba([text])[0]]
+    return probabilities, str(scoring.model.predict_open([text])[0])
+
+
 def score_article(scoring: ScoringModel, text: str, *, byline: str | None = None) -> dict:
     """Rank the model's authors for ``text``; the open-set decision; trust notes; byline check."""
     with scoring.lock:
-        proba = scoring.model.predict_proba([text])
-        # open_labels reuses the probabilities; predict_open would extract the features again
-        labels = scoring.model.open_labels(proba) if hasattr(scoring.model, "open_labels") else scoring.model.predict_open([text])
-    probabilities, decision = proba[0], str(labels[0])
-    ranked = sorted(zip(scoring.classes, (float(p) for p in probabilities)), key=lambda item: (-item[1], item[0]))
+        probabilities, decision = _predict(scoring, text)
+    ranked = sorted(zip(scoring.classes, probabilities), key=lambda item: (-item[1], item[0]))
     candidates = [{"rank": i + 1, "author": a, "probability": round(p, 4)} for i, (a, p) in enumerate(ranked)]
     notes = trust.trust_notes(text, training_kind=scoring.training_kind, training_words=scoring.training_words)
     return {
         "decision": decision,
         "unknown": decision == UNKNOWN,
-        "verdict": _verdict(decision, candidates, scoring.info.get("open_set_threshold")),
+        "verdict": _verdict(decision, candidates),
         "candidates": candidates,
         "byline": _byline_check(byline, decision, candidates),
         "trust": {"level": trust.overall_trust(notes), "notes": notes},

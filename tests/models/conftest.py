@@ -1,4 +1,5 @@
-"""A small real sample for the model tests: 6 C50 authors, 12 train and 6 test texts each."""
+"""Shared model-test data: a small C50 sample for attribution, and the composite test's
+article reference (30 C50 authors) with held-out rows."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import numpy as np
 import pytest
 
 from attribution.corpus import load_corpus
+from attribution.models.reference import c50_split, load_reference
 
 N_AUTHORS, N_TRAIN, N_TEST = 6, 12, 6
 
@@ -34,3 +36,24 @@ def fitted_svm(c50_small):
 
     texts, authors, _, _ = c50_small
     return AuthorClassifier(method="svm", n_rounds=1, random_state=0).fit(texts, authors)
+
+
+@pytest.fixture(scope="session")
+def c50(data_dir):
+    return load_corpus("c50", data_dir=data_dir).dataset
+
+
+@pytest.fixture(scope="session")
+def c50_authors(c50):
+    """(reference authors, held-out authors) of the fixed split."""
+    return c50_split(c50["author"])
+
+
+@pytest.fixture(scope="session")
+def small_reference(data_dir):
+    return load_reference("article", str(data_dir))
+
+
+def held_out_rows(c50, author: str, start: int, stop: int) -> list[int]:
+    authors = np.asarray(c50["author"])
+    return [int(i) for i in np.flatnonzero(authors == author)[start:stop]]

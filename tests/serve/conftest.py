@@ -28,10 +28,10 @@ def federalist():
 
 @pytest.fixture(scope="session")
 def federalist_model(tmp_path_factory) -> Path:
-    """A light attribution model fitted on the Federalist papers of known single authorship."""
+    """The default attribution model fitted on the Federalist papers of known single authorship."""
     from attribution.bench.serve import train_federalist_model
 
-    return train_federalist_model(tmp_path_factory.mktemp("model") / "federalist", config="light")
+    return train_federalist_model(tmp_path_factory.mktemp("model") / "federalist")
 
 
 @pytest.fixture

@@ -237,3 +237,36 @@ def test_a_finished_vetting_case_shows_the_real_report(client):
     assert report.status_code == 200 and result["byline"] in report.text
     download = client.get(f"/cases/{case_id}/report.html?download=1")
     assert download.headers["content-disposition"] == f'attachment; filename="attribution-{case_id}.html"'
+
+
+def test_an_engine_crash_is_answered_with_the_reason_and_the_case_is_kept(tmp_path):
+    from pathlib import Path
+
+    from fastapi.testclient import TestClient
+
+    from attribution.serve.app import create_app
+    from attribution.serve.config import ServeConfig
+    from attribution.serve.service import ScoringModel
+
+    class BrokenModel:
+        """Every method the scoring path may call fails the way a damaged model would."""
+
+        classes_ = ["A", "B"]
+
+        def __getattr__(self, name):
+            def fail(*args, **kwargs):
+                raise RuntimeError("feature cache is corrupt")
+
+            return fail
+
+    app = create_app(ServeConfig(db_path=tmp_path / "cases.sqlite3"))
+    app.state.attribution.scoring = ScoringModel(model=BrokenModel(), path=Path("broken-model"))
+    with TestClient(app, base_url="http://127.0.0.1:8000", raise_server_exceptions=False) as client:
+        response = client.post("/api/score", json={"text": "Some text to score."})
+        assert response.status_code == 500
+        assert response.json()["detail"] == "internal error (RuntimeError): feature cache is corrupt"
+        page = client.post("/score", data={"text": "Some text to score."})
+        assert page.status_code == 500 and "feature cache is corrupt" in page.text
+        cases = client.get("/api/cases").json()["cases"]
+        assert len(cases) == 2 and {c["status"] for c in cases} == {"failed"}
+        assert cases[0]["error"] == "internal error (RuntimeError): feature cache is corrupt"

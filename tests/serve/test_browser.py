@@ -77,7 +77,7 @@ def test_paste_a_federalist_paper_and_see_a_verdict(live, page, shots):
     verdict = page.locator("#verdict")
     verdict.wait_for(timeout=60_000)
     text = verdict.inner_text()
-    assert text.startswith("Most likely") or text.startswith("Unknown: no known author")
+    assert text.startswith("Most likely") or text.startswith("Unknown: none of the known authors")
     rows = page.locator("#result table tbody tr")
     assert rows.count() == 3
     assert set(page.locator("#result table tbody tr td:nth-child(2)").all_inner_texts()) == {"Hamilton", "Madison", "Jay"}

@@ -6,14 +6,23 @@ import json
 
 import pytest
 
-from tests.serve.conftest import papers_jsonl
+from fastapi.testclient import TestClient
+
+from attribution.serve.app import create_app
+from attribution.serve.config import ServeConfig
+from attribution.serve.config import Limits
+from tests.serve.conftest import BASE_URL, papers_jsonl, zip_bytes
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def scoring_client(make_client, federalist_model, data_dir):
-    return make_client(model_dir=federalist_model, data_dir=data_dir)
+@pytest.fixture(scope="module")
+def scoring_client(tmp_path_factory, federalist_model, data_dir):
+    """One client for the module: loading the model once keeps these tests quick."""
+    config = ServeConfig(model_dir=federalist_model, data_dir=data_dir,
+                         db_path=tmp_path_factory.mktemp("engines") / "cases.sqlite3")
+    with TestClient(create_app(config), base_url=BASE_URL) as client:
+        yield client
 
 
 def _paper(federalist, paper_id: str) -> str:
@@ -72,8 +81,17 @@ def test_vet_a_byline_runs_as_a_job_and_ends_in_the_report(scoring_client, feder
     chosen = federalist.dataset.filter(lambda r: r["author"] in ("Hamilton", "Madison")).select(range(12))
     data = "".join(json.dumps({"id": r["id"], "text": r["text"], "timestamp": f"1788-01-{i + 1:02d}T1{i % 8}:00:00Z"}) + "\n"
                    for i, r in enumerate(chosen)).encode()
-    case = _vet(scoring_client, data)
+    others = [r for r in federalist.dataset if r["author"] == "Hamilton"][-4:] + \
+        [r for r in federalist.dataset if r["author"] == "Madison"][-4:]
+    operators = zip_bytes({f"{r['author']}/{r['id']}.txt": r["text"].encode() for r in others})
+    response = scoring_client.post("/api/vet", files={"file": ("publius.jsonl", data), "operators": ("ops.zip", operators)},
+                                   data={"byline": "Publius"})
+    assert response.status_code == 202, response.text
+    scoring_client.app.state.attribution.runner.wait(response.json()["case_id"], timeout=600)
+    case = scoring_client.get(f"/api/cases/{response.json()['case_id']}").json()
     assert case["status"] == "done", case.get("error")
+    assert case["config"]["operators"] == ["Hamilton", "Madison"] and case["inputs"][1]["role"] == "operators"
+    assert case["result"]["operators"] is not None
     result = case["result"]
     assert result["n_documents"] == 12 and result["verdict"]["level"] in {"composite", "single", "inconclusive",
                                                                            "insufficient_evidence"}
@@ -95,3 +113,9 @@ def test_a_failing_job_says_why_and_keeps_the_case(scoring_client, federalist):
         assert case["result"]["verdict"]["level"] == "insufficient_evidence"
     listed = [c["id"] for c in scoring_client.get("/api/cases").json()["cases"]]
     assert case["id"] in listed
+
+
+def test_vet_refuses_when_the_job_queue_is_full(make_client, federalist, data_dir):
+    client = make_client(limits=Limits(max_queued_jobs=0), data_dir=data_dir)
+    response = client.post("/api/vet", files={"file": ("b.jsonl", papers_jsonl(federalist, 6))}, data={"byline": "P"})
+    assert response.status_code == 429 and "already queued or running" in response.json()["detail"]
