@@ -21,10 +21,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", default=None, help="shared corpora folder (default: $ATTRIBUTION_DATA)")
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="comma-separated corpus sizes")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--transform-rows", type=int, default=None, help="stop the features transform after N rows")
     parser.add_argument("--out", default=None, help="also write the JSON here")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    result = {"bench": "scale", "seed": args.seed, **run(args.data, seed=args.seed, sizes=tuple(int(s) for s in args.sizes.split(",")))}
+    result = {"bench": "scale", "seed": args.seed, **run(
+            args.data, seed=args.seed, sizes=tuple(int(s) for s in args.sizes.split(",")), transform_rows=args.transform_rows
+        )}
     if args.out:
         write_json(args.out, result)
     print(dumps(result))

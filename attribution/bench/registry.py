@@ -7,10 +7,17 @@ from types import ModuleType
 
 BENCHES = {
     "corpus": "attribution.bench.corpus_load",
+    "composite": "attribution.bench.composite",
+    "publius": "attribution.bench.publius",
+    "serve": "attribution.bench.serve",
     "features": "attribution.bench.features",
     "coordination": "attribution.bench.coordination",
     "shifts": "attribution.bench.shifts",
     "scale": "attribution.bench.scale",
+    "c50": "attribution.bench.c50",
+    "c50-open": "attribution.bench.c50_open",
+    "federalist": "attribution.bench.federalist",
+    "verify": "attribution.bench.verify",
 }
 
 

@@ -7,8 +7,9 @@ in a fresh subprocess, so its peak resident memory is its own.
 What a child process does, end to end, for one stage:
 
 - ``features``: load the Parquet file streamed to a memory-mapped Arrow file, fit the ``light``
-  feature union on a seeded sample of 20,000 tweets, transform every tweet in batches of 10,000,
-  writing each batch's CSR matrix to disk (``attribution.features.batched``);
+  feature union on a seeded sample of 20,000 tweets, transform every tweet (or the first
+  ``transform_rows``) in batches of 10,000, writing each batch's CSR matrix to disk
+  (``attribution.features.batched``, what ``attribution features --batch-rows`` runs);
 - ``shifts``: load the same way and run ``analyse_shifts`` over every account.
 
 Reported per stage and size: ``seconds``, ``peak_rss_mb`` (``VmHWM``: everything resident at
@@ -43,6 +44,7 @@ log = logging.getLogger(__name__)
 SIZES = (10_000, 100_000, 1_000_000)
 STAGES = ("features", "shifts")
 SIZES_ENV = "ATTRIBUTION_SCALE_SIZES"
+TRANSFORM_ENV = "ATTRIBUTION_SCALE_TRANSFORM_ROWS"
 COLUMNS = ("content", "author", "publish_date")
 #: Rows written to the synthetic Parquet file at a time.
 WRITE_ROWS = 100_000
@@ -97,8 +99,13 @@ class _MemorySampler:
         self.peak_kb = max(self.peak_kb, self._read())
 
 
-def run_stage(stage: str, path: Path, work: Path, *, seed: int = 0) -> dict:
-    """Run one stage on one synthetic file in this process; return time and memory."""
+def run_stage(stage: str, path: Path, work: Path, *, seed: int = 0, transform_rows: int | None = None) -> dict:
+    """Run one stage on one synthetic file in this process; return time and memory.
+
+    ``transform_rows`` stops the features transform after that many rows (the corpus is still
+    loaded whole and the fit sample drawn from all of it): on a small shared machine a full 1M
+    transform takes hours, while memory, which is what this bench checks, is flat per batch.
+    """
     from attribution.corpus.columns import ColumnMap
     from attribution.corpus.load import load_file
 
@@ -118,8 +125,18 @@ def run_stage(stage: str, path: Path, work: Path, *, seed: int = 0) -> dict:
 
             union = build_features("light")
             union.fit(sample_texts(corpus.dataset, FIT_SAMPLE, seed))
-            manifest = transform_batches(union, corpus.dataset, work / "features", key=f"{path.name}-{seed}")
-            detail = {"rows": manifest["rows"], "features": len(manifest["feature_names"])}
+            fitted = time.perf_counter()
+            dataset = corpus.dataset
+            if transform_rows is not None and transform_rows < len(dataset):
+                dataset = dataset.select(range(transform_rows))
+            manifest = transform_batches(union, dataset, work / "features", key=f"{path.name}-{seed}")
+            transform_s = time.perf_counter() - fitted
+            detail = {
+                "rows_transformed": manifest["rows"],
+                "features": len(manifest["feature_names"]),
+                "fit_seconds": round(fitted - start - loaded, 1),
+                "transform_ms_per_row": round(1000 * transform_s / max(1, manifest["rows"]), 3),
+            }
         elif stage == "shifts":
             from attribution.behaviour.shifts import analyse_shifts
 
@@ -138,10 +155,11 @@ def run_stage(stage: str, path: Path, work: Path, *, seed: int = 0) -> dict:
     }
 
 
-def _child(stage: str, path: Path, work: Path, seed: int) -> dict:
+def _child(stage: str, path: Path, work: Path, seed: int, transform_rows: int | None = None) -> dict:
     """Run ``run_stage`` in a fresh interpreter (clean peak memory); parse its JSON line."""
     env = {**os.environ, "ATTRIBUTION_CACHE": str(work / "cache")}
-    command = [sys.executable, "-m", "attribution.bench.scale", stage, str(path), str(work), str(seed)]
+    command = [sys.executable, "-m", "attribution.bench.scale", stage, str(path), str(work), str(seed),
+               str(transform_rows or 0)]
     try:
         done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=STAGE_TIMEOUT_S)
     except subprocess.TimeoutExpired:
@@ -173,8 +191,15 @@ def run(
     progress: ProgressFactory = no_progress,
     sizes: tuple[int, ...] | None = None,
     stages: tuple[str, ...] = STAGES,
+    transform_rows: int | None = None,
 ) -> dict:
-    """Build each synthetic size, run each stage in a child process, report time and memory."""
+    """Build each synthetic size, run each stage in a child process, report time and memory.
+
+    ``transform_rows`` caps the rows the features stage transforms (see ``run_stage``);
+    ``$ATTRIBUTION_SCALE_TRANSFORM_ROWS`` sets it from the command line.
+    """
+    if transform_rows is None and os.environ.get(TRANSFORM_ENV):
+        transform_rows = int(os.environ[TRANSFORM_ENV])
     source = resolve_data_dir(data_dir, need="tweets") / "tweets" / "ira_english.parquet"
     sizes = sorted(sizes or configured_sizes())
     results: dict[str, dict] = {stage: {} for stage in stages}
@@ -184,7 +209,7 @@ def run(
             work.mkdir()
             path = build_synthetic(source, size, work / f"tweets-{size}.parquet", seed=seed)
             for stage in stages:
-                results[stage][str(size)] = _child(stage, path, work / stage, seed)
+                results[stage][str(size)] = _child(stage, path, work / stage, seed, transform_rows)
                 log.info("scale %s %d: %s", stage, size, json.dumps(results[stage][str(size)]))
     growth = {
         stage: {key: _growth(results[stage], sizes, key) for key in ("peak_rss_mb", "peak_anon_mb", "seconds")}
@@ -194,6 +219,7 @@ def run(
         "sizes": sizes,
         "source": "IRA English tweets, rows sampled with replacement (seeded)",
         "features_config": "light (fit on a seeded 20,000-tweet sample, transform in batches of 10,000)",
+        "transform_rows_cap": transform_rows,
         "results": results,
         "growth_exponent": growth,
         "sublinear_memory": {
@@ -209,8 +235,9 @@ def main(argv: list[str] | None = None) -> None:
     import logging
 
     logging.disable(logging.WARNING)
-    stage, path, work, seed = argv or sys.argv[1:]
-    print(json.dumps(run_stage(stage, Path(path), Path(work), seed=int(seed))))
+    stage, path, work, seed, rows = argv or sys.argv[1:]
+    result = run_stage(stage, Path(path), Path(work), seed=int(seed), transform_rows=int(rows) or None)
+    print(json.dumps(result))
 
 
 if __name__ == "__main__":

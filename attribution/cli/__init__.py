@@ -20,10 +20,15 @@ COMMANDS = {
     "corpus": "corpus:corpus",
     "bench": "bench:bench",
     "demo": "demo:demo",
+    "serve": "serve:serve",
     "shifts": "shifts:shifts",
     "coordination": "coordination:coordination",
     "features": "features:features",
     "report": "report:report",
+    "composite": "composite:composite",
+    "train": "train:train",
+    "score": "score:score",
+    "verify": "verify:verify",
 }
 
 

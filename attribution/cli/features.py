@@ -11,6 +11,10 @@ from attribution.cli.common import Output, command_options, corpus_argument, loa
 
 log = logging.getLogger(__name__)
 
+#: Corpora with more documents than this are featurised in batches unless --batch-rows says otherwise.
+BATCH_ABOVE = 200_000
+BATCH_ROWS = 10_000
+
 
 def grouping_options(func: Callable) -> Callable:
     """``--group-by/--group-size/--group-window/--min-posts``: analysis units from short posts."""
@@ -45,6 +49,14 @@ def apply_grouping(dataset, group_by: str, group_size: int, group_window: str, m
 @click.option("--config", "config_spec", default="default", show_default=True, help="Preset (light, default, heavy) or YAML path.")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False), required=True, help="Parquet file to write.")
 @click.option("--cache-dir", default=None, help="Cache folder for parses and embeddings (default: config, $ATTRIBUTION_CACHE, ~/.cache/attribution).")
+@click.option(
+    "--batch-rows",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Fit on a seeded sample of --fit-sample texts, then transform and write N rows at a time "
+    "(bounded memory). Default: on, with 10000, for corpora over 200000 documents.",
+)
+@click.option("--fit-sample", type=click.IntRange(min=1), default=20_000, show_default=True, help="Texts fitted on with --batch-rows.")
 @grouping_options
 @command_options
 def features(
@@ -52,6 +64,8 @@ def features(
     config_spec: str,
     out_path: str,
     cache_dir: str | None,
+    batch_rows: int | None,
+    fit_sample: int,
     group_by: str,
     group_size: int,
     group_window: str,
@@ -72,9 +86,22 @@ def features(
     loaded = load_from_options(**corpus_options)
     dataset = apply_grouping(loaded.dataset, group_by, group_size, group_window, min_posts)
     union = build_features(config, cache_dir=cache_dir, progress=out.progress)
-    matrix = union.fit_transform(dataset["text"])
-    names = union.get_feature_names_out()
-    write_feature_matrix(out_path, matrix, names, dataset["id"], config=config.to_dict())
+    if batch_rows is None:
+        batch_rows = BATCH_ROWS if len(dataset) > BATCH_ABOVE else 0
+    if batch_rows:  # larger than memory: the matrix never exists whole
+        from attribution.features.batched import sample_texts, transform_in_batches
+        from attribution.features.matrix_io import write_feature_matrix_batches
+
+        union.fit(sample_texts(dataset, fit_sample, config.seed))
+        names = union.get_feature_names_out()
+        batches = transform_in_batches(union, dataset, batch_rows, progress=out.progress)
+        shape = write_feature_matrix_batches(out_path, batches, names, dataset["id"], config=config.to_dict())
+        n_docs, nonzero = shape["documents"], shape["nonzero"]
+    else:
+        matrix = union.fit_transform(dataset["text"])
+        names = union.get_feature_names_out()
+        write_feature_matrix(out_path, matrix, names, dataset["id"], config=config.to_dict())
+        n_docs, nonzero = matrix.shape[0], int(matrix.nnz)
     families: dict[str, int] = {}
     for name in names:
         family = name.split("__", 1)[0]
@@ -82,14 +109,15 @@ def features(
     result = {
         "out": out_path,
         "config": config.name,
-        "documents": matrix.shape[0],
-        "features": matrix.shape[1],
-        "nonzero": int(matrix.nnz),
+        "documents": n_docs,
+        "features": len(names),
+        "nonzero": nonzero,
+        "batch_rows": batch_rows or None,
         "families": families,
         "grouping": None if group_by == "none" else {"by": group_by, "size": group_size, "window": group_window},
     }
     out.emit(
         result,
-        lambda: f"wrote {out_path}: {matrix.shape[0]} documents x {matrix.shape[1]} features "
+        lambda: f"wrote {out_path}: {n_docs} documents x {len(names)} features "
         f"({', '.join(f'{k} {v}' for k, v in families.items())})",
     )

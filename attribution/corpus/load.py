@@ -42,8 +42,10 @@ HUB_HOST = "huggingface.co"
 #: spaCy's own limit is 1,000,000; the parts stay well under it.
 MAX_TEXT_CHARS = 500_000
 
-#: Files larger than this are streamed to a memory-mapped Arrow file instead of held in memory.
+#: Files larger than this, or Parquet files with more rows than ``STREAM_ROWS``, are streamed to
+#: a memory-mapped Arrow file instead of held in memory.
 STREAM_BYTES = 512 * 1024**2
+STREAM_ROWS = 250_000
 
 #: Cache folder for streamed corpora (``$ATTRIBUTION_CACHE/corpora``).
 CACHE_ENV = "ATTRIBUTION_CACHE"
@@ -195,6 +197,8 @@ class _Duplicates:
         if not self.exact:
             return
         exact, near = np.concatenate(self.exact), np.concatenate(self.near)
+        if len(exact) == 0:
+            return
         rows, codes = np.concatenate(self.rows), np.concatenate(self.paths)
         names = {code: name for name, code in self.path_names.items()}
 
@@ -438,7 +442,7 @@ class _BatchConverter:
             where, row = place(int(index))
             suffix = f"row{row}" if row is not None else hashlib.sha1(where.encode()).hexdigest()[:8]
             new_ids[index] = f"{ids[index]}#{suffix}"
-            self.report.add(where, row, f"duplicate id {ids[index]!r}: the row was kept as {new_ids[index]!r}", "warning")
+            self.report.add(where, row, f"duplicate id: {ids[index]!r} is taken; the row was kept as {new_ids[index]!r}", "warning")
         return table.set_column(0, "id", pa.array(new_ids, type=pa.string()))
 
     def _flag_languages(self, table: pa.Table, texts: pa.Array, analysis, place) -> pa.Table:
@@ -631,6 +635,18 @@ def _stream_target(path: Path, options: dict) -> Path:
     return cache_dir() / f"{path.stem}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.arrow"
 
 
+def _parquet_rows(path: Path) -> int:
+    """Rows in a Parquet file from its footer, 0 for anything else."""
+    if path.suffix.lower() not in (".parquet", ".pq"):
+        return 0
+    try:
+        import pyarrow.parquet as pq
+
+        return pq.ParquetFile(path).metadata.num_rows
+    except Exception:  # a damaged file: the reader names the problem
+        return 0
+
+
 def load_file(
     path: str | Path,
     *,
@@ -650,7 +666,7 @@ def load_file(
     path = Path(path)
     report = LoadReport()
     if stream is None:
-        stream = path.is_file() and path.stat().st_size > STREAM_BYTES
+        stream = path.is_file() and (path.stat().st_size > STREAM_BYTES or _parquet_rows(path) > STREAM_ROWS)
     arrow_path = None
     if stream:
         options = {"columns": columns, "kind": kind, "byline": byline, "tz": time_zone, "lang": detect_language}

@@ -60,7 +60,12 @@ def _check_file(path: Path) -> None:
 
 
 def _frame(records: list[dict]) -> pd.DataFrame:
-    return pd.DataFrame.from_records(records) if records else pd.DataFrame({ROW_COLUMN: []})
+    """Records as object columns: no type guessing, so ``{"text": 2016}`` stays ``"2016"`` and
+    an integer beside a missing value does not turn into ``2016.0``."""
+    if not records:
+        return pd.DataFrame({ROW_COLUMN: []})
+    names = list(dict.fromkeys(key for record in records for key in record))
+    return pd.DataFrame({name: pd.Series([r.get(name) for r in records], dtype=object) for name in names})
 
 
 def _read_line(handle: io.BufferedReader) -> tuple[bytes, bool]:

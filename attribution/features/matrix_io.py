@@ -77,3 +77,55 @@ def _positions(column, labels: list[str]) -> np.ndarray:
     position = {label: i for i, label in enumerate(labels)}
     lookup = np.array([position[v] for v in array.dictionary.to_pylist()], dtype=np.int64)
     return lookup[array.indices.to_numpy(zero_copy_only=False)] if len(lookup) else np.zeros(0, np.int64)
+
+
+def write_feature_matrix_batches(
+    path: str | Path,
+    batches,
+    feature_names,
+    document_ids,
+    *,
+    config: dict[str, Any] | None = None,
+) -> dict[str, int]:
+    """Write a matrix that arrives in row batches (``(ids, csr)`` pairs) without holding it whole.
+
+    Same file layout as ``write_feature_matrix`` (one row group per batch); the batches' ids
+    must follow ``document_ids`` in order. Returns the shape and non-zero count.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    names = [str(n) for n in feature_names]
+    ids = [str(i) for i in document_ids]
+    meta = {"ids": ids, "feature_names": names, "shape": [len(ids), len(names)], "config": config or {}, "layout": "long"}
+    schema = pa.schema(
+        [
+            ("id", pa.dictionary(pa.int32(), pa.string())),
+            ("feature", pa.dictionary(pa.int32(), pa.string())),
+            ("value", pa.float64()),
+        ],
+        metadata={META_KEY: json.dumps(meta, sort_keys=True).encode()},
+    )
+    name_array = pa.array(names, pa.string())
+    start, nonzero = 0, 0
+    with atomic_open(path, "wb", encoding=None) as handle, pq.ParquetWriter(handle, schema, compression="zstd") as writer:
+        for batch_ids, matrix in batches:
+            batch_ids = [str(i) for i in batch_ids]
+            if batch_ids != ids[start : start + len(batch_ids)]:
+                raise ValueError(f"batch ids do not follow the document ids at row {start}")
+            coo = sp.coo_matrix(matrix)
+            order = np.lexsort((coo.col, coo.row))
+            table = pa.table(
+                {
+                    "id": pa.DictionaryArray.from_arrays(pa.array(coo.row[order], pa.int32()), pa.array(batch_ids, pa.string())),
+                    "feature": pa.DictionaryArray.from_arrays(pa.array(coo.col[order], pa.int32()), name_array),
+                    "value": pa.array(coo.data[order].astype(np.float64), pa.float64()),
+                },
+                schema=schema,
+            )
+            writer.write_table(table)
+            start += len(batch_ids)
+            nonzero += coo.nnz
+    if start != len(ids):
+        raise ValueError(f"the batches held {start} rows, not {len(ids)}")
+    return {"documents": len(ids), "features": len(names), "nonzero": nonzero}

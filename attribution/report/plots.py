@@ -318,3 +318,29 @@ def k_distribution(probabilities: Mapping[str, float], estimate: int | None, int
     ax.set_xlabel("number of writers")
     ax.tick_params(labelsize=9)
     return _to_svg(fig, "k", "Probability of each number of writers")
+
+
+@_styled
+def rolling_windows(
+    windows: Sequence[Mapping], names: Sequence[str], colours: Sequence[str], *, title: str = "", changes: Sequence[int] = ()
+) -> str:
+    """Probability of each candidate writer along one text; dashed lines mark change points (tokens)."""
+    fig = _new_figure(10.0, 2.1)
+    ax = fig.add_subplot()
+    x = [(int(w.get("start", 0)) + int(w.get("end", 0))) / 2 for w in windows]
+    for name, colour in zip(names, colours):
+        y = [float((w.get("probabilities") or {}).get(name) or 0.0) for w in windows]
+        ax.plot(x, y, color=colour, linewidth=2, marker="o", markersize=3, label=label_text(name))
+    ax.set_ylim(0, 1.02)
+    ax.set_yticks([0, 0.5, 1], ["0", "50%", "100%"])
+    ax.set_xlabel("position in the text (tokens, window centre)")
+    ax.grid(axis="y", color="#EEEEEE")
+    for token in changes:
+        ax.axvline(token, color="#444444", linestyle="--", linewidth=1)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=9)
+    return _to_svg(fig, f"rolling-{_slug(title)}",
+                   f"Writer probabilities along the text {title}")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", text)[:40].strip("-") or "x"

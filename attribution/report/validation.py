@@ -30,7 +30,7 @@ def schema_errors(result: dict, kind: str = "composite") -> list[str]:
         return []
     import jsonschema
 
-    validator = jsonschema.Draft202012Validator(schema)
+    validator = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)(schema)
     return [
         f"{'/'.join(str(p) for p in error.absolute_path) or '(top level)'}: {error.message}"
         for error in sorted(validator.iter_errors(result), key=lambda e: list(map(str, e.absolute_path)))

@@ -6,7 +6,6 @@ import pytest
 
 from attribution.report.html import write_report
 
-from tests.report.report_browser import open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -23,7 +22,7 @@ def _assert_main_elements(visit) -> None:
     assert page.locator("#map-cluster svg .hover-targets circle").count() > 0
 
 
-def test_report_renders_without_console_errors(result, tmp_path):
+def test_report_renders_without_console_errors(result, tmp_path, open_page):
     path = write_report(tmp_path / "report.html", result)
     with open_page(path) as visit:
         _assert_main_elements(visit)
@@ -36,7 +35,7 @@ def test_report_renders_without_console_errors(result, tmp_path):
     assert len(shot) > 50_000
 
 
-def test_corpus_script_does_not_run(poisoned, tmp_path):
+def test_corpus_script_does_not_run(poisoned, tmp_path, open_page):
     marker = "<img src=x onerror=\"document.title='pwned'\"><script>document.title='pwned'</script>"
     poisoned["clusters"][1]["examples"][0]["text"] = marker
     path = write_report(tmp_path / "evil.html", poisoned)

@@ -154,3 +154,50 @@ def test_shift_and_coordination_extras_are_shown_and_escaped(result):
     assert "working hours in UTC+3." in page
     assert "Not enough time-stamped posts (4 posts; at least 30 needed)." in page
     assert "coordination analysis could not run: one account" in page
+
+
+def test_unknown_operator_sentinel_means_no_match(result):
+    for cluster in result["clusters"]:
+        cluster["operator"] = cluster["operator"] or "unknown operator"
+    for doc in result["documents"]:
+        doc["operator"] = doc["operator"] or "unknown operator"
+    context = build_context(result)
+    assert [g["operator"] for g in context["groups"]] == [None, "Crystal1Johnson", None]
+    assert "unknown operator" not in context["operator_names"]
+    assert "Matches <strong>unknown operator" not in render_composite_report(result)
+
+
+def test_rolling_windows_show_changes_of_hand(result):
+    result["rolling"] = {"documents": [{
+        "document_id": "u001", "window_tokens": 300, "step_tokens": 100,
+        "windows": [{"start": s, "end": s + 300, "label": "cluster 0" if s < 400 else "cluster 2",
+                     "probabilities": {"cluster 0": 0.8 if s < 400 else 0.2, "cluster 2": 0.2 if s < 400 else 0.8}}
+                    for s in range(0, 900, 100)],
+        "change_points": [{"token": 400, "from": "cluster 0", "to": "cluster 2"}],
+    }]}
+    page = render_composite_report(result)
+    assert 'id="rolling"' in page
+    assert "Change of writer from Group A to Group C at token 400." in page
+    assert page.count("<svg") == 7
+
+
+def test_single_writer_wording(result):
+    for doc in result["documents"]:
+        doc["cluster"], doc["between_clusters"] = 0, False
+    result["clusters"] = [dict(result["clusters"][0], size=len(result["documents"]), distinguishing_features=[])]
+    result["verdict"] = {"level": "single", "composite": False, "text": "No evidence of more than one writer (p = 0.620)"}
+    result["test"]["p_value"] = 0.62
+    result["k"] = {"estimate": 1, "interval": [1, 1], "probabilities": {"1": 1.0}}
+    page = render_composite_report(result)
+    assert "show a split at least this clear 62% of the time, so this is no evidence of a second writer." in page
+    assert "The estimated number of writers was 1; 1 group of documents was formed." in page
+    assert "Examples from the byline" in page and "What sets each group apart" not in page
+
+
+def test_fixture_follows_the_shipped_composite_schema(result):
+    from attribution.report.validation import load_schema, schema_errors
+
+    assert load_schema("composite") is not None, "attribution/report/schemas/composite.schema.json is not shipped"
+    assert schema_errors(result) == []
+    del result["verdict"]["level"]
+    assert any("level" in error for error in schema_errors(result))

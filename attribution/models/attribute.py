@@ -1,0 +1,440 @@
+"""Closed- and open-set attribution: which candidate wrote a text, or none of them.
+
+``AuthorClassifier`` = the feature union of a config + one calibrated classifier + an open-set
+threshold learned on held-out authors:
+
+>>> clf = AuthorClassifier(config="attribution", method="svm").fit(texts, authors)
+>>> clf.predict_proba(new_texts)     # (n, n_authors), calibrated; columns = clf.classes_
+>>> clf.predict_open(new_texts)      # author names, or "unknown" below the learned threshold
+
+Methods: ``svm`` (linear SVM + temperature-scaled ``CalibratedClassifierCV``), ``logreg``
+(logistic regression, calibrated the same way), and the stylo baselines ``delta`` (Burrows),
+``cosine_delta`` (Smith & Aldridge) and ``nsc`` (nearest shrunken centroid) on plain MFW rates.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.utils.validation import check_is_fitted
+
+from attribution.errors import ConfigError, InsufficientEvidenceError
+from attribution.progress import ProgressFactory, no_progress
+
+log = logging.getLogger(__name__)
+
+UNKNOWN = "unknown"
+METHODS = ("svm", "logreg", "delta", "cosine_delta", "nsc")
+CALIBRATIONS = ("temperature", "sigmoid", "isotonic", "none")
+#: Regularisation defaults, chosen on the C50 train split (C=3 > 1 > 0.3 for the SVM; 10 no better).
+DEFAULT_C = {"svm": 3.0, "logreg": 30.0}
+STYLO_METHODS = ("delta", "cosine_delta", "nsc")
+#: Feature preset of svm/logreg (configs/attribution.yaml, chosen on the C50 train split).
+DEFAULT_CONFIG = "attribution"
+
+
+def mfw_config(n: int = 500) -> dict:
+    """Feature config of the stylo baselines: plain relative frequencies of the n MFW."""
+    return {"name": f"mfw{n}-plain", "seed": 0, "families": {"mfw": {"n": n, "zscore": False}}}
+
+
+def make_estimator(
+    method: str = "svm",
+    *,
+    C: float | None = None,
+    calibration: str = "temperature",
+    cv: int = 3,
+    min_class_count: int | None = None,
+    random_state: int = 0,
+) -> BaseEstimator:
+    """An unfitted matrix-level classifier with calibrated ``predict_proba`` for ``method``."""
+    if method not in METHODS:
+        raise ConfigError(f"method {method!r} is unknown; choose one of {', '.join(METHODS)}")
+    if calibration not in CALIBRATIONS:
+        raise ConfigError(f"calibration {calibration!r} is unknown; choose one of {', '.join(CALIBRATIONS)}")
+    from attribution.models.stylo import BurrowsDelta, CosineDelta, NearestShrunkenCentroid
+
+    if method == "delta":
+        return BurrowsDelta()
+    if method == "cosine_delta":
+        return CosineDelta()
+    if method == "nsc":
+        return NearestShrunkenCentroid(random_state=random_state)
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold
+    from sklearn.svm import LinearSVC
+
+    c = float(C if C is not None else DEFAULT_C[method])
+    if method == "svm":
+        base = LinearSVC(C=c, class_weight="balanced", max_iter=2000, random_state=random_state)
+    else:
+        base = LogisticRegression(C=c, class_weight="balanced", max_iter=500)
+    if calibration == "none":
+        if method == "svm":
+            raise ConfigError("method 'svm' has no probabilities without calibration; use temperature or sigmoid")
+        return base
+    folds = cv if min_class_count is None else max(2, min(cv, min_class_count))
+    split = StratifiedKFold(folds, shuffle=True, random_state=random_state)
+    # ensemble=False: one model fitted on all texts; the folds only provide held-out scores
+    # for the calibrator (temperature: one parameter, the best ECE on the C50 train split).
+    return CalibratedClassifierCV(base, method=calibration, cv=split, ensemble=False)
+
+
+def open_set_scores(estimator: BaseEstimator, X) -> np.ndarray:
+    """(n,) how strongly the best candidate claims each row: its raw decision value.
+
+    The raw score (SVM margin, negative Delta distance), not the calibrated probability: a
+    softmax spreads mass over however many candidates there are, so a threshold on the top
+    probability learned with fewer authors (the inner split) would not carry over to the full
+    model, while each author's own margin does not depend on how many others there are.
+    """
+    base = estimator
+    calibrated = getattr(estimator, "calibrated_classifiers_", None)
+    if calibrated:
+        base = calibrated[0].estimator
+    if hasattr(base, "decision_function"):
+        scores = base.decision_function(X)
+        return scores.max(axis=1) if scores.ndim == 2 else np.abs(scores)
+    return estimator.predict_proba(X).max(axis=1)
+
+
+def _class_counts(y: np.ndarray) -> np.ndarray:
+    return np.unique(y, return_counts=True)[1]
+
+
+def learn_unknown_threshold(
+    estimator: BaseEstimator,
+    X,
+    y: Sequence[str],
+    *,
+    holdout_authors: float = 0.25,
+    holdout_docs: float = 0.3,
+    n_rounds: int = 1,
+    random_state: int = 0,
+    progress: ProgressFactory = no_progress,
+) -> dict[str, Any]:
+    """Learn the "unknown" threshold on the top candidate's raw score from held-out data.
+
+    Each round withholds a share of the training *authors* entirely and a share of the remaining
+    authors' texts, fits ``estimator`` on the rest, and scores both: the withheld authors' texts
+    should be answered "unknown", the held-out texts of known authors by their author. The
+    threshold maximises the mean of unknown recall and known accuracy (balanced), pooled over
+    rounds. Only training data is used, never any test split.
+    """
+    y = np.asarray(y, dtype=object)
+    authors = np.unique(y)
+    if len(authors) < 3:
+        raise InsufficientEvidenceError(
+            f"an open-set threshold needs at least 3 training authors (2 known + 1 withheld), got {len(authors)}"
+        )
+    rng = np.random.default_rng(random_state)
+    n_out = int(np.clip(round(holdout_authors * len(authors)), 1, len(authors) - 2))
+    order = rng.permutation(authors)
+    known_scores, known_correct, unknown_scores = [], [], []
+    for r in progress(range(n_rounds), desc="open-set threshold", total=n_rounds):
+        withheld = set(np.roll(order, -r * n_out)[:n_out])
+        is_out = np.array([a in withheld for a in y])
+        fit_idx, val_idx = [], []
+        for author in authors:
+            if author in withheld:
+                continue
+            idx = rng.permutation(np.flatnonzero(y == author))
+            n_val = int(round(holdout_docs * len(idx))) if len(idx) > 2 else 0
+            val_idx.extend(idx[:n_val])
+            fit_idx.extend(idx[n_val:])
+        fit_idx, val_idx = np.sort(fit_idx), np.sort(val_idx)
+        model = clone(estimator)
+        if hasattr(model, "cv") and hasattr(model.cv, "n_splits"):
+            model.cv.n_splits = max(2, min(model.cv.n_splits, int(_class_counts(y[fit_idx]).min())))
+        model.fit(X[fit_idx], y[fit_idx])
+        out_idx = np.flatnonzero(is_out)
+        if len(val_idx):
+            proba = model.predict_proba(X[val_idx])
+            known_scores.extend(open_set_scores(model, X[val_idx]))
+            known_correct.extend(model.classes_[proba.argmax(axis=1)] == y[val_idx])
+        unknown_scores.extend(open_set_scores(model, X[out_idx]))
+    known_scores, known_correct = np.asarray(known_scores), np.asarray(known_correct, dtype=bool)
+    unknown_scores = np.asarray(unknown_scores)
+    candidates = np.unique(np.concatenate([known_scores, unknown_scores]))
+    best = (-1.0, 0.0, 0.0, 0.0)
+    for t in candidates:
+        # "accept" = top score >= t; each candidate threshold is an observed score.
+        recall = float((unknown_scores < t).mean()) if len(unknown_scores) else 0.0
+        accuracy = float((known_correct & (known_scores >= t)).mean()) if len(known_scores) else 0.0
+        balanced = 0.5 * (recall + accuracy)
+        if balanced > best[0]:
+            best = (balanced, float(t), recall, accuracy)
+    balanced, threshold, recall, accuracy = best
+    return {
+        "threshold": threshold,
+        "score": "max_decision",
+        "inner_unknown_recall": round(recall, 4),
+        "inner_known_accuracy": round(accuracy, 4),
+        "inner_balanced": round(balanced, 4),
+        "inner_closed_accuracy": round(float(known_correct.mean()), 4) if len(known_correct) else None,
+        "n_rounds": n_rounds,
+        "n_known_scored": int(len(known_scores)),
+        "n_unknown_scored": int(len(unknown_scores)),
+    }
+
+
+class AuthorClassifier(ClassifierMixin, BaseEstimator):
+    """Calibrated attribution over a feature config, with an open-set "unknown" answer.
+
+    Parameters
+    ----------
+    config : str, dict or None
+        Feature config (preset name, YAML path or dict) for ``build_features``; None = the
+        method's default (``attribution`` for svm/logreg, plain 500-MFW rates for the stylo ones).
+    method : {"svm", "logreg", "delta", "cosine_delta", "nsc"}
+        The classifier.
+    C : float or None
+        Regularisation of svm/logreg (None = ``DEFAULT_C``).
+    calibration : {"temperature", "sigmoid", "isotonic", "none"}
+        ``CalibratedClassifierCV`` method for svm/logreg (stylo methods fit their own temperature).
+    cv : int
+        Calibration folds.
+    open_set : bool
+        Learn the "unknown" threshold on held-out authors during ``fit``.
+    holdout_authors, holdout_docs, n_rounds
+        Inner split for the threshold (see ``learn_unknown_threshold``).
+    random_state : int
+        Seed for folds and the inner split.
+    """
+
+    def __init__(
+        self,
+        *,
+        config: str | dict | None = None,
+        method: str = "svm",
+        C: float | None = None,
+        calibration: str = "temperature",
+        cv: int = 3,
+        open_set: bool = True,
+        holdout_authors: float = 0.25,
+        holdout_docs: float = 0.3,
+        n_rounds: int = 1,
+        random_state: int = 0,
+    ):
+        self.config = config
+        self.method = method
+        self.C = C
+        self.calibration = calibration
+        self.cv = cv
+        self.open_set = open_set
+        self.holdout_authors = holdout_authors
+        self.holdout_docs = holdout_docs
+        self.n_rounds = n_rounds
+        self.random_state = random_state
+
+    def feature_config(self) -> dict:
+        """The resolved feature config as plain data (stored with a saved model)."""
+        from attribution.features import load_feature_config
+        from attribution.features.config import configs_dir
+
+        spec = self.config
+        if spec is None:
+            spec = mfw_config() if self.method in STYLO_METHODS else DEFAULT_CONFIG
+        if isinstance(spec, str) and "/" not in spec and not spec.endswith((".yaml", ".yml")):
+            # A preset name, even when a folder of that name sits in the working directory.
+            preset = configs_dir() / f"{spec}.yaml"
+            if preset.is_file():
+                spec = preset
+        return load_feature_config(spec).to_dict()
+
+    def fit(self, X: Sequence[str], y: Sequence[str], *, progress: ProgressFactory = no_progress):
+        """Fit features on the texts ``X``, then the classifier on authors ``y`` (and the threshold)."""
+        from attribution.features import build_features
+        from attribution.features.text import check_texts
+
+        texts = check_texts(X)
+        y = np.asarray([str(a) for a in y], dtype=object)
+        if len(texts) != len(y):
+            raise ValueError(f"got {len(texts)} texts but {len(y)} authors")
+        self.feature_config_ = self.feature_config()
+        union = build_features(self.feature_config_, progress=progress)
+        log.info("features: fitting %s on %d texts", self.feature_config_["name"], len(texts))
+        matrix = union.fit_transform(texts)
+        return self.fit_matrix(matrix, y, features=union, progress=progress)
+
+    def fit_matrix(self, matrix, y: Sequence[str], *, features=None, progress: ProgressFactory = no_progress):
+        """Fit on an already computed feature matrix (``features`` = the fitted union, if any)."""
+        y = np.asarray([str(a) for a in y], dtype=object)
+        classes, counts = np.unique(y, return_counts=True)
+        if len(classes) < 2:
+            raise InsufficientEvidenceError(f"attribution needs texts of at least 2 authors, got {len(classes)}")
+        if UNKNOWN in classes:
+            raise ValueError(f"{UNKNOWN!r} is reserved for the open-set answer; rename that author")
+        if not hasattr(self, "feature_config_"):
+            self.feature_config_ = None
+        self.features_ = features
+        self.feature_names_ = list(features.get_feature_names_out()) if features is not None else None
+        estimator = make_estimator(
+            self.method,
+            C=self.C,
+            calibration=self.calibration,
+            cv=self.cv,
+            min_class_count=int(counts.min()),
+            random_state=self.random_state,
+        )
+        log.info("model: fitting %s on %d texts of %d authors", self.method, len(y), len(classes))
+        self.estimator_ = clone(estimator).fit(matrix, y)
+        self.classes_ = self.estimator_.classes_
+        self.open_set_ = None
+        if self.open_set:
+            if len(classes) < 3:
+                log.warning("open set: %d authors are too few to learn an 'unknown' threshold; closed set only", len(classes))
+            else:
+                self.open_set_ = learn_unknown_threshold(
+                    estimator,
+                    matrix,
+                    y,
+                    holdout_authors=self.holdout_authors,
+                    holdout_docs=self.holdout_docs,
+                    n_rounds=self.n_rounds,
+                    random_state=self.random_state,
+                    progress=progress,
+                )
+        return self
+
+    def transform_texts(self, X: Sequence[str]):
+        """The fitted union's feature matrix of new texts."""
+        from attribution.features.text import check_texts
+
+        check_is_fitted(self, "estimator_")
+        if self.features_ is None:
+            raise ValueError("this classifier was fitted on a matrix; pass matrices to the *_matrix methods")
+        return self.features_.transform(check_texts(X))
+
+    def predict_proba(self, X: Sequence[str]) -> np.ndarray:
+        """(n, n_authors) calibrated probabilities; columns follow ``classes_``."""
+        return self.estimator_.predict_proba(self.transform_texts(X))
+
+    def predict(self, X: Sequence[str]) -> np.ndarray:
+        """The most probable candidate of each text (closed set)."""
+        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+
+    @property
+    def threshold_(self) -> float | None:
+        """The learned "unknown" threshold on the top raw score (None = closed set)."""
+        check_is_fitted(self, "estimator_")
+        return None if self.open_set_ is None else float(self.open_set_["threshold"])
+
+    def score_matrix(self, matrix) -> tuple[np.ndarray, np.ndarray]:
+        """(probabilities (n, n_authors), open-set scores (n,)) of a feature matrix."""
+        check_is_fitted(self, "estimator_")
+        return self.estimator_.predict_proba(matrix), open_set_scores(self.estimator_, matrix)
+
+    def open_labels(self, proba: np.ndarray, open_scores: np.ndarray) -> np.ndarray:
+        """Top candidate, or ``"unknown"`` where its open-set score is below the threshold."""
+        labels = self.classes_[proba.argmax(axis=1)].astype(object)
+        if self.threshold_ is not None:
+            labels[np.asarray(open_scores) < self.threshold_] = UNKNOWN
+        return labels
+
+    def predict_open(self, X: Sequence[str]) -> np.ndarray:
+        """Labels with ``"unknown"`` where none of the candidates claims the text strongly enough."""
+        return self.open_labels(*self.score_matrix(self.transform_texts(X)))
+
+    def rank(self, proba: np.ndarray, open_scores: np.ndarray, *, top: int = 5) -> list[dict[str, Any]]:
+        """Per text: ranked candidates with probabilities, the top one, and the unknown decision."""
+        labels = self.open_labels(proba, open_scores)
+        out = []
+        for row, label, raw in zip(proba, labels, open_scores):
+            order = np.argsort(-row, kind="stable")[:top]
+            out.append(
+                {
+                    "prediction": str(label),
+                    "top_candidate": str(self.classes_[order[0]]),
+                    "top_probability": round(float(row[order[0]]), 4),
+                    "unknown": label == UNKNOWN,
+                    "open_set_score": round(float(raw), 4),
+                    "candidates": [
+                        {"author": str(self.classes_[j]), "probability": round(float(row[j]), 4)} for j in order
+                    ],
+                }
+            )
+        return out
+
+
+def score_texts(
+    model: AuthorClassifier, texts: Sequence[str], ids: Sequence[str], *, top: int = 5
+) -> list[dict[str, Any]]:
+    """Score texts with a fitted model: one dict per text (id, ranked candidates, unknown)."""
+    proba, open_scores = model.score_matrix(model.transform_texts(list(texts)))
+    return [{"id": str(i), **row} for i, row in zip(ids, model.rank(proba, open_scores, top=top))]
+
+
+def describe_model(model: AuthorClassifier) -> dict[str, Any]:
+    """What a fitted model is, for JSON output and config.json."""
+    check_is_fitted(model, "estimator_")
+    return {
+        "method": model.method,
+        "params": model.get_params(),
+        "classes": [str(c) for c in model.classes_],
+        "open_set": model.open_set_,
+        "features": None if model.feature_config_ is None else model.feature_config_.get("name"),
+    }
+
+
+
+def training_rows(dataset, *, min_texts: int = 2) -> tuple[list[str], list[str], dict[str, Any]]:
+    """Texts and authors of a corpus ``Dataset`` for training: rows with a known ``author``
+    (else ``byline``), authors with at least ``min_texts`` texts. Returns (texts, authors, summary)."""
+    from collections import Counter
+
+    texts, authors = [], []
+    no_author = 0
+    for text, author, byline in zip(dataset["text"], dataset["author"], dataset["byline"]):
+        label = author or byline
+        if not label:
+            no_author += 1
+            continue
+        texts.append(text)
+        authors.append(str(label))
+    counts = Counter(authors)
+    rare = sorted(a for a, n in counts.items() if n < min_texts)
+    keep = [a not in set(rare) for a in authors]
+    texts = [t for t, k in zip(texts, keep) if k]
+    authors = [a for a, k in zip(authors, keep) if k]
+    summary = {
+        "texts": len(texts),
+        "authors": len(set(authors)),
+        "skipped_without_author": no_author,
+        "skipped_authors_with_too_few_texts": rare,
+    }
+    return texts, authors, summary
+
+
+def read_inputs(specs: Sequence[str], *, data_dir: str | None = None) -> tuple[list[str], list[str]]:
+    """Texts to score from plain text files and/or corpora (any ``load_corpus`` spec): (ids, texts)."""
+    from pathlib import Path
+
+    from attribution.corpus import load_corpus
+    from attribution.corpus.text import UndecodableError, decode_bytes
+    from attribution.errors import CorpusError
+
+    ids, texts = [], []
+    for spec in specs:
+        path = Path(spec)
+        if path.is_file() and path.suffix.lower() not in (".jsonl", ".json", ".csv", ".parquet", ".tsv"):
+            try:
+                text, _ = decode_bytes(path.read_bytes())
+            except UndecodableError as exc:
+                raise CorpusError(str(exc), path=path) from exc
+            if not text.strip():
+                raise CorpusError("empty text file", path=path)
+            ids.append(str(path))
+            texts.append(text)
+            continue
+        corpus = load_corpus(spec, data_dir=data_dir)
+        if len(corpus) == 0:
+            raise CorpusError("no usable documents", path=spec)
+        ids.extend(corpus.dataset["id"])
+        texts.extend(corpus.dataset["text"])
+    return ids, texts

@@ -1,0 +1,157 @@
+"""Reference corpora for the composite test's null, with the fixed split that keeps them apart
+from every evaluation byline.
+
+Articles: 30 of the 50 Reuters C50 authors (both splits); the other 20 are held out for the
+``composite`` benchmark. Tweets: two thirds of the IRA persona accounts (NewsFeed excluded) with
+enough tweets, grouped into units of ``UNIT_POSTS`` consecutive posts; the other third is held
+out. The split is a seeded permutation of the sorted names, the same in the product and the
+benchmark, so the measured false-positive rate is the product's.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import datasets
+import numpy as np
+
+from attribution.errors import ConfigError
+from attribution.models.null import ReferenceSet
+from attribution.models.represent import CharProfile
+
+log = logging.getLogger(__name__)
+
+SPLIT_SEED = 12345
+C50_REFERENCE_AUTHORS = 30
+#: Posts per tweet unit (about 250 words, half a news article).
+UNIT_POSTS = 20
+#: IRA accounts need this many units to serve as a reference or a benchmark author.
+MIN_UNITS = 20
+#: At most this many units per IRA account are kept (bounds memory and time).
+MAX_UNITS = 100
+EXCLUDED_CATEGORIES = ("NewsFeed",)
+
+
+def split_names(names: Sequence[str], n_reference: int) -> tuple[list[str], list[str]]:
+    """Seeded split of sorted names into (reference, held out)."""
+    order = np.random.default_rng(SPLIT_SEED).permutation(sorted(names))
+    return sorted(order[:n_reference].tolist()), sorted(order[n_reference:].tolist())
+
+
+def c50_split(authors: Sequence[str]) -> tuple[list[str], list[str]]:
+    """C50 authors: (30 reference, 20 held out)."""
+    return split_names(sorted(set(authors)), C50_REFERENCE_AUTHORS)
+
+
+def ira_split(accounts: Sequence[str]) -> tuple[list[str], list[str]]:
+    """IRA accounts: (two thirds reference, one third held out)."""
+    names = sorted(set(accounts))
+    return split_names(names, (2 * len(names)) // 3)
+
+
+def token_counts(texts: Sequence[str]) -> np.ndarray:
+    """Whitespace tokens per text."""
+    return np.array([len(text.split()) for text in texts], dtype=float)
+
+
+def group_units(dataset: datasets.Dataset, *, size: int = UNIT_POSTS) -> datasets.Dataset:
+    """The grouping adapter: consecutive posts of each byline joined into units of ``size``.
+
+    Uses ``attribution.corpus.grouping.group_posts`` when the corpus layer provides it.
+    """
+    try:
+        from attribution.corpus.grouping import group_posts
+    except ImportError:
+        group_posts = None
+    if group_posts is not None:
+        return group_posts(dataset, by="count", size=size)
+    frame = dataset.to_pandas()
+    frame["_order"] = np.arange(len(frame))
+    frame = frame.sort_values(["byline", "timestamp", "_order"], na_position="last", kind="stable")
+    rows = []
+    for byline, group in frame.groupby("byline", sort=True, dropna=False):
+        for start in range(0, len(group) - size + 1, size):
+            part = group.iloc[start : start + size]
+            authors = part["author"].dropna().unique()
+            rows.append(
+                {
+                    "id": f"{byline}:{start // size}",
+                    "text": "\n".join(part["text"]),
+                    "byline": byline,
+                    "author": authors[0] if len(authors) == 1 else None,
+                    "kind": "tweet",
+                    "timestamp": part["timestamp"].iloc[0],
+                    "title": None,
+                    "source": part["source"].iloc[0],
+                    "meta": json.dumps({"posts": part["id"].tolist(), "n_posts": len(part)}),
+                }
+            )
+    from attribution.corpus.schema import COLUMNS, FEATURES
+
+    columns = {c: [r[c] for r in rows] for c in COLUMNS}
+    return datasets.Dataset.from_dict(columns, features=FEATURES)
+
+
+def build_reference(
+    texts: Sequence[str], authors: Sequence[str], *, name: str, kind: str, max_features: int = 20000
+) -> ReferenceSet:
+    """Fit the representation on reference texts and keep their additive counts."""
+    profile = CharProfile(max_features=max_features).fit(texts)
+    return ReferenceSet(
+        name=name,
+        kind=kind,
+        profile=profile,
+        counts=profile.counts(texts),
+        tokens=token_counts(texts),
+        authors=np.asarray(authors),
+    )
+
+
+def ira_units(data_dir: str | Path | None) -> datasets.Dataset:
+    """IRA persona accounts with at least ``MIN_UNITS`` units, grouped, at most ``MAX_UNITS`` each."""
+    from attribution.corpus import load_corpus
+
+    dataset = load_corpus("ira", data_dir=data_dir).dataset
+    categories = [json.loads(m).get("account_category") for m in dataset["meta"]]
+    keep = [i for i, c in enumerate(categories) if c not in EXCLUDED_CATEGORIES]
+    dataset = dataset.select(keep)
+    sizes: dict[str, int] = {}
+    for byline in dataset["byline"]:
+        sizes[byline] = sizes.get(byline, 0) + 1
+    wanted = {b for b, count in sizes.items() if count >= MIN_UNITS * UNIT_POSTS}
+    dataset = dataset.select([i for i, b in enumerate(dataset["byline"]) if b in wanted])
+    units = group_units(dataset, size=UNIT_POSTS)
+    seen: dict[str, int] = {}
+    keep_units = []
+    for i, byline in enumerate(units["byline"]):
+        seen[byline] = seen.get(byline, 0) + 1
+        if seen[byline] <= MAX_UNITS:
+            keep_units.append(i)
+    return units.select(keep_units)
+
+
+@lru_cache(maxsize=4)
+def load_reference(kind: str, data_dir: str | None = None) -> ReferenceSet:
+    """The default reference for ``kind`` ("article": C50; "tweet": IRA), cached."""
+    from attribution.corpus import load_corpus
+
+    if kind == "article":
+        dataset = load_corpus("c50", data_dir=data_dir).dataset
+        reference, _ = c50_split(dataset["author"])
+        keep = set(reference)
+        rows = [i for i, a in enumerate(dataset["author"]) if a in keep]
+        subset = dataset.select(rows)
+        log.info("article reference: %d C50 documents of %d authors", len(subset), len(keep))
+        return build_reference(subset["text"], subset["author"], name="c50-reference", kind="article")
+    if kind == "tweet":
+        units = ira_units(data_dir)
+        reference, _ = ira_split(units["byline"])
+        keep = set(reference)
+        subset = units.select([i for i, b in enumerate(units["byline"]) if b in keep])
+        log.info("tweet reference: %d IRA units of %d accounts", len(subset), len(keep))
+        return build_reference(subset["text"], subset["byline"], name="ira-reference", kind="tweet")
+    raise ConfigError(f"reference kind {kind!r} is unknown; expected 'article' or 'tweet'")

@@ -1,0 +1,139 @@
+"""How far to trust one score: text length, language and genre against the model's training texts.
+
+Each check is a small pure function returning a note ``{"check", "level", "text", "value"}``
+with ``level`` in ``ok`` / ``caution`` / ``warning``. They are warnings to the reader, never
+changes to the score.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_MENTION = re.compile(r"(?<!\w)[@#]\w+")
+
+#: The most frequent English words; English prose has roughly 40-55% of its tokens among them.
+ENGLISH_FUNCTION_WORDS = frozenset(
+    """the of and to a in that is was he for it with as his on be at by i this had not are but from or
+    have an they which one you were her all she there would their we him been has when who will more
+    no if out so said what up its about into than them can only other new some could time these two
+    may then do first any my now such like our over man me even most made after also did many before
+    must through back years where much your way well down should because each just those people how
+    too little state good very make world still own see men work long get here between both life being
+    under never day same another know while last might us great old year off come since against go
+    came right used take three upon shall""".split()
+)
+
+#: Below this many words, stylometric scores are unreliable; below the first, very unreliable.
+SHORT_WORDS, ADEQUATE_WORDS = 150, 500
+#: Function-word share under which a text is probably not English (English prose: ~0.4-0.55).
+MIN_ENGLISH_SHARE, LOW_ENGLISH_SHARE = 0.15, 0.28
+
+
+def words(text: str) -> list[str]:
+    """The text's words, lower-cased (letters and inner apostrophes)."""
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def length_note(text: str) -> dict:
+    """How many words the text has against what stylometry needs."""
+    n = len(words(text))
+    if n < SHORT_WORDS:
+        level, message = "warning", (
+            f"Only {n} words. Below about {SHORT_WORDS} words style measures are mostly noise: "
+            "treat any ranking as a guess."
+        )
+    elif n < ADEQUATE_WORDS:
+        level, message = "caution", (
+            f"{n} words. Scores firm up from about {ADEQUATE_WORDS} words; read the probabilities as rough."
+        )
+    else:
+        level, message = "ok", f"{n} words: long enough for stylometry."
+    return {"check": "length", "level": level, "text": message, "value": n}
+
+
+def english_share(text: str) -> float:
+    """Share of the text's words that are common English function words (0..1)."""
+    tokens = words(text)
+    if not tokens:
+        return 0.0
+    return sum(t in ENGLISH_FUNCTION_WORDS for t in tokens) / len(tokens)
+
+
+def language_note(text: str) -> dict:
+    """Whether the text reads as English, the language the features are built for."""
+    share = english_share(text)
+    if share < MIN_ENGLISH_SHARE:
+        level, message = "warning", (
+            f"This does not look like English (common English words make up {share:.0%} of it, "
+            "against 40-55% in English prose). The features are built for English: the scores mean little."
+        )
+    elif share < LOW_ENGLISH_SHARE:
+        level, message = "caution", (
+            f"Common English words make up only {share:.0%} of the text: it may be mixed-language, "
+            "a list, or heavily formatted, and the scores are less reliable."
+        )
+    else:
+        level, message = "ok", f"Reads as English ({share:.0%} common English words)."
+    return {"check": "language", "level": level, "text": message, "value": round(share, 3)}
+
+
+def genre_markers(text: str) -> dict:
+    """Counts that separate posts from articles: links, @mentions/#tags, words, lines."""
+    return {
+        "words": len(words(text)),
+        "links": len(_URL.findall(text)),
+        "tags": len(_MENTION.findall(text)),
+        "lines": text.count("\n") + 1,
+    }
+
+
+def genre_note(text: str, *, training_kind: str | None = None, training_words: Sequence[int] = ()) -> dict:
+    """Whether the text is of the kind and length the model was trained on.
+
+    ``training_kind`` is ``article`` or ``tweet``; ``training_words`` the word counts of the
+    training texts (their 5th-95th percentile is the range called "in genre").
+    """
+    markers = genre_markers(text)
+    post_like = markers["words"] < 80 or (markers["links"] + markers["tags"]) >= 2
+    kind = "tweet" if post_like else "article"
+    problems = []
+    if training_kind and training_kind != kind:
+        problems.append(
+            f"it looks like {'a social-media post' if kind == 'tweet' else 'an article'}, "
+            f"but the model was trained on {'posts' if training_kind == 'tweet' else 'articles'}"
+        )
+    if len(training_words) >= 5:
+        ordered = sorted(training_words)
+        low = ordered[int(0.05 * (len(ordered) - 1))]
+        high = ordered[int(round(0.95 * (len(ordered) - 1)))]
+        if not low <= markers["words"] <= high:
+            problems.append(
+                f"its length ({markers['words']} words) is outside the training texts' usual range "
+                f"({low}-{high} words)"
+            )
+    if problems:
+        message = "Out of genre: " + "; ".join(problems) + ". Style differs by genre, so the scores are less reliable."
+        level = "warning" if training_kind and training_kind != kind else "caution"
+    elif training_kind or training_words:
+        level, message = "ok", "Same kind and length range as the model's training texts."
+    else:
+        level, message = "caution", "The model does not record its training genre; genre could not be checked."
+    return {"check": "genre", "level": level, "text": message, "value": kind}
+
+
+def trust_notes(text: str, *, training_kind: str | None = None, training_words: Sequence[int] = ()) -> list[dict]:
+    """All checks for one text, in reading order."""
+    return [
+        length_note(text),
+        language_note(text),
+        genre_note(text, training_kind=training_kind, training_words=training_words),
+    ]
+
+
+def overall_trust(notes: Sequence[dict]) -> str:
+    """``low`` when any check warns, ``medium`` when any cautions, else ``high``."""
+    levels = {note["level"] for note in notes}
+    return "low" if "warning" in levels else "medium" if "caution" in levels else "high"
