@@ -249,6 +249,7 @@ def build_context(result: Mapping) -> dict:
         "figures": figures,
         "groups": group_rows,
         "operator_names": operator_names,
+        "operator_counts": _operator_counts(documents, operator_names),
         "operators_given": result.get("operators") is not None,
         "documents": document_rows,
         "documents_truncated": max(0, len(documents) - MAX_TABLE_ROWS),
@@ -273,6 +274,16 @@ def build_context(result: Mapping) -> dict:
         "seed": result.get("seed"),
         "versions": sorted((result.get("versions") or {}).items()),
     }
+
+
+def _operator_counts(documents: Sequence[Mapping], operator_names: Sequence[str]) -> str:
+    """"Hamilton 52, Madison 28, Jay 5; 0 match none" from each document's own best match."""
+    if not operator_names or not documents:
+        return ""
+    counts = Counter(d.get("operator") for d in documents)
+    named = sorted(((counts.get(n, 0), n) for n in operator_names), key=lambda cn: (-cn[0], cn[1]))
+    text = ", ".join(f"{n} {c}" for c, n in named)
+    return f"{text}; {counts.get(None, 0)} match none"
 
 
 def _best_operator_share(members: Sequence[Mapping]) -> str:
