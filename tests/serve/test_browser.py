@@ -129,5 +129,5 @@ def test_compare_cases_and_read_the_api_docs(live, page, shots):
     assert page.locator("#compare tr.differs").count() >= 1
     page.screenshot(path=str(shots / "compare.png"), full_page=True)
     page.goto(live + "/api/docs")
-    assert page.locator("text=/api/vet").first.is_visible()
+    assert "POST /api/vet" in page.inner_text("main")
     page.screenshot(path=str(shots / "api.png"))
