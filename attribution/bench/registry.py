@@ -14,6 +14,10 @@ BENCHES = {
     "coordination": "attribution.bench.coordination",
     "shifts": "attribution.bench.shifts",
     "scale": "attribution.bench.scale",
+    "c50": "attribution.bench.c50",
+    "c50-open": "attribution.bench.c50_open",
+    "federalist": "attribution.bench.federalist",
+    "verify": "attribution.bench.verify",
 }
 
 

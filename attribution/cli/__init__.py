@@ -26,6 +26,9 @@ COMMANDS = {
     "features": "features:features",
     "report": "report:report",
     "composite": "composite:composite",
+    "train": "train:train",
+    "score": "score:score",
+    "verify": "verify:verify",
 }
 
 

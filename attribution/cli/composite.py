@@ -22,8 +22,9 @@ def composite(out: Output, corpus_spec: str, byline: str | None, operators_spec:
     """Test whether BYLINE_CORPUS's byline is one writer or several; estimate how many and who.
 
     The p-value is calibrated on single-author sets drawn from reference corpora (C50 for
-    articles, IRA accounts for tweets; pass --data). Exit code 0 also when the verdict is
-    "insufficient_evidence": the JSON says so.
+    articles, IRA accounts for tweets; pass --data). When the verdict is "insufficient_evidence"
+    the JSON (and --report) are still written, "Not enough evidence" goes to stderr and the exit
+    code is 1.
 
     Example: attribution composite federalist --operators ops.jsonl --data ../shared/corpora --json
     """
@@ -40,3 +41,7 @@ def composite(out: Output, corpus_spec: str, byline: str | None, operators_spec:
 
         write_report(report_path, result)
     out.emit(result, lambda: result["verdict"]["text"])
+    if result["verdict"]["level"] == "insufficient_evidence":
+        from attribution.errors import InsufficientEvidenceError
+
+        raise InsufficientEvidenceError(result["verdict"]["text"])

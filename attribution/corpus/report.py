@@ -67,14 +67,12 @@ class LoadReport:
             self.documents = (self.documents or 0) + (other.documents or 0)
         room = max(0, MAX_STORED_PROBLEMS - len(self.problems))
         self.problems.extend(other.problems[:room])
-        self.counts.update(other.counts)
-        self.severities.update(other.severities)
-        # Reports built by hand (problems appended directly) still count.
-        missing = len(other.problems) - sum(other.severities.values())
-        if missing > 0:
-            for item in other.problems[-missing:]:
-                self.counts[item.kind] += 1
-                self.severities[item.severity] += 1
+        if sum(other.severities.values()) >= len(other.problems):
+            self.counts.update(other.counts)
+            self.severities.update(other.severities)
+        else:  # a report whose problems were appended directly, without ``add``
+            self.counts.update(p.kind for p in other.problems)
+            self.severities.update(p.severity for p in other.problems)
 
     def problem_counts(self) -> dict[str, int]:
         """Problems per class, exact even when the stored list is capped."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -226,18 +227,13 @@ def _script_class(script: str) -> str:
     return f"[{_SCRIPT_RANGES[script]}]"
 
 
-_DETECTOR = None
-
-
+@lru_cache(maxsize=1)
 def _detector():
-    """lingua with the screened languages only, built once (it is small and stateless)."""
-    global _DETECTOR
-    if _DETECTOR is None:
-        from lingua import Language, LanguageDetectorBuilder
+    """lingua with the screened languages only; one, bounded and clearable (``cache_clear``)."""
+    from lingua import Language, LanguageDetectorBuilder
 
-        names = ["ENGLISH", *(name.upper() for name in OTHER_WORDS)]
-        _DETECTOR = LanguageDetectorBuilder.from_languages(*(getattr(Language, n) for n in names)).build()
-    return _DETECTOR
+    names = ["ENGLISH", *(name.upper() for name in OTHER_WORDS)]
+    return LanguageDetectorBuilder.from_languages(*(getattr(Language, n) for n in names)).build()
 
 
 def _confirm_with_lingua(texts: list[str], guesses: list[str]) -> list[str | None]:

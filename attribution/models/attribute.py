@@ -71,9 +71,9 @@ def make_estimator(
 
     c = float(C if C is not None else DEFAULT_C[method])
     if method == "svm":
-        base = LinearSVC(C=c, max_iter=2000, random_state=random_state)
+        base = LinearSVC(C=c, class_weight="balanced", max_iter=2000, random_state=random_state)
     else:
-        base = LogisticRegression(C=c, max_iter=500)
+        base = LogisticRegression(C=c, class_weight="balanced", max_iter=500)
     if calibration == "none":
         if method == "svm":
             raise ConfigError("method 'svm' has no probabilities without calibration; use temperature or sigmoid")
@@ -83,6 +83,24 @@ def make_estimator(
     # ensemble=False: one model fitted on all texts; the folds only provide held-out scores
     # for the calibrator (temperature: one parameter, the best ECE on the C50 train split).
     return CalibratedClassifierCV(base, method=calibration, cv=split, ensemble=False)
+
+
+def open_set_scores(estimator: BaseEstimator, X) -> np.ndarray:
+    """(n,) how strongly the best candidate claims each row: its raw decision value.
+
+    The raw score (SVM margin, negative Delta distance), not the calibrated probability: a
+    softmax spreads mass over however many candidates there are, so a threshold on the top
+    probability learned with fewer authors (the inner split) would not carry over to the full
+    model, while each author's own margin does not depend on how many others there are.
+    """
+    base = estimator
+    calibrated = getattr(estimator, "calibrated_classifiers_", None)
+    if calibrated:
+        base = calibrated[0].estimator
+    if hasattr(base, "decision_function"):
+        scores = base.decision_function(X)
+        return scores.max(axis=1) if scores.ndim == 2 else np.abs(scores)
+    return estimator.predict_proba(X).max(axis=1)
 
 
 def _class_counts(y: np.ndarray) -> np.ndarray:
@@ -100,7 +118,7 @@ def learn_unknown_threshold(
     random_state: int = 0,
     progress: ProgressFactory = no_progress,
 ) -> dict[str, Any]:
-    """Learn the "unknown" threshold on the top-class probability from held-out data.
+    """Learn the "unknown" threshold on the top candidate's raw score from held-out data.
 
     Each round withholds a share of the training *authors* entirely and a share of the remaining
     authors' texts, fits ``estimator`` on the rest, and scores both: the withheld authors' texts
@@ -137,15 +155,15 @@ def learn_unknown_threshold(
         out_idx = np.flatnonzero(is_out)
         if len(val_idx):
             proba = model.predict_proba(X[val_idx])
-            known_scores.extend(proba.max(axis=1))
+            known_scores.extend(open_set_scores(model, X[val_idx]))
             known_correct.extend(model.classes_[proba.argmax(axis=1)] == y[val_idx])
-        unknown_scores.extend(model.predict_proba(X[out_idx]).max(axis=1))
+        unknown_scores.extend(open_set_scores(model, X[out_idx]))
     known_scores, known_correct = np.asarray(known_scores), np.asarray(known_correct, dtype=bool)
     unknown_scores = np.asarray(unknown_scores)
-    candidates = np.unique(np.concatenate([known_scores, unknown_scores, [0.0]]))
+    candidates = np.unique(np.concatenate([known_scores, unknown_scores]))
     best = (-1.0, 0.0, 0.0, 0.0)
     for t in candidates:
-        # "accept" = top-class probability >= t; each candidate threshold is an observed score.
+        # "accept" = top score >= t; each candidate threshold is an observed score.
         recall = float((unknown_scores < t).mean()) if len(unknown_scores) else 0.0
         accuracy = float((known_correct & (known_scores >= t)).mean()) if len(known_scores) else 0.0
         balanced = 0.5 * (recall + accuracy)
@@ -154,7 +172,7 @@ def learn_unknown_threshold(
     balanced, threshold, recall, accuracy = best
     return {
         "threshold": threshold,
-        "score": "max_probability",
+        "score": "max_decision",
         "inner_unknown_recall": round(recall, 4),
         "inner_known_accuracy": round(accuracy, 4),
         "inner_balanced": round(balanced, 4),
@@ -303,26 +321,31 @@ class AuthorClassifier(ClassifierMixin, BaseEstimator):
 
     @property
     def threshold_(self) -> float | None:
-        """The learned "unknown" threshold on the top probability (None = closed set)."""
+        """The learned "unknown" threshold on the top raw score (None = closed set)."""
         check_is_fitted(self, "estimator_")
         return None if self.open_set_ is None else float(self.open_set_["threshold"])
 
-    def open_labels(self, proba: np.ndarray) -> np.ndarray:
-        """Top candidate, or ``"unknown"`` where its probability is below the threshold."""
+    def score_matrix(self, matrix) -> tuple[np.ndarray, np.ndarray]:
+        """(probabilities (n, n_authors), open-set scores (n,)) of a feature matrix."""
+        check_is_fitted(self, "estimator_")
+        return self.estimator_.predict_proba(matrix), open_set_scores(self.estimator_, matrix)
+
+    def open_labels(self, proba: np.ndarray, open_scores: np.ndarray) -> np.ndarray:
+        """Top candidate, or ``"unknown"`` where its open-set score is below the threshold."""
         labels = self.classes_[proba.argmax(axis=1)].astype(object)
         if self.threshold_ is not None:
-            labels[proba.max(axis=1) < self.threshold_] = UNKNOWN
+            labels[np.asarray(open_scores) < self.threshold_] = UNKNOWN
         return labels
 
     def predict_open(self, X: Sequence[str]) -> np.ndarray:
-        """Labels with ``"unknown"`` where none of the candidates is likely enough."""
-        return self.open_labels(self.predict_proba(X))
+        """Labels with ``"unknown"`` where none of the candidates claims the text strongly enough."""
+        return self.open_labels(*self.score_matrix(self.transform_texts(X)))
 
-    def rank(self, proba: np.ndarray, *, top: int = 5) -> list[dict[str, Any]]:
+    def rank(self, proba: np.ndarray, open_scores: np.ndarray, *, top: int = 5) -> list[dict[str, Any]]:
         """Per text: ranked candidates with probabilities, the top one, and the unknown decision."""
-        labels = self.open_labels(proba)
+        labels = self.open_labels(proba, open_scores)
         out = []
-        for row, label in zip(proba, labels):
+        for row, label, raw in zip(proba, labels, open_scores):
             order = np.argsort(-row, kind="stable")[:top]
             out.append(
                 {
@@ -330,6 +353,7 @@ class AuthorClassifier(ClassifierMixin, BaseEstimator):
                     "top_candidate": str(self.classes_[order[0]]),
                     "top_probability": round(float(row[order[0]]), 4),
                     "unknown": label == UNKNOWN,
+                    "open_set_score": round(float(raw), 4),
                     "candidates": [
                         {"author": str(self.classes_[j]), "probability": round(float(row[j]), 4)} for j in order
                     ],
@@ -342,8 +366,8 @@ def score_texts(
     model: AuthorClassifier, texts: Sequence[str], ids: Sequence[str], *, top: int = 5
 ) -> list[dict[str, Any]]:
     """Score texts with a fitted model: one dict per text (id, ranked candidates, unknown)."""
-    proba = model.predict_proba(list(texts))
-    return [{"id": str(i), **row} for i, row in zip(ids, model.rank(proba, top=top))]
+    proba, open_scores = model.score_matrix(model.transform_texts(list(texts)))
+    return [{"id": str(i), **row} for i, row in zip(ids, model.rank(proba, open_scores, top=top))]
 
 
 def describe_model(model: AuthorClassifier) -> dict[str, Any]:
@@ -357,3 +381,60 @@ def describe_model(model: AuthorClassifier) -> dict[str, Any]:
         "features": None if model.feature_config_ is None else model.feature_config_.get("name"),
     }
 
+
+
+def training_rows(dataset, *, min_texts: int = 2) -> tuple[list[str], list[str], dict[str, Any]]:
+    """Texts and authors of a corpus ``Dataset`` for training: rows with a known ``author``
+    (else ``byline``), authors with at least ``min_texts`` texts. Returns (texts, authors, summary)."""
+    from collections import Counter
+
+    texts, authors = [], []
+    no_author = 0
+    for text, author, byline in zip(dataset["text"], dataset["author"], dataset["byline"]):
+        label = author or byline
+        if not label:
+            no_author += 1
+            continue
+        texts.append(text)
+        authors.append(str(label))
+    counts = Counter(authors)
+    rare = sorted(a for a, n in counts.items() if n < min_texts)
+    keep = [a not in set(rare) for a in authors]
+    texts = [t for t, k in zip(texts, keep) if k]
+    authors = [a for a, k in zip(authors, keep) if k]
+    summary = {
+        "texts": len(texts),
+        "authors": len(set(authors)),
+        "skipped_without_author": no_author,
+        "skipped_authors_with_too_few_texts": rare,
+    }
+    return texts, authors, summary
+
+
+def read_inputs(specs: Sequence[str], *, data_dir: str | None = None) -> tuple[list[str], list[str]]:
+    """Texts to score from plain text files and/or corpora (any ``load_corpus`` spec): (ids, texts)."""
+    from pathlib import Path
+
+    from attribution.corpus import load_corpus
+    from attribution.corpus.text import UndecodableError, decode_bytes
+    from attribution.errors import CorpusError
+
+    ids, texts = [], []
+    for spec in specs:
+        path = Path(spec)
+        if path.is_file() and path.suffix.lower() not in (".jsonl", ".json", ".csv", ".parquet", ".tsv"):
+            try:
+                text, _ = decode_bytes(path.read_bytes())
+            except UndecodableError as exc:
+                raise CorpusError(str(exc), path=path) from exc
+            if not text.strip():
+                raise CorpusError("empty text file", path=path)
+            ids.append(str(path))
+            texts.append(text)
+            continue
+        corpus = load_corpus(spec, data_dir=data_dir)
+        if len(corpus) == 0:
+            raise CorpusError("no usable documents", path=spec)
+        ids.extend(corpus.dataset["id"])
+        texts.extend(corpus.dataset["text"])
+    return ids, texts

@@ -251,23 +251,31 @@ def test_composite(
     *,
     byline: str | None = None,
     operators: Any = None,
+    config: str | None = None,
     reference: ReferenceSet | None = None,
     data_dir: str | None = None,
     alpha: float = 0.05,
     n_null: int = N_NULL,
     rolling: bool = True,
     grouped: bool = False,
+    n_subsamples: int = N_SUBSAMPLES,
     seed: int = 0,
     progress: ProgressFactory = no_progress,
 ) -> CompositeResult:
     """Test whether a byline's documents are one writer's; estimate k, clusters and operators.
 
     ``operators``: a Corpus or Dataset of known operators' writings (``author`` names them).
+    ``config``: accepted for the shared interface; the test's representation is fixed (additive
+    counts are what lets the null match unit lengths), so a feature preset does not change it.
     ``reference``: the null's reference set (default: C50 authors for articles, IRA accounts
     for tweets, from ``data_dir``). ``grouped``: tweets are already analysis units.
+    ``n_subsamples``: subsamples for the distribution over k and document stability (0: none;
+    the p-value, k and clusters do not depend on them).
     """
     if not 0 < alpha < 1:
         raise ConfigError(f"alpha must be between 0 and 1, got {alpha!r}")
+    if config not in (None, "default", "light"):
+        log.info("composite: feature config %r does not change the test's fixed representation", config)
     dataset, report = _as_dataset(corpus_or_dataset)
     dataset, name = _select_byline(dataset, byline)
     kind = _kind(dataset) if len(dataset) else "article"
@@ -294,7 +302,7 @@ def test_composite(
             "punctuation and word-length rates.",
             "model": f"Average-linkage clustering; k chosen by the pair likelihood of same-writer vs "
             f"different-writer distances learned on reference authors (penalty {K_PENALTY} per extra cluster, "
-            f"k <= {K_MAX}); {N_SUBSAMPLES} subsamples of {int(SUBSAMPLE * 100)}% of the documents give the "
+            f"k <= {K_MAX}); {n_subsamples} subsamples of {int(SUBSAMPLE * 100)}% of the documents give the "
             "distribution over k.",
             "calibration": "not run",
             "caveats": caveats,
@@ -340,21 +348,21 @@ def test_composite(
     k_draws = []
     both = np.zeros((n, n))
     together = np.zeros((n, n))
-    for _ in progress(range(N_SUBSAMPLES), desc="subsamples"):
+    for _ in progress(range(n_subsamples), desc="subsamples"):
         pick = np.sort(rng.choice(n, min(size, n), replace=False))
         kb, lb, _ = tester.k_of(distances[np.ix_(pick, pick)], alpha, n_splits=5)
         k_draws.append(kb)
         both[np.ix_(pick, pick)] += 1
         together[np.ix_(pick, pick)] += lb[:, None] == lb[None, :]
     together = together / np.maximum(both, 1)
-    k_draws = np.asarray(k_draws)
+    k_draws = np.asarray(k_draws if k_draws else [k])
     values, freq = np.unique(k_draws, return_counts=True)
     probabilities = {str(int(v)): round(float(f) / len(k_draws), 4) for v, f in zip(values, freq)}
     lo, hi = np.quantile(np.append(k_draws, k), [0.05, 0.95], method="nearest")
     lo, hi = int(min(lo, k)), int(max(hi, k))
 
     level = "composite" if p <= alpha else "inconclusive" if p <= 2 * alpha else "single"
-    confidence = cluster.cluster_confidence(labels, together) if k > 1 else np.ones(n)
+    confidence = cluster.cluster_confidence(labels, together) if k > 1 and n_subsamples else np.ones(n)
     between = (confidence < BETWEEN_THRESHOLD) & (k > 1)
     xy = _classical_mds(distances)
     clusters = _distinguishing(labels, texts, ids)

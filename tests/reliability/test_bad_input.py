@@ -239,6 +239,19 @@ def test_too_few_documents_says_not_enough_evidence():
     assert "Traceback" not in result.output
 
 
+def test_too_few_documents_for_the_composite_test(tmp_path):
+    """Two documents: no p-value, a plain "not enough evidence" on stderr, exit 1; JSON still printed."""
+    path = _jsonl(tmp_path / "two.jsonl", [{"id": "a", "text": GOOD[0], "byline": "X"}, {"id": "b", "text": GOOD[1], "byline": "X"}])
+    result = CliRunner().invoke(main, ["composite", str(path), "--json"])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("Not enough evidence: Too few documents to test (at least 5 are needed)")
+    assert "Traceback" not in result.output
+    payload = json.loads(result.stdout)
+    assert payload["verdict"]["level"] == "insufficient_evidence"
+    assert payload["test"]["p_value"] is None and payload["n_documents"] == 2
+    assert payload["load"]["rows_used"] == 2
+
+
 def test_corpus_info_reports_every_count(tmp_path):
     path = _jsonl(
         tmp_path / "report.jsonl",

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from attribution.cli import COMMANDS, main
+from attribution.corpus import load_corpus
 
 #: Commands that start servers, train on whole corpora or write many files are fuzzed on their
 #: argument parsing only (``--help`` and bad options), never run for real.
@@ -132,3 +133,29 @@ def test_corpus_info_json_is_byte_identical_across_runs_and_processes(tmp_path):
     assert load["problem_counts"] == {
         "columns": 1, "duplicate": 1, "duplicate id": 1, "empty text": 1, "language": 1, "timezone": 2,
     }
+
+
+def _tweet_slice(data_dir, path: Path, n: int = 1500) -> Path:
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(data_dir / "tweets" / "ira_english.parquet", columns=["content", "author", "publish_date"])
+    pq.write_table(table.slice(200_000, n), path)
+    return path
+
+
+@pytest.mark.slow
+def test_features_and_shifts_json_and_outputs_are_byte_identical(tmp_path, data_dir):
+    tweets = _tweet_slice(data_dir, tmp_path / "tweets.parquet")
+    papers = load_corpus("federalist").dataset.select(range(20)).to_pandas()[["id", "text", "author"]]
+    articles = tmp_path / "papers.jsonl"
+    papers.to_json(articles, orient="records", lines=True)
+    runs = []
+    for attempt in range(2):
+        out = tmp_path / f"features-{attempt}.parquet"
+        features = CliRunner().invoke(main, ["features", str(articles), "--config", "light", "--out", str(out), "--json"])
+        shifts = CliRunner().invoke(main, ["shifts", str(tweets), "--text-col", "content", "--byline-col", "author",
+                                           "--time-col", "publish_date", "--min-posts", "20", "--json"])
+        assert features.exit_code == 0 and shifts.exit_code == 0, features.output + shifts.output
+        runs.append((features.stdout.replace(str(out), "OUT"), out.read_bytes(), shifts.stdout))
+    assert runs[0] == runs[1]
+    assert json.loads(runs[0][2])["summary"]["fitted"] > 0

@@ -4,11 +4,13 @@ built from a corpus that carries ``<script>`` has no script from the corpus."""
 from __future__ import annotations
 
 import hashlib
+import html
 import io
 import json
 import os
 import pickle
 import zipfile
+from html.parser import HTMLParser
 
 import pytest
 
@@ -17,7 +19,7 @@ from attribution.errors import ModelError
 
 from tests.reliability import payloads
 
-persistence = pytest.importorskip("attribution.models.persistence")
+from attribution.models import persistence  # noqa: E402
 pytestmark = pytest.mark.slow
 
 
@@ -41,8 +43,8 @@ def folder(saved_model, tmp_path, monkeypatch):
     """A fresh copy of the saved model folder, and a marker path payloads would write."""
     copy = tmp_path / "model"
     copy.mkdir()
-    for name in ("config.json", "model.skops"):
-        (copy / name).write_bytes((saved_model / name).read_bytes())
+    for source in saved_model.iterdir():
+        (copy / source.name).write_bytes(source.read_bytes())
     monkeypatch.setenv(payloads.MARKER_ENV, str(tmp_path / "PWNED"))
     return copy
 
@@ -116,4 +118,72 @@ def test_a_damaged_config_is_a_clear_error(folder):
     (folder / "config.json").unlink()
     with pytest.raises(ModelError, match=r"config\.json: missing"):
         persistence.load_model(folder)
+    assert not _marker(folder)
+
+
+# --- Report HTML from a poisoned corpus -----------------------------------------------------
+
+XSS = "<script>alert(1)</script>"
+
+
+class _Tags(HTMLParser):
+    """Every start tag and its attributes, as a browser's tokenizer would see them."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, list]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, attrs))
+
+
+def _poisoned_corpus(path, n=12):
+    papers = load_corpus("federalist").dataset
+    rows = []
+    for i in range(n):
+        text = papers[i]["text"][:3000]
+        if i == 0:
+            text = f"{XSS} {text} <img src=x onerror=alert(2)> <a href=\"javascript:alert(3)\">x</a>"
+        rows.append({"id": f"doc{i}" + (XSS if i == 1 else ""), "text": text, "byline": f"Publius{XSS}",
+                     "title": f"Paper {i} {XSS}"})
+    rows.append({"id": f"empty{XSS}", "text": "", "byline": f"Publius{XSS}"})
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_report_from_a_corpus_with_script_runs_nothing_from_it(tmp_path, data_dir):
+    from attribution.models.composite import test_composite
+    from attribution.report.html import write_report
+
+    corpus = load_corpus(_poisoned_corpus(tmp_path / "poisoned.jsonl"))
+    result = test_composite(corpus, data_dir=data_dir, seed=0, n_null=20).to_dict()
+    page = write_report(tmp_path / "report.html", result).read_text(encoding="utf-8")
+    parser = _Tags()
+    parser.feed(page)
+    assert not [t for t, _ in parser.tags if t in ("script", "iframe", "object", "embed", "img", "base")]
+    assert not [(t, a) for t, attrs in parser.tags for a, _ in attrs if a.lower().startswith("on")]
+    assert not [v for _, attrs in parser.tags for _, v in attrs if v and "javascript:" in v.lower()]
+    # The corpus text is there, shown as text: in titles, ids, the byline and the load problems.
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert f"Paper 3 {XSS}" in html.unescape(page)
+    assert "empty text" in page
+
+
+def test_serve_refuses_a_tampered_model_before_listening(folder, tmp_path, monkeypatch):
+    """The CLI path: `attribution serve --model DIR` with a hostile model exits 1 with the reason."""
+    import skops.io as sio
+    import uvicorn
+    from click.testing import CliRunner
+
+    from attribution.cli import main
+
+    def never(*args, **kwargs):
+        raise AssertionError("the server must not start with a refused model")
+
+    monkeypatch.setattr(uvicorn, "run", never)
+    _replace_model(folder, sio.dumps({"classifier": payloads.Evil()}), fix_checksum=True)
+    result = CliRunner().invoke(main, ["serve", "--model", str(folder), "--db", str(tmp_path / "cases.sqlite3")])
+    assert result.exit_code == 1, result.output
+    assert "refusing to load types outside the allow-list" in result.stderr and "payloads.Evil" in result.stderr
+    assert "Traceback" not in result.output
     assert not _marker(folder)

@@ -192,3 +192,12 @@ def test_single_writer_wording(result):
     assert "show a split at least this clear 62% of the time, so this is no evidence of a second writer." in page
     assert "The estimated number of writers was 1; 1 group of documents was formed." in page
     assert "Examples from the byline" in page and "What sets each group apart" not in page
+
+
+def test_fixture_follows_the_shipped_composite_schema(result):
+    from attribution.report.validation import load_schema, schema_errors
+
+    assert load_schema("composite") is not None, "attribution/report/schemas/composite.schema.json is not shipped"
+    assert schema_errors(result) == []
+    del result["verdict"]["level"]
+    assert any("level" in error for error in schema_errors(result))

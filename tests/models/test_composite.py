@@ -1,0 +1,97 @@
+"""The composite byline test on real C50 and Federalist text, and its result schema."""
+
+from __future__ import annotations
+
+import json
+
+import datasets
+import jsonschema
+import numpy as np
+import pytest
+
+from attribution.corpus import load_corpus
+from attribution.corpus.schema import COLUMNS, FEATURES
+from attribution.errors import ConfigError
+from attribution.models import composite
+from attribution.report.jsonio import dumps
+from attribution.report.validation import load_schema
+
+from .conftest import held_out_rows
+
+
+def byline_dataset(c50, parts: list[tuple[str, int, int]], byline: str = "The Byline") -> datasets.Dataset:
+    """Rows of held-out authors under one byline; ``parts`` = (author, first, stop) row ranges."""
+    rows = [i for author, start, stop in parts for i in held_out_rows(c50, author, start, stop)]
+    part = c50.select(rows).to_dict()
+    part["byline"] = [byline] * len(rows)
+    return datasets.Dataset.from_dict({c: part[c] for c in COLUMNS}, features=FEATURES)
+
+
+def validate(result: dict) -> None:
+    jsonschema.Draft202012Validator(load_schema("composite")).validate(json.loads(dumps(result)))
+
+
+def test_too_few_documents_give_no_p_value():
+    fed = load_corpus("federalist").dataset.select(range(3))
+    result = composite.test_composite(fed).to_dict()
+    assert result["verdict"]["level"] == "insufficient_evidence"
+    assert result["verdict"]["composite"] is None
+    assert result["test"]["p_value"] is None
+    assert result["k"]["estimate"] is None
+    validate(result)
+
+
+@pytest.mark.slow
+def test_two_writers_are_detected_and_matched(c50, c50_authors, small_reference):
+    first, second, third = c50_authors[1][:3]
+    docs = byline_dataset(c50, [(first, 0, 12), (second, 0, 8)])
+    # Held-out authors (never in the reference): the null knows nothing of them.
+    operators = byline_dataset(c50, [(first, 50, 65), (second, 50, 65), (third, 50, 65)], byline="ops")
+    result = composite.test_composite(docs, operators=operators, reference=small_reference, n_null=200).to_dict()
+    validate(result)
+    assert result["verdict"]["level"] == "composite", result["test"]
+    assert result["test"]["p_value"] <= 0.05
+    assert result["k"]["estimate"] >= 2
+    truth = [first] * 12 + [second] * 8
+    assigned = [d["operator"] for d in result["documents"]]
+    assert np.mean([a == t for a, t in zip(assigned, truth)]) >= 0.8
+    assert {c["operator"] for c in result["clusters"]} & {first, second}
+    assert result["operators"]["names"] == sorted([first, second, third])
+
+
+def test_one_writer_is_not_called_composite(c50, c50_authors, small_reference):
+    author = c50_authors[1][3]
+    docs = byline_dataset(c50, [(author, 0, 15)])
+    result = composite.test_composite(docs, reference=small_reference, n_null=200).to_dict()
+    validate(result)
+    assert result["verdict"]["level"] in ("single", "inconclusive")
+    assert result["k"]["estimate"] == 1
+    assert all(d["cluster"] == 0 for d in result["documents"])
+
+
+def test_same_seed_same_json(c50, c50_authors, small_reference):
+    first, second = c50_authors[1][4:6]
+    docs = byline_dataset(c50, [(first, 0, 6), (second, 0, 4)])
+    runs = [dumps(composite.test_composite(docs, reference=small_reference, n_null=100).to_dict()) for _ in range(2)]
+    assert runs[0] == runs[1]
+
+
+def test_several_bylines_need_a_choice(c50, c50_authors, small_reference):
+    first, second = c50_authors[1][:2]
+    docs = datasets.concatenate_datasets(
+        [byline_dataset(c50, [(first, 0, 5)], byline="A"), byline_dataset(c50, [(second, 0, 5)], byline="B")]
+    )
+    with pytest.raises(ConfigError, match="choose one with byline"):
+        composite.test_composite(docs, reference=small_reference)
+    with pytest.raises(ConfigError, match="'C' is not in the corpus"):
+        composite.test_composite(docs, byline="C", reference=small_reference)
+
+
+def test_shipped_fixture_follows_the_schema():
+    from pathlib import Path
+
+    fixture = json.loads((Path(__file__).parents[1] / "data" / "composite_result.json").read_text())
+    validate(fixture)
+    broken = dict(fixture, verdict={"level": "maybe", "text": "x", "composite": None})
+    with pytest.raises(jsonschema.ValidationError):
+        validate(broken)

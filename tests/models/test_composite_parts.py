@@ -1,0 +1,81 @@
+"""The composite test's small parts: p-values, clustering, rolling windows, operators, benches."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from attribution.bench.composite import make_byline, shares_to_counts
+from attribution.models import cluster
+from attribution.models.null import p_value
+from attribution.models.operators import explained_test
+from attribution.models.rolling import rolling_classify, smooth_labels, text_windows
+
+
+def test_p_value_is_never_zero_and_counts_ties():
+    null = np.array([1.0, 2.0, 3.0, 4.0])
+    assert p_value(10.0, null) == pytest.approx(1 / 5)
+    assert p_value(2.0, null) == pytest.approx(4 / 5)
+    assert p_value(-1.0, null) == 1.0
+
+
+def test_choose_k_finds_two_well_separated_groups():
+    rng = np.random.default_rng(0)
+    labels = np.repeat([0, 1], [6, 4])
+    distances = np.where(labels[:, None] == labels[None, :], 0.9, 1.0) + rng.normal(0, 0.005, (10, 10))
+    distances = (distances + distances.T) / 2
+    np.fill_diagonal(distances, 0.0)
+    model = {"within_mean": 0.9, "within_sd": 0.02, "between_mean": 1.0, "between_sd": 0.02}
+    k, found, _ = cluster.choose_k(distances, model, k_max=5)
+    assert k == 2
+    assert (found == labels).all()
+    assert cluster.llr_gain(distances, model, 5) > 0
+
+
+def test_cluster_confidence_flags_the_unstable_document():
+    labels = np.array([0, 0, 0, 1, 1])
+    together = np.ones((5, 5))
+    together[2, :2] = together[:2, 2] = 0.3
+    confidence = cluster.cluster_confidence(labels, together)
+    assert confidence[2] == pytest.approx(0.3)
+    assert confidence[0] == pytest.approx(0.65)
+
+
+def test_shares_to_counts_keeps_every_author_and_the_total():
+    counts = shares_to_counts(np.array([0.9, 0.05, 0.05]), 10)
+    assert counts.sum() == 10 and (counts >= 1).all()
+
+
+def test_synthetic_byline_keeps_operator_references_apart():
+    pool = {f"a{i}": np.arange(i * 100, i * 100 + 60) for i in range(10)}
+    byline = make_byline(pool, 30, 3, np.random.default_rng(1))
+    assert len(byline["rows"]) == 30
+    assert len(set(byline["authors"])) == 3
+    assert not set(byline["rows"]) & set(byline["reference_rows"])
+    assert len(set(byline["reference_authors"])) == 8
+
+
+def test_rolling_reports_a_change_of_writer():
+    text = " ".join(["alpha"] * 600 + ["omega"] * 600)
+
+    def score(windows):
+        share = np.array([w.split().count("alpha") / len(w.split()) for w in windows])
+        return np.column_stack([share, 1 - share])
+
+    view = rolling_classify(text, score, ["A", "B"], window=200, step=100)
+    assert [c["from"] for c in view["change_points"]] == ["A"]
+    assert [c["to"] for c in view["change_points"]] == ["B"]
+    assert 400 <= view["change_points"][0]["token"] <= 600
+    assert len(text_windows("short text", 200, 100)) == 1
+
+
+def test_smoothing_ignores_one_stray_window():
+    assert smooth_labels([0, 0, 1, 0, 0, 1, 1, 1], 2).tolist() == [0, 0, 0, 0, 0, 1, 1, 1]
+
+
+def test_explained_test_counts_documents_no_operator_fits():
+    conformal = np.array([[0.5, 0.01], [0.01, 0.02], [0.01, 0.03], [0.2, 0.9]])
+    p, unexplained = explained_test(conformal, 0.05)
+    assert unexplained == 2
+    assert 0 < p < 0.05
+    assert explained_test(conformal[[0, 3]], 0.05) == (1.0, 0)
