@@ -11,7 +11,6 @@ import re
 
 import pytest
 
-from attribution.serve.config import Limits
 from attribution.serve.store import CaseStore
 from tests.serve.conftest import papers_jsonl, zip_bytes
 
