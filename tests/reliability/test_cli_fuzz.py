@@ -78,9 +78,9 @@ def _assert_clean_exit(result, args) -> None:
 def test_random_arguments_never_crash(data, tiny_corpus, tmp_path):
     path, command = data.draw(st.sampled_from(COMMAND_PATHS), label="command")
     vocabulary = GARBAGE | st.sampled_from(_options(command) or ["--json"]) | st.just(str(tiny_corpus))
-    args = list(path) + data.draw(st.lists(vocabulary, max_size=6), label="args")
-    if path[0] not in RUN:
-        args.append("--no-such-option")  # parsing fails before anything runs: a usage error
+    drawn = data.draw(st.lists(vocabulary, max_size=6), label="args")
+    # Right after the command name, so no option can take it as its value: parsing fails first.
+    args = [*path, *([] if path[0] in RUN else ["--no-such-option"]), *drawn]
     runner = CliRunner()
     with runner.isolated_filesystem(temp_dir=tmp_path):  # any file a command writes lands here
         result = runner.invoke(main, args, catch_exceptions=True, env={"ATTRIBUTION_CACHE": str(tmp_path)})
