@@ -79,8 +79,9 @@ def test_random_arguments_never_crash(data, tiny_corpus, tmp_path):
     path, command = data.draw(st.sampled_from(COMMAND_PATHS), label="command")
     vocabulary = GARBAGE | st.sampled_from(_options(command) or ["--json"]) | st.just(str(tiny_corpus))
     drawn = data.draw(st.lists(vocabulary, max_size=6), label="args")
-    # Right after the command name, so no option can take it as its value: parsing fails first.
-    args = [*path, *([] if path[0] in RUN else ["--no-such-option"]), *drawn]
+    # Commands outside RUN must fail parsing before anything runs: the bad option goes first, so
+    # no option can take it as its value (``serve --host --no-such-option`` would try to listen).
+    args = list(path) + ([] if path[0] in RUN else ["--no-such-option"]) + drawn
     runner = CliRunner()
     with runner.isolated_filesystem(temp_dir=tmp_path):  # any file a command writes lands here
         result = runner.invoke(main, args, catch_exceptions=True, env={"ATTRIBUTION_CACHE": str(tmp_path)})
