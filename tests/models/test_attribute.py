@@ -21,7 +21,7 @@ def test_svm_probabilities_rank_the_true_author(fitted_svm, c50_small):
 
 def test_threshold_is_learned_on_held_out_authors(fitted_svm):
     info = fitted_svm.open_set_
-    assert np.isfinite(info["threshold"]) and info["score"] == "max_decision"
+    assert np.isfinite(info["threshold"]) and info["score"] == "decision_gap"
     assert info["n_unknown_scored"] > 0 and info["n_known_scored"] > 0
     assert info["inner_balanced"] > 0.5
 
