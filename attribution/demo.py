@@ -50,8 +50,8 @@ def _publius(out_dir: Path, *, seed: int, progress: ProgressFactory) -> dict:
     try:
         from attribution.report.html import write_report
 
-        write_report(out_dir / "publius.html", result)
-        report = str(out_dir / "publius.html")
+        write_report(out_dir / "publius-report.html", result)
+        report = str(out_dir / "publius-report.html")
     except ImportError:  # pragma: no cover - the report stage ships with the package
         pass
     p = summary["p_value"]

@@ -137,8 +137,8 @@ def run(data_dir: str | Path | None, *, seed: int = 0, progress: ProgressFactory
     for name in cold:
         c, w = cold[name]["seconds"], warm[name]["seconds"]
         families[name] = {
-            "cold_s": round(c, 2),
-            "warm_s": round(w, 2),
+            "cold_s": round(c, 3),
+            "warm_s": round(w, 3),
             "docs_per_s": {"cold": round(n / c, 1), "warm": round(n / w, 1)},
             "warm_speedup": round(c / w, 2),
             "peak_rss_mb": {"cold": cold[name]["peak_rss_mb"], "warm": warm[name]["peak_rss_mb"]},

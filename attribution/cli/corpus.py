@@ -30,6 +30,8 @@ def _format_info(info: dict) -> str:
         lines.append(f"  time: {span['first']} .. {span['last']} ({span['with_timestamp']} stamped)")
     load = info["load"]
     lines.append(f"  rows read {load['rows_read']}, used {load['rows_used']}, skipped {load['rows_skipped']}")
+    if load["problem_counts"]:
+        lines.append("  problems: " + ", ".join(f"{k} {v}" for k, v in load["problem_counts"].items()))
     for problem in load["problems"][:10]:
         where = problem["path"] + (f", row {problem['row']}" if problem["row"] is not None else "")
         lines.append(f"  {problem['severity']}: {where}: {problem['problem']}")

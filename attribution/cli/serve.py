@@ -43,6 +43,8 @@ def serve(
 
     Example: attribution serve --model models/federalist --port 8000
     """
+    import socket
+
     import uvicorn
 
     from attribution.serve.app import create_app
@@ -63,6 +65,10 @@ def serve(
         limits=limits,
         seed=seed,
     )
+    try:
+        socket.getaddrinfo(host, port)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise click.BadParameter(f"{host!r} is not an address this computer can listen on ({exc})", param_hint="--host") from exc
     app = create_app(config)
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from dataclasses import dataclass
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -107,34 +108,36 @@ def _normalised(result: Mapping) -> tuple[list[dict], list[dict]]:
     return documents, clusters
 
 
-def build_context(result: Mapping) -> dict:
-    """Everything the template shows, computed from the result dict (pure; no I/O)."""
-    missing = [key for key in REQUIRED_KEYS if key not in result]
-    if missing:
-        raise AttributionError(f"composite result lacks {', '.join(missing)}: cannot build a report (see CONTRACTS.md)")
-    documents, clusters = _normalised(result)
-    cluster_ids, group_index = _group_names(clusters, documents)
-    group_names = [group_label(i) for i in range(len(cluster_ids))]
-    group_colours = [plots.group_colour(i) for i in range(len(cluster_ids))]
-    operator_names = _operator_names(result)
-    verdict = result["verdict"] or {}
-    level_class, badge = LEVELS.get(str(verdict.get("level")), ("inconclusive", str(verdict.get("level") or "")))
-    test = result.get("test") or {}
-    k = result.get("k") or {}
-    load = result.get("load") or {}
+@dataclass(frozen=True)
+class _Layout:
+    """The result's documents and clusters, with groups lettered and operators listed."""
 
-    def index_of(doc: Mapping) -> int:
-        cluster = doc.get("cluster")
-        return group_index.get(int(cluster), -1) if cluster is not None else -1
+    documents: list[dict]
+    clusters: list[dict]
+    group_index: dict[int, int]  # cluster id -> group index (A = 0); noise clusters are absent
+    doc_groups: list[int]  # group index of each document, -1 unassigned
+    group_names: list[str]
+    group_colours: list[str]
+    operator_names: list[str]
 
-    doc_groups = [index_of(d) for d in documents]
+    @classmethod
+    def of(cls, result: Mapping) -> _Layout:
+        documents, clusters = _normalised(result)
+        cluster_ids, group_index = _group_names(clusters, documents)
+        doc_groups = [group_index.get(int(d["cluster"]), -1) if d.get("cluster") is not None else -1 for d in documents]
+        return cls(documents, clusters, group_index, doc_groups, [group_label(i) for i in range(len(cluster_ids))],
+                   [plots.group_colour(i) for i in range(len(cluster_ids))], _operator_names(result))
+
+
+def _figures(result: Mapping, layout: _Layout) -> dict[str, Markup]:
+    """The inline SVG figures that the result has data for."""
+    documents, doc_groups, operator_names = layout.documents, layout.doc_groups, layout.operator_names
     tooltips = [_document_tooltip(d, group_label(g)) for d, g in zip(documents, doc_groups)]
     figures: dict[str, Markup] = {}
-    has_xy = documents and all(isinstance(d.get("xy"), (list, tuple)) and len(d["xy"]) == 2 for d in documents)
-    if has_xy:
+    if documents and all(isinstance(d.get("xy"), (list, tuple)) and len(d["xy"]) == 2 for d in documents):
         xy = np.array([d["xy"] for d in documents], dtype=float)
         figures["map_cluster"] = Markup(plots.document_map(
-            xy, doc_groups, group_names, group_colours,
+            xy, doc_groups, layout.group_names, layout.group_colours,
             hollow=[bool(d.get("between_clusters")) for d in documents], tooltips=tooltips,
             title="Coloured by group", name="map-cluster", unmatched_label="unassigned",
         ))
@@ -155,27 +158,33 @@ def build_context(result: Mapping) -> dict:
                     str(documents[i]["id"]))
 
         order = sorted(with_probabilities, key=column_key)
-        matrix = np.array([[float((documents[i]["operator_probabilities"] or {}).get(n) or 0.0) for n in operator_names] for i in order])
+        matrix = np.array([[float((documents[i]["operator_probabilities"] or {}).get(n) or 0.0) for n in operator_names]
+                           for i in order])
         figures["heatmap"] = Markup(plots.probability_heatmap(
-            matrix, operator_names, [doc_groups[i] for i in order], group_names,
+            matrix, operator_names, [doc_groups[i] for i in order], layout.group_names,
             document_ids=[str(documents[i]["id"]) for i in order],
         ))
     if documents:
         figures["timeline"] = Markup(plots.timeline(
-            [d.get("timestamp") for d in documents], doc_groups, group_names, tooltips=tooltips))
-    profiles, tz, profile_source = posting_profiles(result, group_index)
-    behaviour_text, schedules = behaviour_summary(result, group_index)
+            [d.get("timestamp") for d in documents], doc_groups, layout.group_names, tooltips=tooltips))
+    profiles, tz, _ = posting_profiles(result, layout.group_index)
     if profiles:
-        colours = {name: colour for name, colour in zip(group_names, group_colours)}
+        colours = dict(zip(layout.group_names, layout.group_colours))
         figures["posting"] = Markup(plots.posting_heatmaps(profiles, colours, tz=tz))
+    k = result.get("k") or {}
     if k.get("probabilities"):
         figures["k"] = Markup(plots.k_distribution(k["probabilities"], k.get("estimate"), k.get("interval")))
+    return figures
 
-    group_rows = []
-    for cluster in sorted(clusters, key=lambda c: int(c["cluster"])):
-        index = group_index.get(int(cluster["cluster"]), -1)
-        members = [d for d, g in zip(documents, doc_groups) if g == index]
-        group_rows.append({
+
+def _group_rows(layout: _Layout) -> list[dict]:
+    """One card per cluster: size, dates, operator match, distinguishing features, examples."""
+    rows = []
+    for cluster in sorted(layout.clusters, key=lambda c: int(c["cluster"])):
+        index = layout.group_index.get(int(cluster["cluster"]), -1)
+        members = [d for d, g in zip(layout.documents, layout.doc_groups) if g == index]
+        first, last = _first_last(members)
+        rows.append({
             "name": group_label(index),
             "colour": plots.group_colour(index),
             "size": cluster.get("size", len(members)),
@@ -186,12 +195,16 @@ def build_context(result: Mapping) -> dict:
             "features": feature_rows(cluster.get("distinguishing_features") or []),
             "examples": [{"document_id": str(e.get("document_id", "")), "text": truncate(e.get("text", ""))}
                          for e in cluster.get("examples") or []],
-            "first": _first_last(members)[0],
-            "last": _first_last(members)[1],
+            "first": first,
+            "last": last,
         })
+    return rows
 
-    matched = [g for g in group_rows if g["operator"]]
-    n_between = sum(bool(d.get("between_clusters")) for d in documents)
+
+def _facts(result: Mapping, layout: _Layout, group_rows: Sequence[Mapping]) -> list[tuple[str, str]]:
+    """The verdict's uncertainty in plain words: (label, sentence) pairs."""
+    test = result.get("test") or {}
+    k = result.get("k") or {}
     facts = []
     if test:
         facts.append(("How sure", f"{format_p(test.get('p_value'))}: " + chance_sentence(test.get("p_value"))))
@@ -202,7 +215,8 @@ def build_context(result: Mapping) -> dict:
         if len(interval) == 2 and interval[0] != interval[1]:
             text += f"; plausibly {interval[0]} to {interval[1]}"
         facts.append(("How many writers", text + "."))
-    if operator_names:
+    if layout.operator_names:
+        matched = [g for g in group_rows if g["operator"]]
         if matched:
             listing = "; ".join(f"{g['name']} \u2192 {g['operator']} ({g['operator_probability']})" for g in matched)
             if len(group_rows) == 1:
@@ -211,7 +225,8 @@ def build_context(result: Mapping) -> dict:
                 verb = "matches" if len(matched) == 1 else "match"
                 facts.append(("Known operators", f"{len(matched)} of {len(group_rows)} groups {verb} a known operator: {listing}."))
         else:
-            facts.append(("Known operators", f"None of the {len(group_rows)} groups matches any of the {len(operator_names)} known operators."))
+            facts.append(("Known operators", f"None of the {len(group_rows)} groups matches any of the "
+                                             f"{len(layout.operator_names)} known operators."))
         explained = (result.get("operators") or {}).get("explained") or {}
         if explained.get("text"):
             facts.append(("Unexplained", str(explained["text"]) + (
@@ -219,16 +234,23 @@ def build_context(result: Mapping) -> dict:
     if test.get("measured_fpr") is not None:
         facts.append(("False alarms", f"On bylines known to have one writer, this test said \u201cseveral\u201d "
                                       f"{format_percent(test['measured_fpr'], 1)} of the time (\u03b1 = {test.get('alpha', 0.05)})."))
+    documents = layout.documents
     if documents and len(group_rows) > 1:
+        n_between = sum(bool(d.get("between_clusters")) for d in documents)
         facts.append(("Borderline documents", f"{n_between} of {len(documents)} documents sit between groups; "
                                               "treat their assignment as uncertain." if n_between else
                                               "No document sits between groups."))
+    return facts
 
-    document_rows = []
-    for doc, g in sorted(zip(documents, doc_groups), key=lambda dg: (dg[1] < 0, dg[1], str(dg[0]["id"])))[:MAX_TABLE_ROWS]:
+
+def _document_rows(layout: _Layout) -> list[dict]:
+    """The collapsed table of every document, grouped, capped at ``MAX_TABLE_ROWS``."""
+    rows = []
+    ordered = sorted(zip(layout.documents, layout.doc_groups), key=lambda dg: (dg[1] < 0, dg[1], str(dg[0]["id"])))
+    for doc, g in ordered[:MAX_TABLE_ROWS]:
         probabilities = doc.get("operator_probabilities") or {}
         best = doc.get("operator") or (max(probabilities, key=probabilities.get) if probabilities else None)
-        document_rows.append({
+        rows.append({
             "id": str(doc["id"]), "title": doc.get("title") or "",
             "time": str(doc.get("timestamp") or "")[:16].replace("T", " "),
             "group": group_label(g), "colour": plots.group_colour(g),
@@ -237,7 +259,34 @@ def build_context(result: Mapping) -> dict:
             "operator": best or "", "matched": bool(doc.get("operator")),
             "probability": format_percent(probabilities.get(best)) if best in probabilities else "",
         })
+    return rows
 
+
+def _load_view(load: Mapping) -> dict | None:
+    """Rows read/used/skipped and the first problems (LoadReport.to_dict())."""
+    if not load:
+        return None
+    problems = list(load.get("problems") or [])
+    return {
+        "rows_read": load.get("rows_read"), "rows_used": load.get("rows_used"), "rows_skipped": load.get("rows_skipped"),
+        "problem_counts": sorted((load.get("problem_counts") or {}).items()),
+        "problems": problems[:50],
+        "problems_more": max(0, len(problems) - 50) + int(load.get("problems_truncated") or 0),
+    }
+
+
+def build_context(result: Mapping) -> dict:
+    """Everything the template shows, computed from the result dict (pure; no I/O)."""
+    missing = [key for key in REQUIRED_KEYS if key not in result]
+    if missing:
+        raise AttributionError(f"composite result lacks {', '.join(missing)}: cannot build a report (see CONTRACTS.md)")
+    layout = _Layout.of(result)
+    documents = layout.documents
+    verdict = result["verdict"] or {}
+    level_class, badge = LEVELS.get(str(verdict.get("level")), ("inconclusive", str(verdict.get("level") or "")))
+    group_rows = _group_rows(layout)
+    _, tz, profile_source = posting_profiles(result, layout.group_index)
+    behaviour_text, schedules = behaviour_summary(result, layout.group_index)
     methods = result.get("methods") or {}
     return {
         "byline": str(result["byline"]),
@@ -245,34 +294,40 @@ def build_context(result: Mapping) -> dict:
         "verdict_text": str(verdict.get("text") or "No verdict was given."),
         "level_class": level_class,
         "badge": badge,
-        "facts": facts,
-        "figures": figures,
+        "facts": _facts(result, layout, group_rows),
+        "figures": _figures(result, layout),
         "groups": group_rows,
-        "operator_names": operator_names,
+        "operator_names": layout.operator_names,
+        "operator_counts": _operator_counts(documents, layout.operator_names),
         "operators_given": result.get("operators") is not None,
-        "documents": document_rows,
+        "documents": _document_rows(layout),
         "documents_truncated": max(0, len(documents) - MAX_TABLE_ROWS),
         "has_titles": any(d.get("title") for d in documents),
         "has_timestamps": any(plots._parse_time(d.get("timestamp")) for d in documents),
         "profile_source": profile_source,
         "behaviour_text": behaviour_text,
-        "shifts": shift_view(result.get("shifts")),
-        "rolling": rolling_view(result, group_index, operator_names),
-        "coordination": coordination_view(result.get("coordination")),
         "schedules": schedules,
         "tz": tz,
-        "load": {
-            "rows_read": load.get("rows_read"), "rows_used": load.get("rows_used"), "rows_skipped": load.get("rows_skipped"),
-            "problem_counts": sorted((load.get("problem_counts") or {}).items()),
-            "problems": list(load.get("problems") or [])[:50],
-            "problems_more": max(0, len(load.get("problems") or []) - 50) + int(load.get("problems_truncated") or 0),
-        } if load else None,
+        "shifts": shift_view(result.get("shifts")),
+        "rolling": rolling_view(result, layout.group_index, layout.operator_names),
+        "coordination": coordination_view(result.get("coordination")),
+        "load": _load_view(result.get("load") or {}),
         "methods_paragraph": methods_paragraph(result, len(group_rows)),
         "caveats": [str(c) for c in methods.get("caveats") or []],
-        "test": test,
+        "test": result.get("test") or {},
         "seed": result.get("seed"),
         "versions": sorted((result.get("versions") or {}).items()),
     }
+
+
+def _operator_counts(documents: Sequence[Mapping], operator_names: Sequence[str]) -> str:
+    """"Hamilton 52, Madison 28, Jay 5; 0 match none" from each document's own best match."""
+    if not operator_names or not documents:
+        return ""
+    counts = Counter(d.get("operator") for d in documents)
+    named = sorted(((counts.get(n, 0), n) for n in operator_names), key=lambda cn: (-cn[0], cn[1]))
+    text = ", ".join(f"{n} {c}" for c, n in named)
+    return f"{text}; {counts.get(None, 0)} match none"
 
 
 def _best_operator_share(members: Sequence[Mapping]) -> str:

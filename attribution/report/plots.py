@@ -151,8 +151,11 @@ def document_map(
     ax.set_aspect("equal", adjustable="datalim")
     if title:
         ax.set_title(label_text(title), loc="left", fontsize=11, color="#222222")
-    entries = len(set(categories.tolist()))
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.02), ncols=entries if entries <= 4 else 3, frameon=False, fontsize=9)
+    # As many legend columns as fit the figure's width; a wider legend would squeeze the map.
+    handles, labels = ax.get_legend_handles_labels()
+    column_points = 5.5 * max((len(label) for label in labels), default=1) + 28
+    ncols = max(1, min(len(labels), 3, int(fig.get_figwidth() * 72 * 0.95 // column_points)))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.02), ncols=ncols, frameon=False, fontsize=9)
     hover = []
     if len(tooltips):
         fig.canvas.draw()  # fixes the layout so data -> display points is final

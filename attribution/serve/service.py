@@ -301,19 +301,38 @@ def _optional(run: Callable[[], dict], what: str) -> dict:
 
 
 # -- cases -----------------------------------------------------------------------------------------
+def _dig(value: Any, *keys: str) -> Any:
+    """``value[k1][k2]...`` or None where a level is missing or not a mapping (score and vet
+    results differ in shape: a score's ``verdict`` is a sentence, a vetting's a dict)."""
+    for key in keys:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(key)
+    return value
+
+
+def _verdict_text(result: Any) -> Any:
+    verdict = _dig(result, "verdict")
+    return verdict.get("text") if isinstance(verdict, dict) else verdict
+
+
 COMPARED_FIELDS = (
     ("kind", lambda case, result: case.kind),
     ("status", lambda case, result: case.status),
     ("byline", lambda case, result: case.byline),
     ("created", lambda case, result: case.created_at),
-    ("summary", lambda case, result: case.summary),
-    ("documents", lambda case, result: (result or {}).get("n_documents")),
-    ("verdict level", lambda case, result: ((result or {}).get("verdict") or {}).get("level")),
-    ("p-value", lambda case, result: ((result or {}).get("test") or {}).get("p_value")),
-    ("writers (estimate)", lambda case, result: ((result or {}).get("k") or {}).get("estimate")),
-    ("decision", lambda case, result: (result or {}).get("decision")),
-    ("trust", lambda case, result: ((result or {}).get("trust") or {}).get("level")),
-    ("input hashes", lambda case, result: ", ".join(i.get("sha256", "")[:12] for i in case.inputs)),
+    ("finding", lambda case, result: _verdict_text(result) or case.error),
+    ("documents", lambda case, result: _dig(result, "n_documents")),
+    ("verdict level", lambda case, result: _dig(result, "verdict", "level")),
+    ("p-value", lambda case, result: _dig(result, "test", "p_value")),
+    ("writers (estimate)", lambda case, result: _dig(result, "k", "estimate")),
+    ("decision", lambda case, result: _dig(result, "decision")),
+    ("top candidate", lambda case, result: _dig(result, "candidates")[0]["author"]
+     if _dig(result, "candidates") else None),
+    ("trust", lambda case, result: _dig(result, "trust", "level")),
+    ("words", lambda case, result: _dig(result, "text", "words")),
+    ("input hashes", lambda case, result: ", ".join((i.get("sha256") or "")[:12] for i in case.inputs)),
+    ("model", lambda case, result: case.config.get("model")),
     ("attribution version", lambda case, result: case.versions.get("attribution")),
 )
 

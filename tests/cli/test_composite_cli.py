@@ -20,8 +20,9 @@ def test_too_few_documents_print_insufficient_evidence_and_a_report(tmp_path):
     write_byline(corpus, 3)
     report = tmp_path / "report.html"
     result = CliRunner().invoke(main, ["composite", str(corpus), "--json", "--report", str(report)])
-    assert result.exit_code == 1, result.output  # a finding-level failure (README: exit codes)
-    assert "Not enough evidence" in result.stderr
+    # Exit 1 = "the input could not give a finding" (README exit codes); JSON and report still written.
+    assert result.exit_code == 1, result.output
+    assert "Not enough evidence: Too few documents" in result.stderr
     payload = json.loads(result.stdout)
     assert payload["verdict"]["level"] == "insufficient_evidence"
     assert payload["test"]["p_value"] is None

@@ -20,7 +20,7 @@ from attribution.corpus import load_corpus
 
 #: Commands that start servers, train on whole corpora or write many files are fuzzed on their
 #: argument parsing only (``--help`` and bad options), never run for real.
-HEAVY = {"demo", "bench", "serve"}
+HEAVY = {"demo", "bench", "serve", "train"}
 
 GARBAGE = st.sampled_from(
     ["", "-", "--", "---x", "--json", "--quiet", "-v", "--seed", "-1", "nan", "1e309", "\x00", "../../etc/passwd",
@@ -77,10 +77,13 @@ def _assert_clean_exit(result, args) -> None:
 def test_random_arguments_never_crash(data, tiny_corpus, tmp_path):
     path, command = data.draw(st.sampled_from(COMMAND_PATHS), label="command")
     vocabulary = GARBAGE | st.sampled_from(_options(command) or ["--json"]) | st.just(str(tiny_corpus))
-    args = list(path) + data.draw(st.lists(vocabulary, max_size=6), label="args")
-    if path[0] in HEAVY:
-        args.append("--no-such-option")  # parsing fails before anything runs: a usage error
-    result = CliRunner().invoke(main, args, catch_exceptions=True, env={"ATTRIBUTION_CACHE": str(tmp_path)})
+    drawn = data.draw(st.lists(vocabulary, max_size=6), label="args")
+    # For heavy commands parsing must fail before anything runs: the bad option goes first, so no
+    # option can take it as its value (``serve --host --no-such-option`` would try to listen).
+    args = list(path) + (["--no-such-option"] if path[0] in HEAVY else []) + drawn
+    runner = CliRunner()
+    with runner.isolated_filesystem(temp_dir=tmp_path):  # any file a command writes lands here
+        result = runner.invoke(main, args, catch_exceptions=True, env={"ATTRIBUTION_CACHE": str(tmp_path)})
     _assert_clean_exit(result, args)
 
 

@@ -43,8 +43,8 @@ def folder(saved_model, tmp_path, monkeypatch):
     """A fresh copy of the saved model folder, and a marker path payloads would write."""
     copy = tmp_path / "model"
     copy.mkdir()
-    for source in saved_model.iterdir():
-        (copy / source.name).write_bytes(source.read_bytes())
+    for path in saved_model.iterdir():
+        (copy / path.name).write_bytes(path.read_bytes())
     monkeypatch.setenv(payloads.MARKER_ENV, str(tmp_path / "PWNED"))
     return copy
 
@@ -109,6 +109,39 @@ def test_a_pickle_in_place_of_the_model_is_never_unpickled(folder):
     with pytest.raises(ModelError):
         persistence.load_model(folder)
     assert not _marker(folder)
+
+
+def test_a_pickled_array_in_the_vocabulary_is_never_unpickled(folder):
+    import numpy as np
+
+    buffer = io.BytesIO()
+    np.savez(buffer, names=np.array([payloads.PickleBomb()], dtype=object))
+    data = buffer.getvalue()
+    (folder / "vocab.npz").write_bytes(data)
+    with pytest.raises(ModelError, match=r"vocab\.npz: sha256 does not match"):
+        persistence.load_model(folder)
+    config = json.loads((folder / "config.json").read_text())
+    config["vocab_sha256"] = hashlib.sha256(data).hexdigest()  # the attacker fixes the checksum too
+    (folder / "config.json").write_text(json.dumps(config))
+    with pytest.raises(ModelError, match=r"vocab\.npz: not a readable array archive"):
+        persistence.load_model(folder)
+    assert not _marker(folder)
+
+
+def test_score_with_a_tampered_model_exits_1_and_scores_nothing(folder, tmp_path):
+    from click.testing import CliRunner
+
+    from attribution.cli import main
+
+    article = tmp_path / "article.txt"
+    article.write_text("A short article to score.", encoding="utf-8")
+    data = bytearray((folder / "model.skops").read_bytes())
+    data[100] ^= 0x01
+    (folder / "model.skops").write_bytes(bytes(data))
+    result = CliRunner().invoke(main, ["score", str(article), "--model", str(folder), "--json"])
+    assert result.exit_code == 1, result.output
+    assert "does not match config.json" in result.stderr and "refusing to load it" in result.stderr
+    assert result.stdout == "" and "Traceback" not in result.output
 
 
 def test_a_damaged_config_is_a_clear_error(folder):

@@ -29,6 +29,7 @@ def test_every_section_of_the_issue_is_present(result, page):
     assert page.count("<svg") == 6  # k, two maps, heat map, timeline, posting hours
     assert "1,687" in page and "1,680" in page  # load counts: read, used
     assert "unparseable time stamp (3)" in page
+    assert "Documents by their own best-matching operator: Crystal1Johnson 25, TheFoundingSon 8, Jenn_Abrams 6, TEN_GOP 0; 45 match none." in page
     example = result["clusters"][1]["examples"][0]["text"]
     assert html.escape(" ".join(example.split()), quote=False) in page
 

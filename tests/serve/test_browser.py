@@ -111,3 +111,23 @@ def test_upload_a_small_byline_and_see_the_report(live, page, shots):
     page.goto(live + "/cases")
     assert page.locator("#cases tbody tr").count() >= 1
     page.screenshot(path=str(shots / "cases.png"), full_page=True)
+
+
+def test_compare_cases_and_read_the_api_docs(live, page, shots):
+    papers = load_corpus("federalist").dataset
+    for paper_id, claimed in (("federalist-10", "Madison"), ("federalist-70", "Madison")):
+        text = papers[papers["id"].index(paper_id)]["text"]
+        assert page.request.post(live + "/api/score", data={"text": text, "byline": claimed}).ok
+    page.goto(live + "/cases")
+    boxes = page.locator("#cases input[type=checkbox]")
+    assert boxes.count() >= 2
+    boxes.nth(0).check()
+    boxes.nth(1).check()
+    page.click("text=Compare selected")
+    page.wait_for_url("**/cases/compare?*")
+    page.locator("#compare").wait_for()
+    assert page.locator("#compare tr.differs").count() >= 1
+    page.screenshot(path=str(shots / "compare.png"), full_page=True)
+    page.goto(live + "/api/docs")
+    assert "POST /api/vet" in page.inner_text("main")
+    page.screenshot(path=str(shots / "api.png"))

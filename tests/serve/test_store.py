@@ -106,6 +106,11 @@ def test_compare_marks_what_differs(tmp_path):
     store.finish(a, result={"verdict": {"level": "single"}, "n_documents": 8}, summary="one")
     store.finish(b, result={"verdict": {"level": "composite"}, "n_documents": 8}, summary="several")
     rows = {row["field"]: row for row in compare_cases(store, [a, b])["rows"]}
+    score = _case(store, kind="score")
+    store.finish(score, result={"verdict": "Most likely Madison (p = 0.96)", "decision": "Madison",
+                                "candidates": [{"author": "Madison", "probability": 0.96}]}, summary="Madison")
+    mixed = {row["field"]: row["values"] for row in compare_cases(store, [a, score])["rows"]}
+    assert mixed["finding"] == [None, "Most likely Madison (p = 0.96)"] and mixed["top candidate"] == [None, "Madison"]
     assert rows["documents"]["same"] and rows["documents"]["values"] == [8, 8]
     assert not rows["verdict level"]["same"] and rows["verdict level"]["values"] == ["single", "composite"]
     assert not rows["byline"]["same"]
