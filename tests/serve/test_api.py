@@ -11,7 +11,6 @@ import re
 
 import pytest
 
-from attribution.serve.config import Limits
 from attribution.serve.store import CaseStore
 from tests.serve.conftest import papers_jsonl, zip_bytes
 
@@ -270,3 +269,12 @@ def test_an_engine_crash_is_answered_with_the_reason_and_the_case_is_kept(tmp_pa
         cases = client.get("/api/cases").json()["cases"]
         assert len(cases) == 2 and {c["status"] for c in cases} == {"failed"}
         assert cases[0]["error"] == "internal error (RuntimeError): feature cache is corrupt"
+
+
+def test_operators_given_at_start_are_loaded_once_and_reported(make_client, tmp_path, federalist):
+    path = tmp_path / "operators.jsonl"
+    rows = [{"text": r["text"], "author": r["author"]} for r in federalist.dataset.select(range(8)) if r["author"]]
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    client = make_client(operators=str(path))
+    assert client.get("/api/health").json()["operators"] == sorted({r["author"] for r in rows})
+    assert str(path) in client.get("/vet").text  # the form says which operators are the default

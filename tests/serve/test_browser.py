@@ -70,7 +70,6 @@ def test_paste_a_federalist_paper_and_see_a_verdict(live, page, shots):
     papers = load_corpus("federalist").dataset
     paper = papers[papers["id"].index(DISPUTED_PAPER)]
     page.goto(live + "/")
-    page.screenshot(path=str(shots / "score-empty.png"))
     page.fill("#text", paper["text"])
     page.fill("#byline", "Madison")
     page.click("#score-button")
