@@ -17,6 +17,7 @@ from attribution.progress import ProgressFactory, no_progress
 FAMILY_MODULES = (
     "attribution.features.lexical",
     "attribution.features.ngrams",
+    "attribution.features.distortion",
     "attribution.features.typography",
     "attribution.features.richness",
     "attribution.features.syntax",

@@ -40,6 +40,7 @@ ALLOWED_TYPES = frozenset(
     {
         # this library
         "attribution.models.attribute.AuthorClassifier",
+        "attribution.models.attribute.FamilyEnsemble",
         "attribution.models.stylo.BurrowsDelta",
         "attribution.models.stylo.CosineDelta",
         "attribution.models.stylo.NearestShrunkenCentroid",
@@ -47,6 +48,7 @@ ALLOWED_TYPES = frozenset(
         "attribution.features.lexical.MostFrequentWords",
         "attribution.features.ngrams.CharNgrams",
         "attribution.features.ngrams.WordNgrams",
+        "attribution.features.distortion.DistortedCharNgrams",
         "attribution.features.counting.NgramTfidf",
         "attribution.features.typography.Typography",
         "attribution.features.richness.LengthRichness",

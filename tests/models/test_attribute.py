@@ -19,9 +19,45 @@ def test_svm_probabilities_rank_the_true_author(fitted_svm, c50_small):
     assert fitted_svm.feature_names_[0].split("__")[0] in {"mfw", "char", "word"}
 
 
+def test_default_svm_is_an_ensemble_of_char_word_and_distort_models(fitted_svm, c50_small):
+    from attribution.models.attribute import FamilyEnsemble
+
+    ensemble = fitted_svm.estimator_
+    assert isinstance(ensemble, FamilyEnsemble) and len(ensemble.estimators_) == 2
+    families = np.asarray([name.split("__")[0] for name in fitted_svm.feature_names_])
+    first, second = ensemble.columns
+    assert set(families[second]) == {"distort"} and "distort" not in set(families[first])
+    assert len(first) + len(second) == len(families)
+    X = fitted_svm.transform_texts(c50_small[2][:4])
+    members = [est.predict_proba(X[:, cols]) for est, cols in zip(ensemble.estimators_, ensemble.columns)]
+    np.testing.assert_allclose(ensemble.predict_proba(X), (members[0] + members[1]) / 2)
+    assert ensemble.decision_function(X).shape == (4, 6)
+
+
+def test_open_set_score_is_the_gap_between_the_best_two_margins():
+    from attribution.models.attribute import open_set_scores
+
+    class Fixed:
+        def decision_function(self, X):
+            return np.array([[0.5, -0.2, 0.1], [-0.9, -1.0, -0.95]])
+
+    np.testing.assert_allclose(open_set_scores(Fixed(), None), [0.4, 0.05])
+
+
+def test_threshold_holds_out_the_latest_texts_when_given_an_order():
+    rng = np.random.default_rng(0)
+    y = np.repeat(["a", "b", "c", "d"], 10)
+    X = rng.normal(size=(40, 5)) + np.repeat(np.eye(4, 5) * 3, 10, axis=0)
+    info = learn_unknown_threshold(make_estimator("cosine_delta"), X, y, order=np.arange(40))
+    assert info["held_out_docs"] == "latest" and np.isfinite(info["threshold"])
+    assert learn_unknown_threshold(make_estimator("cosine_delta"), X, y)["held_out_docs"] == "random"
+    with pytest.raises(ValueError, match="order has 3 values"):
+        learn_unknown_threshold(make_estimator("cosine_delta"), X, y, order=[1, 2, 3])
+
+
 def test_threshold_is_learned_on_held_out_authors(fitted_svm):
     info = fitted_svm.open_set_
-    assert np.isfinite(info["threshold"]) and info["score"] == "max_decision"
+    assert np.isfinite(info["threshold"]) and info["score"] == "decision_gap"
     assert info["n_unknown_scored"] > 0 and info["n_known_scored"] > 0
     assert info["inner_balanced"] > 0.5
 

@@ -32,7 +32,7 @@ def model_dir(folder, tmp_path_factory):
     result = CliRunner().invoke(main, ["train", str(root / "train"), "--out", str(out), "--json", "--quiet"])
     assert result.exit_code == 0, result.output
     summary = json.loads(result.output)
-    assert summary["classes"] == sorted(AUTHORS) and summary["open_set"]["score"] == "max_decision"
+    assert summary["classes"] == sorted(AUTHORS) and summary["open_set"]["score"] == "decision_gap"
     return out
 
 
