@@ -24,7 +24,13 @@ from attribution.errors import ConfigError, CorpusError
 from attribution.models import cluster
 from attribution.models.evidence_counts import count_table, counts_to_rates, feature_names
 from attribution.models.null import N_NULL, ReferenceSet, p_value
-from attribution.models.operators import UNKNOWN, OperatorMatcher, explained_test
+from attribution.models.operators import (
+    UNKNOWN,
+    OperatorMatcher,
+    explained_test,
+    misattribution_rates,
+    single_operator_test,
+)
 from attribution.models.reference import UNIT_POSTS, group_units, load_reference, token_counts
 from attribution.models.rolling import rolling_classify
 from attribution.progress import ProgressFactory, no_progress
@@ -382,8 +388,23 @@ def test_composite(
     ]
     if rolling and level == "composite":
         data["rolling"] = _rolling(texts, ids, labels, between, reference, matcher)
+    verdict = _verdict(level, k, p, matched)
+    single = (data["operators"] or {}).get("single_operator") or {}
+    if level != "composite" and single.get("p_value") is not None and single["p_value"] <= alpha:
+        # A different H0 (one of the known operators wrote everything), reported beside the verdict.
+        p_text = "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+        verdict["text"] = (
+            f"The style test finds no evidence of more than one writer ({p_text}), but "
+            + single["text"][0].lower()
+            + single["text"][1:]
+        )
+        caveats.append(
+            "The single-operator test's H0 is that one of the given operators wrote every document; its error "
+            "rate is bounded by each operator's out-of-fold misattribution rate (upper 95% bound), not measured "
+            "by the composite benchmark. A single writer outside the operator set is not covered by it."
+        )
     data.update(
-        verdict=_verdict(level, k, p, matched),
+        verdict=verdict,
         test={
             "statistic_name": STATISTIC,
             "statistic": round(float(statistic), 6),
@@ -451,9 +472,23 @@ def _match_operators(operators, kind, reference, texts, labels, clusters, doc_op
     assigned = {}
     for op in doc_ops:
         assigned[op] = assigned.get(op, 0) + 1
+    best_operator = [matcher.classes_[int(np.argmax(row))] for row in proba]
+    single = single_operator_test(best_operator, misattribution_rates(matcher, list(op_units["text"]), names))
+    shares = sorted(((best_operator.count(name), name) for name in matcher.classes_), reverse=True)
+    split = ", ".join(f"{name} {count}" for count, name in shares if count)
+    p_single = single["p_value"]
+    p_single_text = "p < 0.001" if p_single < 0.001 else f"p = {p_single:.3f}"
+    if len(matcher.classes_) < 2:
+        single["text"] = "One operator given: whether a single operator wrote everything is not tested."
+        single["p_value"] = None
+    elif p_single <= alpha:
+        single["text"] = f"No single known operator explains the byline ({p_single_text}): best matches split {split}."
+    else:
+        single["text"] = f"One known operator could have written every document ({p_single_text}; best matches: {split})."
     block = {
         "names": matcher.classes_,
         "explained": {"p_value": round(p, 6), "unexplained_documents": unexplained, "text": text},
+        "single_operator": single,
         "documents_per_operator": assigned,
     }
     clusters_matched = sum(c["operator"] != UNKNOWN for c in clusters)

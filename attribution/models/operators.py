@@ -111,6 +111,62 @@ def _cosine_distance(a: np.ndarray, b: np.ndarray) -> float:
     return float(1.0 - a @ b / denominator) if denominator > 0 else 1.0
 
 
+#: Folds for the operators' own out-of-fold misattribution rates.
+SINGLE_OPERATOR_FOLDS = 5
+#: Confidence of the upper bound on each operator's misattribution rate.
+RATE_CONFIDENCE = 0.95
+
+
+def misattribution_rates(matcher: OperatorMatcher, texts: Sequence[str], operators: Sequence[str]) -> dict[str, tuple[int, int]]:
+    """Per operator, (own reference documents given to another operator, documents), out of fold.
+
+    Each fold refits a matcher of the same representation on the other folds, so a document is
+    never scored by a model that saw it.
+    """
+    from sklearn.model_selection import StratifiedKFold
+
+    operators = np.asarray(operators, dtype=object)
+    texts = list(texts)
+    counts = {name: [0, 0] for name in matcher.classes_}
+    smallest = int(min(np.unique(operators, return_counts=True)[1]))
+    folds = StratifiedKFold(n_splits=max(2, min(SINGLE_OPERATOR_FOLDS, smallest)), shuffle=True, random_state=matcher.seed)
+    for train, held in folds.split(texts, operators):
+        fold = OperatorMatcher(profile=matcher.profile, seed=matcher.seed).fit([texts[i] for i in train], operators[train])
+        held_texts = [texts[i] for i in held]
+        proba = fold.predict_proba(fold.transform_texts(held_texts), held_texts)
+        predicted = np.asarray(fold.classes_, dtype=object)[proba.argmax(axis=1)]
+        for truth, guess in zip(operators[held], predicted):
+            counts[truth][0] += int(truth != guess)
+            counts[truth][1] += 1
+    return {name: (wrong, total) for name, (wrong, total) in counts.items()}
+
+
+def single_operator_test(assigned: Sequence[str], rates: dict[str, tuple[int, int]]) -> dict:
+    """Could one known operator have written every document? (H0: one of them wrote all.)
+
+    Under H0 "operator o wrote all n documents", the number given to another operator is at most
+    binomial(n, e_o), with e_o the upper ``RATE_CONFIDENCE`` Clopper-Pearson bound of o's own
+    out-of-fold misattribution rate. H0 is the union over operators, so the p-value is the largest
+    of the per-operator p-values. A single writer outside the operator set is not covered by
+    this H0: that is what the conformal ``explained_test`` and the unsupervised test are for.
+    """
+    assigned = list(assigned)
+    n = len(assigned)
+    per_operator = {}
+    for name, (wrong, total) in rates.items():
+        bound = float(stats.beta.ppf(RATE_CONFIDENCE, wrong + 1, total - wrong)) if wrong < total else 1.0
+        others = sum(a != name for a in assigned)
+        p = float(stats.binom.sf(others - 1, n, bound)) if others else 1.0
+        per_operator[name] = {
+            "documents_to_others": others,
+            "error_rate_bound": round(bound, 4),
+            "reference_errors": f"{wrong}/{total}",
+            "p_value": round(p, 6),
+        }
+    p_value = max(v["p_value"] for v in per_operator.values())
+    return {"p_value": p_value, "per_operator": per_operator}
+
+
 def explained_test(conformal: np.ndarray, alpha: float) -> tuple[float, int]:
     """Do the operators explain every document? Returns (p-value, unexplained documents).
 

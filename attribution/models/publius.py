@@ -43,5 +43,6 @@ def run_publius(data_dir: str | Path | None = None, *, seed: int = 0, progress: 
         "joint": len(joint),
         "joint_flagged_ids": flagged,
         "operators_explained_p": result["operators"]["explained"]["p_value"],
+        "single_operator_p": result["operators"]["single_operator"]["p_value"],
     }
     return {"summary": summary, "result": result}

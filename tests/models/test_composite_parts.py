@@ -79,3 +79,23 @@ def test_explained_test_counts_documents_no_operator_fits():
     assert unexplained == 2
     assert 0 < p < 0.05
     assert explained_test(conformal[[0, 3]], 0.05) == (1.0, 0)
+
+
+def test_single_operator_test_rejects_a_split_and_keeps_one_operator():
+    from attribution.models.operators import single_operator_test
+
+    rates = {"A": (1, 40), "B": (2, 40)}
+    one_writer = single_operator_test(["A"] * 28 + ["B"] * 2, rates)
+    assert one_writer["p_value"] > 0.05  # two strays out of 30 are within A's error bound
+    split = single_operator_test(["A"] * 15 + ["B"] * 15, rates)
+    assert split["p_value"] < 0.001
+    assert split["per_operator"]["A"]["documents_to_others"] == 15
+
+
+def test_single_operator_test_is_conservative_when_an_operator_has_few_references():
+    from attribution.models.operators import single_operator_test
+
+    # Two of five references misattributed: the upper bound is wide, so a 3-of-10 split is not rejected.
+    result = single_operator_test(["J"] * 7 + ["H"] * 3, {"J": (2, 5), "H": (0, 50)})
+    assert result["p_value"] > 0.05
+    assert result["per_operator"]["J"]["error_rate_bound"] > 0.4
