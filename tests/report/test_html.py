@@ -202,3 +202,16 @@ def test_fixture_follows_the_shipped_composite_schema(result):
     assert schema_errors(result) == []
     del result["verdict"]["level"]
     assert any("level" in error for error in schema_errors(result))
+
+
+def test_badge_says_when_no_single_operator_explains_a_one_style_byline(result):
+    from attribution.report.html import render_composite_report
+
+    result["verdict"] = {"level": "single", "text": "The style test finds no evidence...", "composite": False}
+    operators = result.get("operators") or {"names": ["A", "B"], "explained": {"p_value": 1.0, "unexplained_documents": 0, "text": "ok"}}
+    operators["single_operator"] = {"p_value": 0.0004, "per_operator": {}, "text": "No single known operator explains the byline."}
+    result["operators"] = operators
+    page = render_composite_report(result)
+    assert "One style, several known operators" in page
+    operators["single_operator"]["p_value"] = 0.4
+    assert "One style, several known operators" not in render_composite_report(result)
