@@ -26,6 +26,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from attribution.atomic import atomic_open
 from attribution.corpus.columns import ColumnMap
 from attribution.corpus.readers import PATH_COLUMN, ROW_COLUMN, iter_path
 from attribution.corpus.report import LoadReport
@@ -553,48 +554,11 @@ def convert_batches(
 
 def _write_arrow(tables: Iterable[pa.Table | None], arrow_path: Path) -> datasets.Dataset:
     """Write tables one by one to an Arrow file (atomically) and memory-map it."""
-    arrow_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = arrow_path.with_name(f".{arrow_path.name}.{os.getpid()}.tmp")
-    try:
-        with pa.OSFile(str(tmp), "wb") as sink, pa.ipc.new_stream(sink, FEATURES.arrow_schema) as writer:
-            for table in tables:
-                if table is not None and table.num_rows:
-                    writer.write_table(table)
-        os.replace(tmp, arrow_path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    with atomic_open(arrow_path, "wb", encoding=None) as sink, pa.ipc.new_stream(sink, FEATURES.arrow_schema) as writer:
+        for table in tables:
+            if table is not None and table.num_rows:
+                writer.write_table(table)
     return datasets.Dataset.from_file(str(arrow_path))
-
-
-def frame_to_corpus(
-    frame: pd.DataFrame,
-    report: LoadReport,
-    *,
-    path: str,
-    columns: ColumnMap = ColumnMap(),
-    kind: str | None = None,
-    byline: str | None = None,
-    name: str = "",
-    time_zone: str | None = None,
-    detect_language: bool = True,
-) -> Corpus:
-    """Map, validate and convert raw rows; every unusable row is named in ``report``.
-
-    ``time_zone`` is the zone of time stamps that carry none; when it is not given they are read
-    as UTC with a warning.
-    """
-    dataset = convert_batches(
-        [frame],
-        report,
-        path=path,
-        columns=columns,
-        kind=kind,
-        byline=byline,
-        time_zone=time_zone,
-        detect_language=detect_language,
-    )
-    return Corpus(dataset, report, name)
 
 
 def _hub_reachable(timeout: float = 3.0) -> bool:
@@ -621,7 +585,7 @@ def load_hub(name: str, *, split: str = "train", columns: ColumnMap = ColumnMap(
         raise CorpusError(f"cannot load hub dataset: {exc}", path=name) from exc
     report = LoadReport(rows_read=len(frame))
     frame[ROW_COLUMN] = range(1, len(frame) + 1)
-    return frame_to_corpus(frame, report, path=name, columns=columns, kind=kind, name=name)
+    return Corpus(convert_batches([frame], report, path=name, columns=columns, kind=kind), report, name)
 
 
 def _stream_target(path: Path, options: dict) -> Path:
