@@ -52,8 +52,6 @@ LEVELS = {
 #: Operator values that mean "no known operator" (the composite engine writes a sentinel).
 UNMATCHED = {"", "unknown", "unknown operator", "none"}
 MAX_TABLE_ROWS = 2000
-#: Level at which the single-operator test's p-value counts against "one writer".
-ALPHA = 0.05
 
 
 def _environment() -> jinja2.Environment:
@@ -287,7 +285,8 @@ def build_context(result: Mapping) -> dict:
     verdict = result["verdict"] or {}
     level_class, badge = LEVELS.get(str(verdict.get("level")), ("inconclusive", str(verdict.get("level") or "")))
     single_operator = ((result.get("operators") or {}).get("single_operator") or {}).get("p_value")
-    if verdict.get("level") == "single" and single_operator is not None and single_operator <= ALPHA:
+    alpha = (result.get("test") or {}).get("alpha")
+    if verdict.get("level") == "single" and None not in (single_operator, alpha) and single_operator <= alpha:
         # The style test and the single-operator test disagree: say so instead of "One writer".
         level_class, badge = LEVELS["inconclusive"][0], "One style, several known operators"
     group_rows = _group_rows(layout)
