@@ -13,8 +13,8 @@ whole-hour UTC offset:
 The shape of a schedule is identifiable in UTC; the UTC *offset* is not, without an assumption
 about when local days start. Both models therefore carry a stated prior on where their features
 sit in local time (office work starts near 09:00, lunch near 13:00, ends near 18:00; organic
-activity bottoms out near 04:00). Days turn over at 04:00 local, not midnight, so a weekend
-covers Friday-night and Sunday-night posting the way people live it. The offset estimate is the maximum of the profile log
+activity bottoms out near 04:00). Days turn over at 04:00 local, not midnight: posts in the small
+hours count with the evening before them. The offset estimate is the maximum of the profile log
 posterior over offsets, and its interval is every offset within 1.92 (chi-square 95%) of it.
 """
 
