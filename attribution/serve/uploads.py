@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 import datasets
 
 from attribution.corpus import Document, LoadReport, documents_to_dataset
-from attribution.corpus.load import Corpus, load_file
+from attribution.corpus.load import Corpus, ReadOptions, load_file
 from attribution.corpus.report import RowProblem
 from attribution.corpus.text import UndecodableError, decode_bytes, normalise_text
 from attribution.errors import AttributionError, CorpusError
@@ -131,7 +131,7 @@ def _read_tabular(upload: Upload, *, kind: str | None, time_zone: str | None) ->
         path = Path(folder) / ("upload" + (".csv" if upload.suffix == ".csv" else ".jsonl"))
         path.write_bytes(upload.data)
         try:
-            corpus = load_file(path, kind=kind, time_zone=time_zone)
+            corpus = load_file(path, ReadOptions(kind=kind, time_zone=time_zone))
         except CorpusError as exc:
             message = str(exc).replace(str(path), upload.label)
             raise UploadError(f"cannot read {upload.label!r}: {message}", status_code=422) from exc
