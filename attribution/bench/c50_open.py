@@ -17,7 +17,6 @@ curve is reported, never used to choose: the rule and its 0.2 were fixed on trai
 from __future__ import annotations
 
 import logging
-import re
 import time
 from pathlib import Path
 
@@ -30,18 +29,11 @@ log = logging.getLogger(__name__)
 N_WITHHELD = 10
 
 
-def document_number(doc_id: str) -> int:
-    """Reuters document number of a C50 id (``train/Author/106247newsML.txt`` -> 106247): it
-    grows with publication date, so it orders an author's texts in time."""
-    match = re.search(r"(\d+)newsML", doc_id)
-    return int(match.group(1)) if match else -1
-
-
 def run(data_dir: str | Path | None, *, seed: int = 0, progress: ProgressFactory = no_progress) -> dict:
     """Withhold 10 authors (seeded), train on 40, score all 50 authors' test texts."""
     from attribution.bench.c50 import load_split
     from attribution.corpus import load_corpus
-    from attribution.models.attribute import UNKNOWN, AuthorClassifier
+    from attribution.models.attribute import UNKNOWN, AuthorClassifier, document_number
 
     start = time.perf_counter()
     train_texts, y_train, test_texts, y_test = load_split(data_dir)

@@ -31,7 +31,8 @@ def train(
     """Train an attribution model on CORPUS (rows with an author) and save it to --out.
 
     The model folder holds config.json (versions, config, feature names) and model.skops
-    (no pickle). The "unknown" threshold is learned on authors withheld from an inner split.
+    (no pickle). The "unknown" threshold is learned on authors withheld from an inner split,
+    with each known author's latest texts held out (by timestamp, or C50 document number).
 
     Example: attribution train c50-train --data ../shared/corpora --out models/c50
     """
@@ -40,11 +41,11 @@ def train(
     from attribution.models.persistence import save_model
 
     loaded = load_from_options(**corpus_options)
-    texts, authors, summary = training_rows(loaded.dataset, min_texts=min_texts)
+    texts, authors, order, summary = training_rows(loaded.dataset, min_texts=min_texts)
     if len(set(authors)) < 2:
         raise InsufficientEvidenceError(f"training needs at least 2 authors with {min_texts}+ texts; found {len(set(authors))}")
     model = AuthorClassifier(config=config_spec, method=method, C=C, open_set=not closed_set, random_state=seed)
-    model.fit(texts, authors, progress=out.progress)
+    model.fit(texts, authors, order=order, progress=out.progress)
     save_model(model, out_dir, extra={"training": summary})
     result = {"model": out_dir, "training": summary, **describe_model(model)}
     threshold = model.threshold_

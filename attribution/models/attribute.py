@@ -15,6 +15,7 @@ Methods: ``svm`` (linear SVM + temperature-scaled ``CalibratedClassifierCV``), `
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -550,32 +551,55 @@ def describe_model(model: AuthorClassifier) -> dict[str, Any]:
 
 
 
-def training_rows(dataset, *, min_texts: int = 2) -> tuple[list[str], list[str], dict[str, Any]]:
+def document_number(doc_id: str) -> int:
+    """Reuters document number of a C50 id (``train/Author/106247newsML.txt`` -> 106247): it
+    grows with publication date, so it orders an author's texts in time; -1 for other ids."""
+    match = re.search(r"(\d+)newsML", doc_id)
+    return int(match.group(1)) if match else -1
+
+
+def row_order(ids: Sequence[str], timestamps: Sequence[Any]) -> tuple[np.ndarray | None, str]:
+    """A time order of texts for the open-set inner split, and where it came from: the
+    timestamps when every text has one, else Reuters document numbers when every id is a C50
+    one, else ``(None, "random")`` (the inner split then holds out random texts)."""
+    if len(timestamps) and all(t is not None for t in timestamps):
+        return np.array([t.timestamp() if hasattr(t, "timestamp") else float(t) for t in timestamps]), "timestamp"
+    numbers = np.array([document_number(str(i)) for i in ids])
+    if len(numbers) and (numbers >= 0).all():
+        return numbers, "document_number"
+    return None, "random"
+
+
+def training_rows(dataset, *, min_texts: int = 2) -> tuple[list[str], list[str], np.ndarray | None, dict[str, Any]]:
     """Texts and authors of a corpus ``Dataset`` for training: rows with a known ``author``
-    (else ``byline``), authors with at least ``min_texts`` texts. Returns (texts, authors, summary)."""
+    (else ``byline``), authors with at least ``min_texts`` texts. Returns (texts, authors, order,
+    summary); ``order`` (see ``row_order``) makes the open-set threshold learn on each author's
+    latest texts, as new texts to score come later."""
     from collections import Counter
 
-    texts, authors = [], []
+    rows, authors = [], []
     no_author = 0
-    for text, author, byline in zip(dataset["text"], dataset["author"], dataset["byline"]):
+    for i, (author, byline) in enumerate(zip(dataset["author"], dataset["byline"])):
         label = author or byline
         if not label:
             no_author += 1
             continue
-        texts.append(text)
+        rows.append(i)
         authors.append(str(label))
     counts = Counter(authors)
     rare = sorted(a for a, n in counts.items() if n < min_texts)
-    keep = [a not in set(rare) for a in authors]
-    texts = [t for t, k in zip(texts, keep) if k]
-    authors = [a for a, k in zip(authors, keep) if k]
+    keep = [i for i, a in zip(rows, authors) if a not in set(rare)]
+    authors = [a for a in authors if a not in set(rare)]
+    chosen = dataset.select(keep)
+    order, source = row_order(chosen["id"], chosen["timestamp"])
     summary = {
-        "texts": len(texts),
+        "texts": len(keep),
         "authors": len(set(authors)),
         "skipped_without_author": no_author,
         "skipped_authors_with_too_few_texts": rare,
+        "open_set_held_out_by": source,
     }
-    return texts, authors, summary
+    return list(chosen["text"]), authors, order, summary
 
 
 def read_inputs(specs: Sequence[str], *, data_dir: str | None = None) -> tuple[list[str], list[str]]:

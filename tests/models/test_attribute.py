@@ -63,7 +63,7 @@ def test_threshold_is_learned_on_held_out_authors(fitted_svm):
 
 
 def test_withheld_author_is_mostly_unknown(c50_small, data_dir):
-    from attribution.bench.c50_open import document_number
+    from attribution.models.attribute import document_number
     from attribution.corpus import load_corpus
 
     texts, authors, test, y_test = c50_small
@@ -106,6 +106,19 @@ def test_known_rejection_rule_sets_the_inner_cost_to_known_authors():
         learn_unknown_threshold(estimator, X, y, rule="median")
     with pytest.raises(ConfigError, match="known_rejection must be in"):
         learn_unknown_threshold(estimator, X, y, known_rejection=1.0)
+
+
+def test_row_order_prefers_timestamps_then_reuters_numbers():
+    from datetime import datetime, timezone
+
+    from attribution.models.attribute import row_order
+
+    stamps = [datetime(2020, 1, 2, tzinfo=timezone.utc), datetime(2019, 5, 1, tzinfo=timezone.utc)]
+    order, source = row_order(["a/1newsML.txt", "b"], stamps)
+    assert source == "timestamp" and order[0] > order[1]
+    order, source = row_order(["train/X/106247newsML.txt", "train/X/99newsML.txt"], [None, None])
+    assert source == "document_number" and list(order) == [106247, 99]
+    assert row_order(["federalist-01", "train/X/99newsML.txt"], [None, stamps[0]]) == (None, "random")
 
 
 def test_rank_lists_candidates_in_order(fitted_svm, c50_small):

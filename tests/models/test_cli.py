@@ -33,6 +33,9 @@ def model_dir(folder, tmp_path_factory):
     assert result.exit_code == 0, result.output
     summary = json.loads(result.output)
     assert summary["classes"] == sorted(AUTHORS) and summary["open_set"]["score"] == "decision_gap"
+    # C50 file names carry Reuters document numbers: the threshold is learned on the latest texts
+    assert summary["training"]["open_set_held_out_by"] == "document_number"
+    assert summary["open_set"]["held_out_docs"] == "latest" and summary["open_set"]["rule"] == "known_rejection"
     return out
 
 
