@@ -1,8 +1,9 @@
 """``bench c50``: closed-set attribution on the Reuters C50 standard split (50 x 50 / 50 x 50).
 
 Everything is fitted on ``train/`` only; ``test/`` is scored once. The best config (the ``attribution``
-feature preset; an average of two temperature-calibrated linear SVMs, one on char+word n-grams
-and MFW, one on text-distorted char n-grams; chosen on splits of ``train/`` only) is compared with Burrows' Delta, Cosine Delta and nearest shrunken centroid on
+feature preset; an average of three temperature-calibrated linear SVMs, one on char+word n-grams
+and MFW, one on text-distorted char n-grams, one on spaCy POS/dependency/POSNoise n-grams; chosen
+on splits of ``train/`` only) is compared with Burrows' Delta, Cosine Delta and nearest shrunken centroid on
 500 MFW, and a plain character 2-4-gram linear SVM (the char block of the same feature matrix).
 Calibration of the best config's probabilities is measured on the test texts (ECE, Brier).
 """
@@ -104,7 +105,7 @@ def run(data_dir: str | Path | None, *, seed: int = 0, progress: ProgressFactory
             "C": None if hasattr(model.estimator_, "estimators_") else model.estimator_.estimator.C,
             "calibration": "temperature (CalibratedClassifierCV, 3 folds of train)",
             "chosen_on": "train/ only (never test/): char+word+mfw on a random 70/30 split, the distort "
-            "family and the ensemble on a chronological split (each author's latest 15 train texts held out)",
+            "and syntax families and the ensemble on a chronological split (each author's latest 15 train texts held out)",
         },
         "calibration": calibration_summary(proba, y_test, model.classes_),
         "baselines": baselines,

@@ -19,18 +19,19 @@ def test_svm_probabilities_rank_the_true_author(fitted_svm, c50_small):
     assert fitted_svm.feature_names_[0].split("__")[0] in {"mfw", "char", "word"}
 
 
-def test_default_svm_is_an_ensemble_of_char_word_and_distort_models(fitted_svm, c50_small):
+def test_default_svm_is_an_ensemble_of_char_word_distort_and_syntax_models(fitted_svm, c50_small):
     from attribution.models.attribute import FamilyEnsemble
 
     ensemble = fitted_svm.estimator_
-    assert isinstance(ensemble, FamilyEnsemble) and len(ensemble.estimators_) == 2
+    assert isinstance(ensemble, FamilyEnsemble) and len(ensemble.estimators_) == 3
     families = np.asarray([name.split("__")[0] for name in fitted_svm.feature_names_])
-    first, second = ensemble.columns
-    assert set(families[second]) == {"distort"} and "distort" not in set(families[first])
-    assert len(first) + len(second) == len(families)
+    first, second, third = ensemble.columns
+    assert set(families[second]) == {"distort"} and set(families[third]) == {"syntax"}
+    assert set(families[first]) == {"char", "word", "mfw"}
+    assert len(first) + len(second) + len(third) == len(families)
     X = fitted_svm.transform_texts(c50_small[2][:4])
     members = [est.predict_proba(X[:, cols]) for est, cols in zip(ensemble.estimators_, ensemble.columns)]
-    np.testing.assert_allclose(ensemble.predict_proba(X), (members[0] + members[1]) / 2)
+    np.testing.assert_allclose(ensemble.predict_proba(X), sum(members) / 3)
     assert ensemble.decision_function(X).shape == (4, 6)
 
 
