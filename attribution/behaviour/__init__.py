@@ -2,7 +2,7 @@
 
 from attribution.behaviour.coordination import analyse_coordination
 from attribution.behaviour.profile import WEEKDAYS, posting_profile
-from attribution.behaviour.schedules import compare_cluster_schedules
+from attribution.behaviour.schedules import byline_schedules, compare_cluster_schedules
 from attribution.behaviour.shifts import SchedulePrior, ShiftPatternModel, analyse_shifts
 
 __all__ = [
@@ -11,6 +11,7 @@ __all__ = [
     "ShiftPatternModel",
     "analyse_coordination",
     "analyse_shifts",
+    "byline_schedules",
     "compare_cluster_schedules",
     "posting_profile",
 ]

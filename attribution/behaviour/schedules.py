@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -155,3 +156,36 @@ def _sentence(clusters: list[dict], test: dict | None, differ: bool | None) -> s
     verdict = "post at different hours" if differ else "do not post at detectably different hours"
     return (f"The {len(clusters)} groups {verdict} (permutation test on the hour of day, p = {test['p_value']:.3g})"
             + (f"; {offsets}." if offsets else "."))
+
+
+def byline_schedules(posts, units, labels: Sequence[int], *, min_posts: int = 30, seed: int = 0) -> dict | None:
+    """The style clusters' posting schedules for a composite result, or ``None`` without clock times.
+
+    ``posts`` is the byline's corpus ``Dataset`` and ``units`` the analysis units the clusters
+    label (the same rows, or tweet groups whose ``meta.posts`` name their member posts). Every
+    post carries its unit's cluster and labels are permuted between units. Time stamps that all
+    sit at midnight UTC are dates, not clock times, and give no schedule.
+    """
+    if len(set(int(v) for v in labels)) < 2:
+        return None
+    stamp_of = dict(zip(posts["id"], posts["timestamp"]))
+    stamps, post_labels, groups = [], [], []
+    for index, (unit_id, meta, label) in enumerate(zip(units["id"], units["meta"], labels)):
+        members = json.loads(meta or "{}").get("posts") or [unit_id]
+        for post in members:
+            stamp = stamp_of.get(post)
+            if stamp is not None:
+                stamps.append(stamp)
+                post_labels.append(int(label))
+                groups.append(index)
+    seconds, valid = _aligned_seconds(stamps)
+    seconds = seconds[valid]
+    if len(seconds) < min_posts or not (seconds % 86400).any():
+        return None
+    return compare_cluster_schedules(
+        [s for s, ok in zip(stamps, valid) if ok],
+        [lab for lab, ok in zip(post_labels, valid) if ok],
+        groups=[g for g, ok in zip(groups, valid) if ok],
+        min_posts=min_posts,
+        seed=seed,
+    )

@@ -13,7 +13,8 @@ whole-hour UTC offset:
 The shape of a schedule is identifiable in UTC; the UTC *offset* is not, without an assumption
 about when local days start. Both models therefore carry a stated prior on where their features
 sit in local time (office work starts near 09:00, lunch near 13:00, ends near 18:00; organic
-activity bottoms out near 04:00). The offset estimate is the maximum of the profile log
+activity bottoms out near 04:00). Days turn over at 04:00 local, not midnight: posts in the small
+hours count with the evening before them. The offset estimate is the maximum of the profile log
 posterior over offsets, and its interval is every offset within 1.92 (chi-square 95%) of it.
 """
 
@@ -51,6 +52,9 @@ PROFILE_CUT = 1.92
 US_OFFSETS = (-4, -5, -6, -7, -8)
 
 HOURS = np.arange(24)
+#: Local hour at which one day's activity ends and the next begins: a weekend runs from Saturday
+#: 04:00 to Monday 04:00, so late Friday and Sunday nights are not cut at midnight.
+DAY_TURNOVER = 4
 HARMONICS = 2
 
 
@@ -103,11 +107,21 @@ def _offset_profiles(profile_utc: np.ndarray) -> np.ndarray:
     return np.stack([shift_profile(profile_utc, o) for o in OFFSETS])
 
 
+def _split_week(local: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(workday, weekend) counts by local hour, (n_offsets, 24) each; days turn over at ``DAY_TURNOVER``.
+
+    The small hours belong to the evening before: Friday 01:00 is still Thursday night's work.
+    """
+    weekend_days = np.arange(7) >= 5
+    owner = np.where(HOURS[None, :] < DAY_TURNOVER, np.roll(weekend_days, 1)[:, None], weekend_days[:, None])
+    weekend = (local * owner).sum(axis=1)
+    return local.sum(axis=1) - weekend, weekend
+
+
 def _office_fit(local: np.ndarray, prior: SchedulePrior) -> dict:
     """Office log-likelihood and log-posterior for each offset; best configuration per offset."""
     total = float(local[0].sum())
-    weekday = local[:, :5].sum(axis=1)  # (n_offsets, 24)
-    weekend = local[:, 5:].sum(axis=1)
+    weekday, weekend = _split_week(local)
     on = _WORK + _LUNCH  # weekend shift hours include the lunch hour
     groups = (
         (weekday @ _WORK.T, 5 * _WORK.sum(1)),
@@ -145,7 +159,7 @@ def _design(weekend_mask: np.ndarray) -> np.ndarray:
     return np.stack(columns, axis=1)
 
 
-_WEEKEND = np.repeat(np.arange(7) >= 5, 24)
+_WEEKEND = np.roll(np.repeat(np.arange(7) >= 5, 24), DAY_TURNOVER)
 _DESIGN = _design(_WEEKEND)
 
 

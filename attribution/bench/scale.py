@@ -107,17 +107,12 @@ def run_stage(stage: str, path: Path, work: Path, *, seed: int = 0, transform_ro
     transform takes hours, while memory, which is what this bench checks, is flat per batch.
     """
     from attribution.corpus.columns import ColumnMap
-    from attribution.corpus.load import load_file
+    from attribution.corpus.load import ReadOptions, load_file
 
     start = time.perf_counter()
+    columns = ColumnMap(text="content", author="author", byline="author", time="publish_date")
     with _MemorySampler() as sampler:
-        corpus = load_file(
-            path,
-            columns=ColumnMap(text="content", author="author", byline="author", time="publish_date"),
-            kind="tweet",
-            time_zone="UTC",
-            stream=True,
-        )
+        corpus = load_file(path, ReadOptions(columns=columns, kind="tweet", time_zone="UTC"), stream=True)
         loaded = time.perf_counter() - start
         if stage == "features":
             from attribution.features import build_features

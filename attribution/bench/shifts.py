@@ -144,6 +144,7 @@ def _real(data_dir, progress: ProgressFactory) -> dict:
             "senate_accounts": len(senators),
             "senate_us_offset_share": us_share(senators),
             "senate_eastern_central_share": round(float(senators["offset"].isin((-4, -5, -6)).mean()), 4),
+            "senate_eastern_central_within_one_share": round(float(senators["offset"].between(-7, -3).mean()), 4),
             "senate_office_share": round(float((senators["model"] == "office").mean()), 4),
             "ira_accounts": len(trolls),
             "ira_us_offset_share": us_share(trolls),

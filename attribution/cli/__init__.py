@@ -46,6 +46,15 @@ class LazyGroup(click.Group):
         module = importlib.import_module(f"attribution.cli.{module_name}")
         return getattr(module, attribute)
 
+    def invoke(self, ctx: click.Context):
+        """Run the command; a NUL byte in an argument (click's path check raises) is a usage error."""
+        try:
+            return super().invoke(ctx)
+        except ValueError as exc:
+            if "null byte" not in str(exc):
+                raise
+            raise click.UsageError("an argument contains a NUL byte", ctx=ctx) from exc
+
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="attribution")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from attribution.corpus.columns import ColumnMap
-from attribution.corpus.load import Corpus, load_file, load_hub
+from attribution.corpus.load import Corpus, ReadOptions, load_file, load_hub
 from attribution.corpus.report import LoadReport, RowProblem
 from attribution.corpus.schema import COLUMNS, FEATURES, Document, documents_to_dataset, row_meta
 from attribution.errors import CorpusError
@@ -20,6 +20,7 @@ __all__ = [
     "CorpusError",
     "Document",
     "LoadReport",
+    "ReadOptions",
     "RowProblem",
     "documents_to_dataset",
     "load_corpus",
@@ -55,15 +56,10 @@ def load_corpus(
         return load_hub(text[len(HUB_PREFIX) :], columns=columns, kind=kind)
     path = Path(text).expanduser()
     if path.exists():
-        return load_file(
-            path,
-            columns=columns,
-            kind=kind,
-            byline=byline,
-            time_zone=time_zone,
-            detect_language=detect_language,
-            stream=stream,
+        options = ReadOptions(
+            columns=columns, kind=kind, byline=byline, time_zone=time_zone, detect_language=detect_language
         )
+        return load_file(path, options, stream=stream)
     names = ", ".join(sorted(loaders))
     raise CorpusError(
         f"no such file or folder, and not a known corpus name ({names}); "

@@ -43,6 +43,18 @@ HUB_HOST = "huggingface.co"
 #: spaCy's own limit is 1,000,000; the parts stay well under it.
 MAX_TEXT_CHARS = 500_000
 
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How raw rows become corpus rows: one value that every loader passes on unchanged."""
+
+    columns: ColumnMap = ColumnMap()
+    kind: str | None = None
+    byline: str | None = None
+    time_zone: str | None = None
+    detect_language: bool = True
+    max_chars: int = MAX_TEXT_CHARS
+
 #: Files larger than this, or Parquet files with more rows than ``STREAM_ROWS``, are streamed to
 #: a memory-mapped Arrow file instead of held in memory.
 STREAM_BYTES = 512 * 1024**2
@@ -296,26 +308,10 @@ class _Zones:
 class _BatchConverter:
     """Turns raw reader batches into corpus-schema Arrow tables, naming every problem."""
 
-    def __init__(
-        self,
-        report: LoadReport,
-        *,
-        path: str,
-        columns: ColumnMap,
-        kind: str | None,
-        byline: str | None,
-        time_zone: str | None,
-        detect_language: bool,
-        max_chars: int,
-    ):
+    def __init__(self, report: LoadReport, *, path: str, options: ReadOptions):
         self.report = report
         self.path = path
-        self.columns = columns
-        self.kind = kind
-        self.byline = byline
-        self.time_zone = time_zone
-        self.detect_language = detect_language
-        self.max_chars = max_chars
+        self.options = options
         self.source: dict[str, str | None] | None = None
         self.extra: list[str] = []
         self.seen_ids: list[np.ndarray] = []
@@ -324,7 +320,7 @@ class _BatchConverter:
         self.languages = 0
 
     def _resolve(self, frame: pd.DataFrame) -> None:
-        self.source = self.columns.resolve(frame, self.path, self.report)
+        self.source = self.options.columns.resolve(frame, self.path, self.report)
         mapped = set(v for v in self.source.values() if v)
         self.extra = [c for c in frame.columns if c not in mapped and not str(c).startswith("_")]
 
@@ -369,7 +365,7 @@ class _BatchConverter:
 
         if source["time"] is not None:
             raw_times = frame[source["time"]]
-            stamps, bad, naive = parse_timestamps(raw_times, assume_tz=self.time_zone or "UTC")
+            stamps, bad, naive = parse_timestamps(raw_times, assume_tz=self.options.time_zone or "UTC")
             bad_mask = bad.to_numpy() & keep
             flag(bad_mask, f"unparseable time stamp in column {source['time']!r}")
             keep &= ~bad.to_numpy()
@@ -384,8 +380,8 @@ class _BatchConverter:
                 return pa.repeat(pa.scalar(default, pa.string()), n)
             return _clean_strings(frame[name])
 
-        if self.kind is not None:
-            kinds = pa.repeat(pa.scalar(self.kind, pa.string()), n)
+        if self.options.kind is not None:
+            kinds = pa.repeat(pa.scalar(self.options.kind, pa.string()), n)
         else:
             kinds = pc.fill_null(column("kind"), "article")
         unknown_kind = ~pc.is_in(kinds, value_set=pa.array(KINDS)).to_numpy(zero_copy_only=False) & keep
@@ -397,7 +393,7 @@ class _BatchConverter:
             stem = Path(path).stem
             fallback = pc.binary_join_element_wise(f"{stem}:", pc.cast(pa.array(rows), pa.string()), "")
             ids = pc.if_else(pc.is_null(ids), fallback, ids)
-        bylines = pa.repeat(pa.scalar(self.byline, pa.string()), n) if self.byline is not None else column("byline")
+        bylines = pa.repeat(pa.scalar(self.options.byline, pa.string()), n) if self.options.byline is not None else column("byline")
         table = pa.table(
             {
                 "id": ids,
@@ -422,7 +418,7 @@ class _BatchConverter:
             table = self._dedupe_ids(table, rows, kept_place)
         texts = table.column("text").combine_chunks()
         analysis = analyse_texts(texts)
-        if self.detect_language:
+        if self.options.detect_language:
             table = self._flag_languages(table, texts, analysis, kept_place)
         self.duplicates.add(texts, analysis.fingerprints, rows, kept_paths or [path] * len(rows))
         report.rows_used += table.num_rows
@@ -465,7 +461,7 @@ class _BatchConverter:
 
     def _split_long(self, table: pa.Table, place) -> pa.Table:
         lengths = pc.utf8_length(table.column("text")).to_numpy()
-        long_rows = np.flatnonzero(lengths > self.max_chars)
+        long_rows = np.flatnonzero(lengths > self.options.max_chars)
         if len(long_rows) == 0:
             return table
         pieces = []
@@ -474,11 +470,11 @@ class _BatchConverter:
             index = int(index)
             pieces.append(table.slice(start, index - start))
             row = table.slice(index, 1).to_pylist()[0]
-            parts = split_long_text(row["text"], self.max_chars)
+            parts = split_long_text(row["text"], self.options.max_chars)
             self.report.add(
                 *place(index),
                 f"long text: {len(row['text']):,} characters split into {len(parts)} parts of at most "
-                f"{self.max_chars:,} (ids {row['id']}#part1 … #part{len(parts)})",
+                f"{self.options.max_chars:,} (ids {row['id']}#part1 … #part{len(parts)})",
                 "warning",
             )
             meta = json.loads(row["meta"])
@@ -497,7 +493,7 @@ class _BatchConverter:
         """Report what only the whole corpus shows: duplicates and mixed time zones."""
         self.duplicates.report(self.report)
         if self.source is not None and self.source["time"] is not None:
-            self.zones.report(self.report, self.path, self.source["time"], self.time_zone)
+            self.zones.report(self.report, self.path, self.source["time"], self.options.time_zone)
 
 
 def _empty_dataset() -> datasets.Dataset:
@@ -519,31 +515,17 @@ def convert_batches(
     report: LoadReport,
     *,
     path: str,
-    columns: ColumnMap = ColumnMap(),
-    kind: str | None = None,
-    byline: str | None = None,
-    time_zone: str | None = None,
-    detect_language: bool = True,
-    max_chars: int = MAX_TEXT_CHARS,
+    options: ReadOptions = ReadOptions(),
     arrow_path: Path | None = None,
 ) -> datasets.Dataset:
     """Convert raw batches into a corpus ``Dataset``; memory-mapped from ``arrow_path`` if given."""
-    if time_zone is not None:
-        check_zone(time_zone)
-    converter = _BatchConverter(
-        report,
-        path=path,
-        columns=columns,
-        kind=kind,
-        byline=byline,
-        time_zone=time_zone,
-        detect_language=detect_language,
-        max_chars=max_chars,
-    )
+    if options.time_zone is not None:
+        check_zone(options.time_zone)
+    converter = _BatchConverter(report, path=path, options=options)
     if arrow_path is None:
         tables = [t for t in map(converter.convert, batches) if t is not None and t.num_rows]
         converter.finish()
-        key = json.dumps([path, str(columns), kind, byline, time_zone, detect_language, max_chars, report.rows_read])
+        key = json.dumps([path, repr(options), report.rows_read])
         dataset = _dataset_from_tables(tables, hashlib.sha256(key.encode()).hexdigest()[:16])
     else:
         dataset = _write_arrow(map(converter.convert, batches), arrow_path)
@@ -585,16 +567,15 @@ def load_hub(name: str, *, split: str = "train", columns: ColumnMap = ColumnMap(
         raise CorpusError(f"cannot load hub dataset: {exc}", path=name) from exc
     report = LoadReport(rows_read=len(frame))
     frame[ROW_COLUMN] = range(1, len(frame) + 1)
-    return Corpus(convert_batches([frame], report, path=name, columns=columns, kind=kind), report, name)
+    return Corpus(convert_batches([frame], report, path=name, options=ReadOptions(columns=columns, kind=kind)), report, name)
 
 
-def _stream_target(path: Path, options: dict) -> Path:
+def _stream_target(path: Path, options: ReadOptions) -> Path:
     """The cache file for a streamed corpus, keyed by file identity and load options."""
     stat = path.stat()
     key = json.dumps(
-        {"path": str(path.resolve()), "size": stat.st_size, "mtime": stat.st_mtime_ns, **options},
+        {"path": str(path.resolve()), "size": stat.st_size, "mtime": stat.st_mtime_ns, "options": repr(options)},
         sort_keys=True,
-        default=str,
     )
     return cache_dir() / f"{path.stem}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.arrow"
 
@@ -611,17 +592,7 @@ def _parquet_rows(path: Path) -> int:
         return 0
 
 
-def load_file(
-    path: str | Path,
-    *,
-    columns: ColumnMap = ColumnMap(),
-    kind: str | None = None,
-    byline: str | None = None,
-    time_zone: str | None = None,
-    detect_language: bool = True,
-    stream: bool | None = None,
-    max_chars: int = MAX_TEXT_CHARS,
-) -> Corpus:
+def load_file(path: str | Path, options: ReadOptions = ReadOptions(), *, stream: bool | None = None) -> Corpus:
     """Load a JSONL, CSV or Parquet file, or a folder of ``.txt`` files.
 
     ``stream`` writes the corpus batch by batch to a memory-mapped Arrow file in the cache
@@ -631,22 +602,8 @@ def load_file(
     report = LoadReport()
     if stream is None:
         stream = path.is_file() and (path.stat().st_size > STREAM_BYTES or _parquet_rows(path) > STREAM_ROWS)
-    arrow_path = None
-    if stream:
-        options = {"columns": columns, "kind": kind, "byline": byline, "tz": time_zone, "lang": detect_language}
-        arrow_path = _stream_target(path, {**options, "max_chars": max_chars})
-    dataset = convert_batches(
-        iter_path(path, report),
-        report,
-        path=str(path),
-        columns=columns,
-        kind=kind,
-        byline=byline,
-        time_zone=time_zone,
-        detect_language=detect_language,
-        max_chars=max_chars,
-        arrow_path=arrow_path,
-    )
+    arrow_path = _stream_target(path, options) if stream else None
+    dataset = convert_batches(iter_path(path, report), report, path=str(path), options=options, arrow_path=arrow_path)
     for problem in report.problems[:50]:
         log.log(logging.WARNING if problem.severity == "error" else logging.INFO, "%s", problem)
     if len(report.problems) > 50:

@@ -19,6 +19,7 @@ import datasets
 import numpy as np
 
 from attribution import __version__
+from attribution.behaviour.schedules import byline_schedules
 from attribution.corpus.report import LoadReport
 from attribution.errors import ConfigError, CorpusError
 from attribution.models import cluster
@@ -406,6 +407,8 @@ def test_composite(
                       [round(float(xy[i, 0]), 4), round(float(xy[i, 1]), 4)])
         for i in range(n)
     ]
+    if k > 1:
+        data["behaviour"] = byline_schedules(dataset, units, labels, seed=seed)
     if rolling and level == "composite":
         data["rolling"] = _rolling(texts, ids, labels, between, reference, matcher)
     verdict = _verdict(level, k, p, matched)

@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 import datasets
 
 from attribution.corpus import Document, LoadReport, documents_to_dataset
-from attribution.corpus.load import Corpus, load_file
+from attribution.corpus.load import Corpus, ReadOptions, load_file
 from attribution.corpus.report import RowProblem
 from attribution.corpus.text import UndecodableError, decode_bytes, normalise_text
 from attribution.errors import AttributionError, CorpusError
@@ -131,7 +131,7 @@ def _read_tabular(upload: Upload, *, kind: str | None, time_zone: str | None) ->
         path = Path(folder) / ("upload" + (".csv" if upload.suffix == ".csv" else ".jsonl"))
         path.write_bytes(upload.data)
         try:
-            corpus = load_file(path, kind=kind, time_zone=time_zone)
+            corpus = load_file(path, ReadOptions(kind=kind, time_zone=time_zone))
         except CorpusError as exc:
             message = str(exc).replace(str(path), upload.label)
             raise UploadError(f"cannot read {upload.label!r}: {message}", status_code=422) from exc
@@ -236,6 +236,16 @@ def _zip_corpus(upload: Upload, limits: Limits, kind: str | None) -> Corpus:
     return Corpus(documents_to_dataset(documents), report, upload.label)
 
 
+def _check_byline_suffix(upload: Upload, what: str) -> None:
+    """Refuse (415) a byline or operator file whose type the readers do not take."""
+    if upload.suffix not in BYLINE_SUFFIXES:
+        raise UploadError(
+            f"cannot read {what}{upload.label!r}: file type {upload.suffix or '(none)'!r} is not accepted; "
+            f"upload {', '.join(BYLINE_SUFFIXES)} (a ZIP holds .txt files)",
+            status_code=415,
+        )
+
+
 def byline_corpus(
     upload: Upload,
     limits: Limits,
@@ -249,12 +259,7 @@ def byline_corpus(
     vetted is decided by ``service.prepare_vet``.
     """
     _check_size(upload, limits, "upload")
-    if upload.suffix not in BYLINE_SUFFIXES:
-        raise UploadError(
-            f"cannot read {upload.label!r}: file type {upload.suffix or '(none)'!r} is not accepted; "
-            f"upload {', '.join(BYLINE_SUFFIXES)} (a ZIP holds .txt files)",
-            status_code=415,
-        )
+    _check_byline_suffix(upload, "")
     if upload.suffix == ".zip":
         corpus = _zip_corpus(upload, limits, kind)
     else:
@@ -278,12 +283,7 @@ def byline_corpus(
 def operator_corpus(upload: Upload, limits: Limits) -> Corpus:
     """Known operators' writing: rows need an author (JSONL/CSV column, or the ZIP's folder names)."""
     _check_size(upload, limits, "operator file")
-    if upload.suffix not in BYLINE_SUFFIXES:
-        raise UploadError(
-            f"cannot read operator file {upload.label!r}: type {upload.suffix or '(none)'!r}; "
-            f"upload {', '.join(BYLINE_SUFFIXES)}",
-            status_code=415,
-        )
+    _check_byline_suffix(upload, "operator file ")
     if upload.suffix == ".zip":
         texts, report = zip_texts(upload, limits)
         documents = []

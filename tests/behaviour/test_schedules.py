@@ -29,3 +29,25 @@ def test_grouped_permutation_and_length_mismatch(senate_frame):
     assert "groups" in result["test"]["null_method"]
     with pytest.raises(ConfigError, match="differ in length"):
         compare_cluster_schedules(part["timestamp"], ["a"])
+
+
+def test_byline_schedules_follow_tweet_units_to_their_posts(senate_dataset):
+    from attribution.behaviour import byline_schedules
+    from attribution.corpus.grouping import group_posts
+
+    posts = senate_dataset.filter(lambda b: b in ("ChuckGrassley", "SenAlexander"), input_columns="byline")
+    units = group_posts(posts, by="count", size=20)
+    labels = [0 if b == "ChuckGrassley" else 1 for b in units["byline"]]
+    result = byline_schedules(posts, units, labels, seed=0)
+    assert sum(c["n_posts"] for c in result["clusters"]) == 20 * len(units)
+    assert "groups" in result["test"]["null_method"] and result["differ"] is True
+    assert byline_schedules(posts, units, [0] * len(units)) is None
+
+
+def test_dates_without_clock_times_give_no_schedule(senate_dataset):
+    from attribution.behaviour import byline_schedules
+
+    posts = senate_dataset.select(range(60))
+    midnight = [t.replace(hour=0, minute=0, second=0) for t in posts["timestamp"]]
+    dated = posts.remove_columns("timestamp").add_column("timestamp", midnight, feature=posts.features["timestamp"])
+    assert byline_schedules(dated, dated, [i % 2 for i in range(60)]) is None

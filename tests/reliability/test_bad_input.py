@@ -12,7 +12,7 @@ from attribution.cli import main
 from attribution.cli.common import command_options
 from attribution.corpus import ColumnMap, load_corpus
 from attribution.corpus import readers
-from attribution.corpus.load import load_file
+from attribution.corpus.load import ReadOptions, load_file
 from attribution.errors import CorpusError, InsufficientEvidenceError
 
 from tests.reliability.conftest import problems_by_row
@@ -97,7 +97,7 @@ def test_very_long_document_is_split_into_parts(tmp_path, assert_all_good_rows_u
     paragraph = " ".join(GOOD) + "\n\n"
     long_text = paragraph * 400  # about 120,000 characters
     path = _jsonl(tmp_path / "long.jsonl", [{"id": "short", "text": GOOD[0]}, {"id": "book", "text": long_text}])
-    corpus = load_file(path, max_chars=50_000)
+    corpus = load_file(path, ReadOptions(max_chars=50_000))
     ids = corpus.dataset["id"]
     assert ids[0] == "short" and ids[1:] == ["book#part1", "book#part2", "book#part3"]
     assert corpus.report.rows_used == 2 and corpus.report.documents == 4

@@ -163,3 +163,10 @@ def test_features_and_shifts_json_and_outputs_are_byte_identical(tmp_path, data_
         runs.append((features.stdout.replace(str(out), "OUT"), out.read_bytes(), shifts.stdout))
     assert runs[0] == runs[1]
     assert json.loads(runs[0][2])["summary"]["fitted"] > 0
+
+
+def test_nul_byte_in_a_path_argument_is_a_usage_error():
+    """Found by the fuzz pass: click's path check raised ValueError on a NUL byte."""
+    result = CliRunner().invoke(main, ["report", "\x00"])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+    assert "NUL byte" in result.output
