@@ -9,7 +9,6 @@ the whole procedure test included) gives the distribution over k and each docume
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from dataclasses import dataclass, field
@@ -319,7 +318,8 @@ def test_composite(
             verdict=_verdict("insufficient_evidence", None, None, None),
             test={"statistic_name": STATISTIC, "statistic": None, "p_value": None, "alpha": alpha,
                   "null_method": "not run", "n_null": 0, "measured_fpr": MEASURED_FPR.get(kind)},
-            k={"estimate": None, "interval": None, "probabilities": {}},
+            k={"estimate": None, "interval": None, "probabilities": {}, "source": "style", "style_only": None,
+               "operator_informed": None},
             clusters=[],
             documents=[_document_row(units, i, 0, 1.0, False, None, None, [0.0, 0.0]) for i in range(n)],
         )
@@ -423,6 +423,11 @@ def test_composite(
             + single["text"][1:]
         )
     if evidence is not None:
+        data["methods"]["model"] += (
+            " With operators, k counts the operators whose share of the explained documents is significantly above "
+            "zero after the matcher's out-of-fold confusion is allowed for, plus the writers of the unexplained "
+            "documents, and the clusters are the operators found present."
+        )
         data["methods"]["calibration"] += (
             " With operators, the p-value is min(1, 2 min(p_style, p_operator)) (Bonferroni), p_operator being the "
             "single-operator test on the documents the operators explain; its false-positive rate is measured with "

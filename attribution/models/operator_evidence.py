@@ -7,8 +7,8 @@ evidence never comes from a model that saw the document. From the documents the 
 explain:
 
 - the operator test: the single-operator test (H0: one known operator wrote them all), used only
-  when the operators explain the byline (the conformal ``explained_test`` does not reject), since
-  a writer outside the set is no case of its H0;
+  when the operators explain the byline (the conformal ``explained_test`` rejects neither at alpha
+  nor at ``GATE_LEVEL``), since a writer outside the set is no case of its H0;
 - the operator-informed k: operators whose share is significantly above zero once the matcher's
   out-of-fold confusion is allowed for (``shares``), plus the writers of the documents no operator
   explains (style clustering), with a bootstrap over documents for its uncertainty;
@@ -31,8 +31,13 @@ from attribution.models.operators import (
     OutOfFold,
     explained_test,
     out_of_fold,
-    single_operator_test,
 )
+
+
+#: The operator test speaks only when few documents sit in the outer quarter of every operator's
+#: own spread: under "the writer is an operator" at most a quarter of them do, while a writer
+#: outside the set puts most of them there (conformal p < ``GATE_LEVEL`` for every operator).
+GATE_LEVEL = 0.25
 
 
 def text_key(text: str) -> str:
@@ -51,6 +56,7 @@ class OperatorEvidence:
     alpha: float
     oof: OutOfFold
     explained_p: float
+    gate_p: float
     unexplained: int
     single: dict
     present: np.ndarray
@@ -74,7 +80,7 @@ class OperatorEvidence:
     @property
     def gated(self) -> bool:
         """The operators explain the byline, so the operator test may speak."""
-        return self.explained_p > self.alpha
+        return self.explained_p > self.alpha and self.gate_p > self.alpha
 
     @property
     def p_value(self) -> float | None:
@@ -172,8 +178,11 @@ class OperatorEvidence:
             "test": {
                 "p_value": None if self.p_value is None else round(self.p_value, 6),
                 "used": bool(self.gated and self.p_value is not None),
+                "gate_p_value": round(self.gate_p, 6),
                 "text": "The single-operator test on the documents the operators explain; set aside (p = 1) when "
-                "the operators do not explain the byline, since a writer outside the set is no case of its H0.",
+                "the operators do not explain the byline (more documents than chance allows outside every operator's "
+                f"spread at conformal level {self.alpha} or {GATE_LEVEL}), since a writer outside the set is no case "
+                "of its H0.",
             },
             "presence": {
                 name: {
@@ -230,10 +239,12 @@ def gather_operator_evidence(
             "(by matchers fitted without them), never by a model that saw them."
         )
     explained_p, unexplained = explained_test(conformal, alpha)
+    gate_p, _ = explained_test(conformal, GATE_LEVEL)
     explained = conformal.max(axis=1) >= alpha
     best = proba.argmax(axis=1)
     names = list(matcher.classes_)
-    single = single_operator_test([names[b] for b in best[explained]], oof.rates())
+    given = np.bincount(best[explained], minlength=len(names)).astype(float)
+    single = share_model.single_operator_test(given, oof.confusion(), names, seed=seed)
     p_single = single["p_value"]
     p_text = "p < 0.001" if p_single < 0.001 else f"p = {p_single:.3f}"
     shares_text = ", ".join(f"{names[j]} {c}" for c, j in sorted(((int((best[explained] == j).sum()), j)
@@ -245,7 +256,6 @@ def gather_operator_evidence(
         single["text"] = f"No single known operator explains the byline ({p_text}): best matches split {shares_text}."
     else:
         single["text"] = f"One known operator could have written every document ({p_text}; best matches: {shares_text})."
-    given = np.bincount(best[explained], minlength=len(names)).astype(float)
     confusion = share_model.smoothed_confusion(oof.confusion())
     if len(names) >= 2:
         present, presence_p = share_model.operators_present(given, confusion, alpha)
@@ -269,6 +279,7 @@ def gather_operator_evidence(
         alpha=alpha,
         oof=oof,
         explained_p=explained_p,
+        gate_p=gate_p,
         unexplained=unexplained,
         single=single,
         present=present,
