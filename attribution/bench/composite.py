@@ -3,10 +3,13 @@
 Bylines are built only from authors held out of the null's reference (``models.reference``
 split): C50 articles (20 held-out authors, both splits pooled) and IRA persona accounts (the
 held-out third, tweets grouped into units). Negatives are one author; positives k = 2..5
-authors with uneven (Dirichlet) shares. The subsampled distribution over k is skipped (``n_subsamples=0``): none of the measured keys
-depend on it. Each byline comes with an operator set of 8 held-out
-writers (its true authors plus distractors) whose reference documents are disjoint from the
-byline's documents.
+authors with uneven (Dirichlet) shares. The subsampled distribution over k is skipped
+(``n_subsamples=0``): none of the measured keys depend on it. Each byline comes with an operator
+set of 8 held-out writers (its true authors plus distractors) whose reference documents are
+disjoint from the byline's documents. Each negative is tested twice: with that operator set
+(its author among the operators) and with 8 distractor operators only (its author not among
+them); the two false-positive rates are reported apart. ``p`` is the result's p-value (style and
+operator tests combined); ``*_style_only`` keys score the style test and the style k alone.
 """
 
 from __future__ import annotations
@@ -140,7 +143,7 @@ def _rates(records: list[dict]) -> dict:
     records = [r for r in records if not r["distractor"]]
     neg = [r for r in records if r["k"] == 1]
     pos = [r for r in records if r["k"] > 1]
-    out = {
+    return {
         "bylines": len(records),
         "fpr": _mean([r["p"] <= ALPHA for r in neg]),
         "fpr_operators_include_author": _mean([r["p"] <= ALPHA for r in neg]),
@@ -157,7 +160,6 @@ def _rates(records: list[dict]) -> dict:
         "auc": _auc(neg, pos, "p"),
         "auc_style_only": _auc(neg, pos, "p_style"),
     }
-    return out
 
 
 def _auc(neg: list[dict], pos: list[dict], key: str) -> float | None:

@@ -81,7 +81,8 @@ def presence_p_values(given: np.ndarray, confusion: np.ndarray, present: np.ndar
 def operators_present(given: np.ndarray, confusion: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:
     """(present mask, p-values): backward elimination at ``alpha`` / number of operators.
 
-    The operator with most documents is always kept when there are documents at all.
+    An eliminated operator keeps the p-value it had when it was dropped. The operator with most
+    documents is always kept when there are documents at all.
     """
     given = np.asarray(given, dtype=float)
     k = len(confusion)
@@ -89,14 +90,15 @@ def operators_present(given: np.ndarray, confusion: np.ndarray, alpha: float) ->
     p_values = np.ones(k)
     threshold = alpha / k
     while present.sum() > 1:
-        p_values = presence_p_values(given, confusion, present)
+        current = presence_p_values(given, confusion, present)
+        p_values[present] = current[present]
         candidates = np.flatnonzero(present)
-        worst = candidates[np.argmax(p_values[candidates])]
-        if p_values[worst] <= threshold:
+        worst = candidates[np.argmax(current[candidates])]
+        if current[worst] <= threshold:
             break
         present[worst] = False
     if present.sum() == 1:
-        p_values = np.where(present, 0.0, 1.0)
+        p_values[present] = 0.0
     return present, p_values
 
 

@@ -53,6 +53,11 @@ def test_synthetic_byline_keeps_operator_references_apart():
     assert len(set(byline["authors"])) == 3
     assert not set(byline["rows"]) & set(byline["reference_rows"])
     assert len(set(byline["reference_authors"])) == 8
+    assert byline["distractor_rows"] == []
+    negative = make_byline(pool, 20, 1, np.random.default_rng(2))
+    assert len(set(negative["distractor_authors"])) == 8
+    assert not set(negative["distractor_authors"]) & set(negative["authors"])
+    assert not set(negative["rows"]) & set(negative["distractor_rows"])
 
 
 def test_rolling_reports_a_change_of_writer():
