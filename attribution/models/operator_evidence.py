@@ -138,8 +138,8 @@ class OperatorEvidence:
             unknown_writers=int(self.k_unknown),
             method=(
                 "Operators whose share of the explained documents is above zero (EM shares corrected for the "
-                "matcher's out-of-fold confusion, boundary likelihood-ratio test, Bonferroni over operators, "
-                "backward elimination), plus the writers of the documents no operator explains (style clustering, "
+                "matcher's out-of-fold confusion; backward elimination while dropping an operator costs less "
+                "likelihood than BIC's log n), plus the writers of the documents no operator explains (style clustering, "
                 f"when the operators do not explain the byline); {len(self.k_draws)} bootstrap resamples of the "
                 "documents."
             ),
@@ -258,8 +258,8 @@ def gather_operator_evidence(
         single["text"] = f"One known operator could have written every document ({p_text}; best matches: {shares_text})."
     confusion = share_model.smoothed_confusion(oof.confusion())
     if len(names) >= 2:
-        present, presence_p = share_model.operators_present(given, confusion, alpha)
-        draws = share_model.bootstrap_counts(given, confusion, alpha, seed=seed)
+        present, presence_p = share_model.operators_present(given, confusion)
+        draws = share_model.bootstrap_counts(given, confusion, seed=seed)
     else:
         present, presence_p = given > 0, np.where(given > 0, 0.0, 1.0)
         draws = np.full(share_model.N_BOOTSTRAP, int(present.sum()))

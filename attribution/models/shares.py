@@ -4,11 +4,13 @@ Each document's best operator is a noisy label: a document of operator i is give
 with probability ``C[i, j]``, estimated out of fold on the operators' own reference documents and
 smoothed. The shares ``pi`` of the byline's documents maximise the mixture likelihood
 ``sum_j n_j log(sum_i pi_i C[i, j])`` over the counts ``n_j`` of documents given to each operator
-(EM). Whether operator o is present at all is a likelihood-ratio test of ``pi_o = 0``; the null
-sits on the boundary of the simplex, so the statistic is referred to the chi-bar-square mixture
-``0.5 chi2_0 + 0.5 chi2_1`` (Self & Liang 1987). Operators are dropped by backward elimination
-while the least significant one fails a Bonferroni threshold. A bootstrap over documents gives the
-distribution of the number of operators present.
+(EM). The evidence that operator o is present at all is the likelihood-ratio statistic of
+``pi_o = 0``; the null sits on the boundary of the simplex, so its p-value comes from the
+chi-bar-square mixture ``0.5 chi2_0 + 0.5 chi2_1`` (Self & Liang 1987). Which operators are
+present is a model choice, not a test: operators are dropped by backward elimination while
+dropping the weakest costs less than BIC's ``log n`` (n documents) for its share. A Bonferroni
+test here kept only writers with many documents and under-counted k. A bootstrap over documents
+gives the distribution of the number of operators present.
 """
 
 from __future__ import annotations
@@ -64,23 +66,33 @@ def estimate_shares(given: np.ndarray, confusion: np.ndarray, present: np.ndarra
     return shares if present.ndim == 2 else shares[0]
 
 
-def presence_p_values(given: np.ndarray, confusion: np.ndarray, present: np.ndarray) -> np.ndarray:
-    """p-value of "operator o is absent" for each present o (boundary likelihood-ratio test); 1 elsewhere."""
+def presence_statistics(given: np.ndarray, confusion: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """Likelihood-ratio statistic of "operator o is absent" for each present o; ``inf`` elsewhere.
+
+    With o the only operator left, dropping it leaves nothing to explain the documents: ``inf``.
+    """
     given = np.asarray(given, dtype=float)
     candidates = np.flatnonzero(present)
     masks = np.vstack([present] + [present & (np.arange(len(present)) != o) for o in candidates])
     fits = estimate_shares(given, confusion, masks)
     likelihoods = np.log(np.maximum(fits @ confusion, 1e-300)) @ given
-    out = np.ones(len(confusion))
+    out = np.full(len(confusion), np.inf)
     for row, o in enumerate(candidates, start=1):
-        statistic = 2.0 * (likelihoods[0] - likelihoods[row])
-        out[o] = 0.0 if masks[row].sum() == 0 else 0.5 * float(stats.chi2.sf(statistic, 1)) if statistic > 1e-6 else 1.0
+        out[o] = np.inf if masks[row].sum() == 0 else max(0.0, 2.0 * (likelihoods[0] - likelihoods[row]))
     return out
 
 
-def operators_present(given: np.ndarray, confusion: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:
-    """(present mask, p-values): backward elimination at ``alpha`` / number of operators.
+def chi_bar_p(statistic: float) -> float:
+    """p-value of a boundary likelihood-ratio statistic (0.5 chi2_0 + 0.5 chi2_1)."""
+    if np.isinf(statistic):
+        return 0.0
+    return 0.5 * float(stats.chi2.sf(statistic, 1)) if statistic > 1e-6 else 1.0
 
+
+def operators_present(given: np.ndarray, confusion: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(present mask, p-values): backward elimination by BIC.
+
+    The weakest operator is dropped while its likelihood-ratio statistic is at most ``log n``.
     An eliminated operator keeps the p-value it had when it was dropped. The operator with most
     documents is always kept when there are documents at all.
     """
@@ -88,13 +100,13 @@ def operators_present(given: np.ndarray, confusion: np.ndarray, alpha: float) ->
     k = len(confusion)
     present = np.full(k, given.sum() > 0)
     p_values = np.ones(k)
-    threshold = alpha / k
+    cost = np.log(max(given.sum(), 2.0))
     while present.sum() > 1:
-        current = presence_p_values(given, confusion, present)
-        p_values[present] = current[present]
+        statistics = presence_statistics(given, confusion, present)
+        p_values[present] = [chi_bar_p(v) for v in statistics[present]]
         candidates = np.flatnonzero(present)
-        worst = candidates[np.argmax(current[candidates])]
-        if current[worst] <= threshold:
+        worst = candidates[np.argmin(statistics[candidates])]
+        if statistics[worst] > cost:
             break
         present[worst] = False
     if present.sum() == 1:
@@ -102,8 +114,7 @@ def operators_present(given: np.ndarray, confusion: np.ndarray, alpha: float) ->
     return present, p_values
 
 
-def bootstrap_counts(given: np.ndarray, confusion: np.ndarray, alpha: float, n_bootstrap: int = N_BOOTSTRAP,
-                     seed: int = 0) -> np.ndarray:
+def bootstrap_counts(given: np.ndarray, confusion: np.ndarray, n_bootstrap: int = N_BOOTSTRAP, seed: int = 0) -> np.ndarray:
     """Number of operators present in each of ``n_bootstrap`` resamples of the documents."""
     given = np.asarray(given, dtype=float)
     total = int(given.sum())
@@ -115,7 +126,7 @@ def bootstrap_counts(given: np.ndarray, confusion: np.ndarray, alpha: float, n_b
     for draw in draws:
         key = draw.tobytes()
         if key not in found:
-            found[key] = int(operators_present(draw, confusion, alpha)[0].sum())
+            found[key] = int(operators_present(draw, confusion)[0].sum())
     return np.array([found[draw.tobytes()] for draw in draws], dtype=int)
 
 

@@ -111,10 +111,10 @@ def test_shares_find_the_operators_present_despite_confusion():
 
     # A is often read as B: documents given to B are explained by A, C's are not.
     confusion = shares.smoothed_confusion(np.array([[14.0, 6.0, 0.0], [1.0, 19.0, 0.0], [0.0, 0.0, 20.0]]))
-    present, p_values = shares.operators_present(np.array([28, 12, 10]), confusion, 0.05)
+    present, p_values = shares.operators_present(np.array([28, 12, 10]), confusion)
     assert present.tolist() == [True, False, True]
     assert p_values[2] < 0.001
     estimated = shares.estimate_shares(np.array([28, 12, 10]), confusion, present)
     assert estimated[0] == pytest.approx(0.8, abs=0.03)
-    draws = shares.bootstrap_counts(np.array([28, 12, 10]), confusion, 0.05, n_bootstrap=50)
+    draws = shares.bootstrap_counts(np.array([28, 12, 10]), confusion, n_bootstrap=50)
     assert np.mean(draws == 2) > 0.5
