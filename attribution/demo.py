@@ -66,14 +66,21 @@ def _publius(out_dir: Path, *, seed: int, progress: ProgressFactory) -> dict:
         f"Joint papers (18-20): {summary['joint_flagged']} of {summary['joint']} flagged as mixed "
         "(between clusters, or no operator above 60%).",
     ]
-    if summary["level"] != "composite":
-        findings.append(
-            f"The calibrated test does not call Publius composite ({p_text}): its null and its "
-            "same-writer/different-writer distances are learned from modern Reuters news, and in that character "
-            "n-gram space the 85 papers sit closer together than two Reuters journalists usually do. The evidence "
-            "of several hands here is the single-operator test against {Hamilton, Madison, Jay} "
-            f"(p = {summary['single_operator_p']:.4f}; its H0 is 'one of these three wrote every paper', and its "
-            "error rate is bounded, not measured), with the operator attribution above. Caveat: the undisputed "
-            "papers are both in the byline and in the operators' references."
-        )
+    informed = result["k"]["operator_informed"] or {}
+    present = ", ".join(summary["operators_present"]) or "none"
+    findings.append(
+        f"Number of writers: {summary['k']} (90% interval {summary['k_interval'][0]}-{summary['k_interval'][1]}); "
+        f"operators found present: {present} (shares corrected for the matcher's out-of-fold confusion, "
+        f"{informed.get('unknown_writers', 0)} writer(s) outside the set); style alone says "
+        f"{summary['k_style_only']}."
+    )
+    style_p, operator_p = summary["style_p_value"], summary["operator_p_value"]
+    findings.append(
+        f"The p-value ({p_text}) combines the style test (p = {style_p:.3f}) and the operator test "
+        + (f"(p = {operator_p:.4f}) " if operator_p is not None else "")
+        + "by Bonferroni. The style test's null is learned from modern Reuters news, where the 85 papers sit "
+        "closer together than two Reuters journalists usually do; the operator test's H0 is 'one of Hamilton, "
+        f"Madison, Jay wrote every paper'. The {summary['out_of_fold_documents']} undisputed papers, which are "
+        "also the operators' references, were scored out of fold (by matchers fitted without them)."
+    )
     return {"summary": summary, "report": report, "findings": findings}

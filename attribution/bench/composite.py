@@ -3,10 +3,13 @@
 Bylines are built only from authors held out of the null's reference (``models.reference``
 split): C50 articles (20 held-out authors, both splits pooled) and IRA persona accounts (the
 held-out third, tweets grouped into units). Negatives are one author; positives k = 2..5
-authors with uneven (Dirichlet) shares. The subsampled distribution over k is skipped (``n_subsamples=0``): none of the measured keys
-depend on it. Each byline comes with an operator set of 8 held-out
-writers (its true authors plus distractors) whose reference documents are disjoint from the
-byline's documents.
+authors with uneven (Dirichlet) shares. The subsampled distribution over k is skipped
+(``n_subsamples=0``): none of the measured keys depend on it. Each byline comes with an operator
+set of 8 held-out writers (its true authors plus distractors) whose reference documents are
+disjoint from the byline's documents. Each negative is tested twice: with that operator set
+(its author among the operators) and with 8 distractor operators only (its author not among
+them); the two false-positive rates are reported apart. ``p`` is the result's p-value (style and
+operator tests combined); ``*_style_only`` keys score the style test and the style k alone.
 """
 
 from __future__ import annotations
@@ -66,6 +69,13 @@ def make_byline(pool: dict[str, np.ndarray], n: int, k: int, rng: np.random.Gene
         byline_authors += [author] * c
         reference_rows += rows[c : c + REFERENCE_DOCS].tolist()
         reference_authors += [author] * REFERENCE_DOCS
+    # Negatives also get an operator set without their author: 8 distractors, for the FPR when the
+    # writer is not among the known operators.
+    distractors = list(rng.choice(others, N_OPERATORS, replace=False)) if k == 1 else []
+    distractor_rows, distractor_authors = [], []
+    for author in distractors:
+        distractor_rows += rng.permutation(pool[author])[:REFERENCE_DOCS].tolist()
+        distractor_authors += [author] * REFERENCE_DOCS
     return {
         "k": k,
         "n": n,
@@ -73,6 +83,8 @@ def make_byline(pool: dict[str, np.ndarray], n: int, k: int, rng: np.random.Gene
         "authors": byline_authors,
         "reference_rows": reference_rows,
         "reference_authors": reference_authors,
+        "distractor_rows": distractor_rows,
+        "distractor_authors": distractor_authors,
     }
 
 
@@ -93,51 +105,68 @@ def _evaluate(units, pool, reference, source, seed, progress) -> dict:
             log.info("%s: byline %d of %d", source, index, len(plan))
         byline = make_byline(pool, n, k, rng)
         docs = _subset(units, byline["rows"], byline["authors"], "synthetic")
-        ops = _subset(units, byline["reference_rows"], byline["reference_authors"], "operators")
-        result = test_composite(
-            docs, operators=ops, reference=reference, grouped=True, rolling=False, n_subsamples=0, seed=seed
-        ).to_dict()
-        truth = np.asarray(byline["authors"])
-        labels = np.array([d["cluster"] for d in result["documents"]])
-        assigned = np.array([d["operator"] for d in result["documents"]])
-        closed = np.array([max(d["operator_probabilities"], key=d["operator_probabilities"].get) for d in result["documents"]])
-        operator_k = len({a for a in assigned if a != "unknown operator"})
-        records.append(
-            {
-                "n": n,
-                "k": k,
-                "p": result["test"]["p_value"],
-                "k_hat": result["k"]["estimate"],
-                "k_operators": operator_k,
-                "doc_correct": float((assigned == truth).mean()),
-                "closed_correct": float((closed == truth).mean()),
-                "ari": float(adjusted_rand_score(truth, labels)) if k > 1 else None,
-                "explained_p": result["operators"]["explained"]["p_value"],
-            }
-        )
+        operator_sets = [(False, byline["reference_rows"], byline["reference_authors"])]
+        if k == 1:
+            operator_sets.append((True, byline["distractor_rows"], byline["distractor_authors"]))
+        for distractor, rows, names in operator_sets:
+            ops = _subset(units, rows, names, "operators")
+            result = test_composite(
+                docs, operators=ops, reference=reference, grouped=True, rolling=False, n_subsamples=0, seed=seed
+            ).to_dict()
+            records.append(_record(result, byline, n, k, distractor))
     return summarise(records)
 
 
+def _record(result: dict, byline: dict, n: int, k: int, distractor: bool) -> dict:
+    """What one run of the test on one synthetic byline scored."""
+    truth = np.asarray(byline["authors"])
+    labels = np.array([d["cluster"] for d in result["documents"]])
+    assigned = np.array([d["operator"] for d in result["documents"]])
+    closed = np.array([max(d["operator_probabilities"], key=d["operator_probabilities"].get) for d in result["documents"]])
+    return {
+        "n": n,
+        "k": k,
+        "distractor": distractor,
+        "p": result["test"]["p_value"],
+        "p_style": result["test"]["style_p_value"],
+        "k_hat": result["k"]["estimate"],
+        "k_style": result["k"]["style_only"]["estimate"],
+        "doc_correct": None if distractor else float((assigned == truth).mean()),
+        "closed_correct": None if distractor else float((closed == truth).mean()),
+        "ari": float(adjusted_rand_score(truth, labels)) if k > 1 else None,
+    }
+
+
 def _rates(records: list[dict]) -> dict:
+    """The keys of one group of bylines; distractor runs only enter their own FPR and k accuracy."""
+    distractor = [r for r in records if r["distractor"]]
+    records = [r for r in records if not r["distractor"]]
     neg = [r for r in records if r["k"] == 1]
     pos = [r for r in records if r["k"] > 1]
-    out = {
+    return {
         "bylines": len(records),
         "fpr": _mean([r["p"] <= ALPHA for r in neg]),
+        "fpr_operators_include_author": _mean([r["p"] <= ALPHA for r in neg]),
+        "fpr_operators_exclude_author": _mean([r["p"] <= ALPHA for r in distractor]),
+        "fpr_style_only": _mean([r["p_style"] <= ALPHA for r in neg]),
         "tpr": _mean([r["p"] <= ALPHA for r in pos]),
+        "tpr_style_only": _mean([r["p_style"] <= ALPHA for r in pos]),
         "k_accuracy": _mean([r["k_hat"] == r["k"] for r in records]),
-        "k_accuracy_with_operators": _mean([max(1, r["k_operators"]) == r["k"] for r in records]),
+        "k_accuracy_style_only": _mean([r["k_style"] == r["k"] for r in records]),
+        "k_accuracy_operators_exclude_author": _mean([r["k_hat"] == 1 for r in distractor]),
         "doc_accuracy": _mean([r["doc_correct"] for r in records]),
         "closed_set_accuracy": _mean([r["closed_correct"] for r in records]),
         "ari": _mean([r["ari"] for r in pos]),
+        "auc": _auc(neg, pos, "p"),
+        "auc_style_only": _auc(neg, pos, "p_style"),
     }
-    if neg and pos:
-        y = [0] * len(neg) + [1] * len(pos)
-        scores = [-r["p"] for r in neg] + [-r["p"] for r in pos]
-        out["auc"] = round(float(roc_auc_score(y, scores)), 4)
-    else:
-        out["auc"] = None
-    return out
+
+
+def _auc(neg: list[dict], pos: list[dict], key: str) -> float | None:
+    if not (neg and pos):
+        return None
+    y = [0] * len(neg) + [1] * len(pos)
+    return round(float(roc_auc_score(y, [-r[key] for r in neg + pos])), 4)
 
 
 def _mean(values) -> float | None:
@@ -149,6 +178,7 @@ def summarise(records: list[dict]) -> dict:
     """Overall rates, then by k and by byline size."""
     out = _rates(records)
     out["by_k"] = {str(k): _rates([r for r in records if r["k"] == k]) for k in sorted({r["k"] for r in records})}
+    out["bylines_distractor"] = sum(r["distractor"] for r in records)
     out["by_size"] = {str(n): _rates([r for r in records if r["n"] == n]) for n in sorted({r["n"] for r in records})}
     large = [r for r in records if r["n"] >= 20]
     out["size_20_plus"] = _rates(large)
@@ -180,6 +210,7 @@ def run(
         results["tweets"] = _evaluate(units, pool, reference, "tweets", seed, progress)
         log.info("tweets done in %.0f s", time.perf_counter() - started)
     headline = results.get("c50") or next(iter(results.values()))
-    keys = ("fpr", "tpr", "auc", "k_accuracy", "doc_accuracy", "ari", "by_k", "by_size")
+    keys = ("fpr", "fpr_operators_include_author", "fpr_operators_exclude_author", "tpr", "auc", "k_accuracy",
+            "k_accuracy_style_only", "doc_accuracy", "ari", "by_k", "by_size", "size_20_plus")
     return {**{k: headline[k] for k in keys}, "headline_source": "c50" if "c50" in results else "tweets", **results,
             "seconds": round(time.perf_counter() - started, 1)}

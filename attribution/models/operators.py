@@ -12,6 +12,7 @@ leave-one-out distances, giving a p-value that is uniform when the operator wrot
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats
@@ -54,6 +55,10 @@ class OperatorMatcher:
 
     def fit(self, texts: Sequence[str], operators: Sequence[str]) -> OperatorMatcher:
         """Learn from operators' reference texts."""
+        return self.fit_features(self.transform_texts(texts), _word_rates(texts), operators)
+
+    def fit_features(self, vectors: np.ndarray, rates: np.ndarray, operators: Sequence[str]) -> OperatorMatcher:
+        """Learn from the references' vectors (``transform_texts``) and word rates (``word_rates``)."""
         operators = np.asarray(operators, dtype=object)
         names, counts = np.unique(operators, return_counts=True)
         short = [f"{n} ({c})" for n, c in zip(names, counts) if c < MIN_REFERENCE]
@@ -61,11 +66,12 @@ class OperatorMatcher:
             raise InsufficientEvidenceError(
                 f"operators need at least {MIN_REFERENCE} reference documents each; too few: {', '.join(short)}"
             )
-        vectors = self.profile.vectors(self.profile.counts(list(texts)))
         self.classes_ = names.tolist()
+        # An L2-penalised linear model's weights lie in the span of its training rows, so fitting
+        # on the rows' coordinates in that span gives the same model at n instead of p columns.
+        self.basis_ = _row_space(vectors)
         if len(names) >= 2:
-            self.classifier_ = fit_operator_classifier(vectors, operators, seed=self.seed)
-            rates = _word_rates(texts)
+            self.classifier_ = fit_operator_classifier(vectors @ self.basis_.T, operators, seed=self.seed)
             self.word_scaler_ = StandardScaler().fit(rates)
             self.word_classifier_ = fit_operator_classifier(
                 self.word_scaler_.transform(rates), operators, strength=0.1, seed=self.seed
@@ -76,18 +82,21 @@ class OperatorMatcher:
         self.reference_scores_ = []
         for i, name in enumerate(names):
             own = vectors[operators == name]
-            total = own.sum(axis=0)
-            scores = [_cosine_distance(row, (total - row) / max(len(own) - 1, 1)) for row in own]
-            self.reference_scores_.append(np.asarray(scores))
+            leave_one_out = (own.sum(axis=0) - own) / max(len(own) - 1, 1)
+            self.reference_scores_.append(_cosine_distances(own, leave_one_out))
         return self
 
     def predict_proba(self, vectors: np.ndarray, texts: Sequence[str]) -> np.ndarray:
         """Probabilities over ``classes_``, ``(n, n_operators)``, for texts and their vectors."""
+        return self.predict_features(vectors, _word_rates(texts))
+
+    def predict_features(self, vectors: np.ndarray, rates: np.ndarray) -> np.ndarray:
+        """Probabilities over ``classes_`` from vectors and word rates."""
         if self.classifier_ is None:
             return np.ones((len(vectors), 1))
         order = [list(self.classifier_.classes_).index(c) for c in self.classes_]
-        chars = self.classifier_.predict_proba(vectors)[:, order]
-        words = self.word_classifier_.predict_proba(self.word_scaler_.transform(_word_rates(texts)))[:, order]
+        chars = self.classifier_.predict_proba(vectors @ self.basis_.T)[:, order]
+        words = self.word_classifier_.predict_proba(self.word_scaler_.transform(rates))[:, order]
         log_mean = 0.5 * (np.log(np.maximum(chars, 1e-12)) + np.log(np.maximum(words, 1e-12)))
         combined = np.exp(log_mean - log_mean.max(axis=1, keepdims=True))
         return combined / combined.sum(axis=1, keepdims=True)
@@ -97,7 +106,7 @@ class OperatorMatcher:
         out = np.empty((len(vectors), len(self.classes_)))
         for j, centroid in enumerate(self.centroids_):
             reference = self.reference_scores_[j]
-            scores = np.array([_cosine_distance(row, centroid) for row in vectors])
+            scores = _cosine_distances(vectors, centroid[None, :])
             out[:, j] = (1 + (reference[None, :] >= scores[:, None]).sum(axis=1)) / (1 + len(reference))
         return out
 
@@ -106,65 +115,81 @@ class OperatorMatcher:
         return self.profile.vectors(self.profile.counts(list(texts)))
 
 
-def _cosine_distance(a: np.ndarray, b: np.ndarray) -> float:
-    denominator = np.linalg.norm(a) * np.linalg.norm(b)
-    return float(1.0 - a @ b / denominator) if denominator > 0 else 1.0
+def _row_space(vectors: np.ndarray) -> np.ndarray:
+    """Orthonormal basis ``(r, p)`` of the rows' span, from the small ``(n, n)`` Gram matrix."""
+    values, vectors_small = np.linalg.eigh(vectors @ vectors.T)
+    keep = values > values.max() * 1e-10
+    return (vectors_small[:, keep] / np.sqrt(values[keep])).T @ vectors
+
+
+def _cosine_distances(rows: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """Cosine distance of each row to the matching row of ``others`` (or to its one row); 1 for a zero vector."""
+    others = np.broadcast_to(others, rows.shape)
+    denominator = np.linalg.norm(rows, axis=1) * np.linalg.norm(others, axis=1)
+    dots = np.einsum("ij,ij->i", rows, others)
+    return np.where(denominator > 0, 1.0 - dots / np.where(denominator > 0, denominator, 1.0), 1.0)
 
 
 #: Folds for the operators' own out-of-fold misattribution rates.
 SINGLE_OPERATOR_FOLDS = 5
-#: Confidence of the upper bound on each operator's misattribution rate.
-RATE_CONFIDENCE = 0.95
 
 
-def misattribution_rates(matcher: OperatorMatcher, texts: Sequence[str], operators: Sequence[str]) -> dict[str, tuple[int, int]]:
-    """Per operator, (own reference documents given to another operator, documents), out of fold.
+@dataclass
+class OutOfFold:
+    """Each operator reference document scored by a matcher that never saw it.
 
-    Each fold refits a matcher of the same representation on the other folds, so a document is
-    never scored by a model that saw it.
+    ``proba`` and ``conformal`` are ``(n, n_operators)`` in the matcher's ``classes_`` order.
     """
+
+    operators: np.ndarray
+    proba: np.ndarray
+    conformal: np.ndarray
+    classes: list[str]
+
+    @property
+    def predicted(self) -> np.ndarray:
+        return np.asarray(self.classes, dtype=object)[self.proba.argmax(axis=1)]
+
+    def confusion(self) -> np.ndarray:
+        """Counts ``(n_operators, n_operators)``: row the true operator, column the predicted one."""
+        index = {name: i for i, name in enumerate(self.classes)}
+        counts = np.zeros((len(self.classes), len(self.classes)))
+        for truth, guess in zip(self.operators, self.predicted):
+            counts[index[truth], index[guess]] += 1
+        return counts
+
+    def rates(self) -> dict[str, tuple[int, int]]:
+        """Per operator, (own reference documents given to another operator, documents)."""
+        counts = self.confusion()
+        return {name: (int(row.sum() - row[i]), int(row.sum())) for i, (name, row) in enumerate(zip(self.classes, counts))}
+
+
+def out_of_fold(matcher: OperatorMatcher, texts: Sequence[str], operators: Sequence[str]) -> OutOfFold:
+    """Score every reference document with a matcher refitted on the other folds (stratified)."""
     from sklearn.model_selection import StratifiedKFold
 
     operators = np.asarray(operators, dtype=object)
     texts = list(texts)
-    counts = {name: [0, 0] for name in matcher.classes_}
+    # Vectors and word rates are per document, so they are computed once and sliced per fold.
+    vectors, rates = matcher.transform_texts(texts), _word_rates(texts)
+    proba = np.ones((len(texts), len(matcher.classes_)))
+    conformal = np.ones((len(texts), len(matcher.classes_)))
+    if len(matcher.classes_) < 2:
+        return OutOfFold(operators, proba, conformal, list(matcher.classes_))
     smallest = int(min(np.unique(operators, return_counts=True)[1]))
     folds = StratifiedKFold(n_splits=max(2, min(SINGLE_OPERATOR_FOLDS, smallest)), shuffle=True, random_state=matcher.seed)
     for train, held in folds.split(texts, operators):
-        fold = OperatorMatcher(profile=matcher.profile, seed=matcher.seed).fit([texts[i] for i in train], operators[train])
-        held_texts = [texts[i] for i in held]
-        proba = fold.predict_proba(fold.transform_texts(held_texts), held_texts)
-        predicted = np.asarray(fold.classes_, dtype=object)[proba.argmax(axis=1)]
-        for truth, guess in zip(operators[held], predicted):
-            counts[truth][0] += int(truth != guess)
-            counts[truth][1] += 1
-    return {name: (wrong, total) for name, (wrong, total) in counts.items()}
+        fold = OperatorMatcher(profile=matcher.profile, seed=matcher.seed)
+        fold.fit_features(vectors[train], rates[train], operators[train])
+        order = [fold.classes_.index(c) for c in matcher.classes_]
+        proba[held] = fold.predict_features(vectors[held], rates[held])[:, order]
+        conformal[held] = fold.conformal_p(vectors[held])[:, order]
+    return OutOfFold(operators, proba, conformal, list(matcher.classes_))
 
 
-def single_operator_test(assigned: Sequence[str], rates: dict[str, tuple[int, int]]) -> dict:
-    """Could one known operator have written every document? (H0: one of them wrote all.)
-
-    Under H0 "operator o wrote all n documents", the number given to another operator is at most
-    binomial(n, e_o), with e_o the upper ``RATE_CONFIDENCE`` Clopper-Pearson bound of o's own
-    out-of-fold misattribution rate. H0 is the union over operators, so the p-value is the largest
-    of the per-operator p-values. A single writer outside the operator set is not covered by
-    this H0: that is what the conformal ``explained_test`` and the unsupervised test are for.
-    """
-    assigned = list(assigned)
-    n = len(assigned)
-    per_operator = {}
-    for name, (wrong, total) in rates.items():
-        bound = float(stats.beta.ppf(RATE_CONFIDENCE, wrong + 1, total - wrong)) if wrong < total else 1.0
-        others = sum(a != name for a in assigned)
-        p = float(stats.binom.sf(others - 1, n, bound)) if others else 1.0
-        per_operator[name] = {
-            "documents_to_others": others,
-            "error_rate_bound": round(bound, 4),
-            "reference_errors": f"{wrong}/{total}",
-            "p_value": round(p, 6),
-        }
-    p_value = max(v["p_value"] for v in per_operator.values())
-    return {"p_value": p_value, "per_operator": per_operator}
+def misattribution_rates(matcher: OperatorMatcher, texts: Sequence[str], operators: Sequence[str]) -> dict[str, tuple[int, int]]:
+    """Per operator, (own reference documents given to another operator, documents), out of fold."""
+    return out_of_fold(matcher, texts, operators).rates()
 
 
 def explained_test(conformal: np.ndarray, alpha: float) -> tuple[float, int]:

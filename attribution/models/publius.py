@@ -32,8 +32,13 @@ def run_publius(data_dir: str | Path | None = None, *, seed: int = 0, progress: 
     ]
     summary = {
         "p_value": result["test"]["p_value"],
+        "style_p_value": result["test"]["style_p_value"],
+        "operator_p_value": result["test"]["operator_p_value"],
         "k": result["k"]["estimate"],
         "k_interval": result["k"]["interval"],
+        "k_style_only": result["k"]["style_only"]["estimate"],
+        "operators_present": [n for n, v in result["operators"]["presence"].items() if v["present"]],
+        "out_of_fold_documents": result["operators"]["out_of_fold_documents"],
         "level": result["verdict"]["level"],
         "mapping": {str(c["cluster"]): c["operator"] for c in result["clusters"]},
         "disputed_to_madison": sum(d["operator"] == "Madison" for d in disputed),

@@ -214,7 +214,13 @@ def _facts(result: Mapping, layout: _Layout, group_rows: Sequence[Mapping]) -> l
         text = f"Most likely {k['estimate']}" + (f" ({format_percent(share)} probability)" if share is not None else "")
         if len(interval) == 2 and interval[0] != interval[1]:
             text += f"; plausibly {interval[0]} to {interval[1]}"
+        style_k = (k.get("style_only") or {}).get("estimate")
+        if k.get("source") == "operators" and style_k is not None:
+            text += f" (from the operator evidence; style alone: {style_k})"
         facts.append(("How many writers", text + "."))
+    if test.get("operator_p_value") is not None:
+        facts.append(("Two tests", f"Style test {format_p(test.get('style_p_value'))}; operator test "
+                                   f"{format_p(test['operator_p_value'])}; combined by Bonferroni."))
     if layout.operator_names:
         matched = [g for g in group_rows if g["operator"]]
         if matched:
@@ -227,6 +233,11 @@ def _facts(result: Mapping, layout: _Layout, group_rows: Sequence[Mapping]) -> l
         else:
             facts.append(("Known operators", f"None of the {len(group_rows)} groups matches any of the "
                                              f"{len(layout.operator_names)} known operators."))
+        presence = (result.get("operators") or {}).get("presence") or {}
+        present = [f"{name} ({format_percent(v.get('share'))} of the documents)" for name, v in presence.items() if v.get("present")]
+        if present:
+            facts.append(("Operators present", "; ".join(present) + ", after allowing for how often the matcher "
+                                                                    "confuses the operators' own writings."))
         explained = (result.get("operators") or {}).get("explained") or {}
         if explained.get("text"):
             facts.append(("Unexplained", str(explained["text"]) + (

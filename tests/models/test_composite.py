@@ -57,6 +57,38 @@ def test_two_writers_are_detected_and_matched(c50, c50_authors, small_reference)
     assert np.mean([a == t for a, t in zip(assigned, truth)]) >= 0.8
     assert {c["operator"] for c in result["clusters"]} & {first, second}
     assert result["operators"]["names"] == sorted([first, second, third])
+    # With operators, k and the clusters come from the operators found present.
+    assert result["k"]["source"] == "operators"
+    informed = result["k"]["operator_informed"]
+    assert informed["operators_present"] == 2 and informed["interval"][0] <= 2 <= informed["interval"][1]
+    assert {name for name, v in result["operators"]["presence"].items() if v["present"]} == {first, second}
+    assert {c["operator"] for c in result["clusters"]} == {first, second}
+    assert result["test"]["p_value"] == pytest.approx(min(1.0, 2 * min(result["test"]["style_p_value"],
+                                                                       result["test"]["operator_p_value"])), abs=1e-6)
+    assert result["operators"]["out_of_fold_documents"] == 0
+
+
+@pytest.mark.slow
+def test_byline_documents_that_are_operator_references_are_scored_out_of_fold(c50, c50_authors, small_reference):
+    first, second, third = c50_authors[1][6:9]
+    # The byline's documents are also the operators' references (the Publius situation).
+    docs = byline_dataset(c50, [(first, 0, 10), (second, 0, 10)])
+    operators = byline_dataset(c50, [(first, 0, 10), (second, 0, 10), (third, 0, 10)], byline="ops")
+    result = composite.test_composite(docs, operators=operators, reference=small_reference, n_null=100,
+                                      n_subsamples=0, rolling=False).to_dict()
+    validate(result)
+    assert result["operators"]["out_of_fold_documents"] == 20
+    assert any("scored out of fold" in c for c in result["methods"]["caveats"])
+    # Their probabilities are those of matchers fitted without them, not of the matcher that saw them.
+    from attribution.models.operators import OperatorMatcher, out_of_fold
+
+    texts, names = list(operators["text"]), list(operators["author"])
+    matcher = OperatorMatcher(profile=small_reference.profile, seed=0).fit(texts, names)
+    held = out_of_fold(matcher, texts, names).proba[:20]
+    in_sample = matcher.predict_proba(matcher.transform_texts(texts[:20]), texts[:20])
+    reported = np.array([[d["operator_probabilities"][c] for c in matcher.classes_] for d in result["documents"]])
+    assert np.allclose(reported, held, atol=1e-4)
+    assert not np.allclose(reported, in_sample, atol=1e-2)
 
 
 def test_one_writer_is_not_called_composite(c50, c50_authors, small_reference):

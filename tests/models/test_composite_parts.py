@@ -53,6 +53,11 @@ def test_synthetic_byline_keeps_operator_references_apart():
     assert len(set(byline["authors"])) == 3
     assert not set(byline["rows"]) & set(byline["reference_rows"])
     assert len(set(byline["reference_authors"])) == 8
+    assert byline["distractor_rows"] == []
+    negative = make_byline(pool, 20, 1, np.random.default_rng(2))
+    assert len(set(negative["distractor_authors"])) == 8
+    assert not set(negative["distractor_authors"]) & set(negative["authors"])
+    assert not set(negative["rows"]) & set(negative["distractor_rows"])
 
 
 def test_rolling_reports_a_change_of_writer():
@@ -82,20 +87,34 @@ def test_explained_test_counts_documents_no_operator_fits():
 
 
 def test_single_operator_test_rejects_a_split_and_keeps_one_operator():
-    from attribution.models.operators import single_operator_test
+    from attribution.models.shares import single_operator_test
 
-    rates = {"A": (1, 40), "B": (2, 40)}
-    one_writer = single_operator_test(["A"] * 28 + ["B"] * 2, rates)
-    assert one_writer["p_value"] > 0.05  # two strays out of 30 are within A's error bound
-    split = single_operator_test(["A"] * 15 + ["B"] * 15, rates)
+    counts = np.array([[39.0, 1.0], [2.0, 38.0]])
+    one_writer = single_operator_test(np.array([28, 2]), counts, ["A", "B"])
+    assert one_writer["p_value"] > 0.05  # two strays out of 30 are within A's error rate
+    split = single_operator_test(np.array([15, 15]), counts, ["A", "B"])
     assert split["p_value"] < 0.001
     assert split["per_operator"]["A"]["documents_to_others"] == 15
 
 
 def test_single_operator_test_is_conservative_when_an_operator_has_few_references():
-    from attribution.models.operators import single_operator_test
+    from attribution.models.shares import single_operator_test
 
-    # Two of five references misattributed: the upper bound is wide, so a 3-of-10 split is not rejected.
-    result = single_operator_test(["J"] * 7 + ["H"] * 3, {"J": (2, 5), "H": (0, 50)})
+    # Two of five references misattributed: J's error rate is uncertain, so a 7-3 split is not rejected.
+    result = single_operator_test(np.array([3, 7]), np.array([[50.0, 0.0], [2.0, 3.0]]), ["H", "J"])
     assert result["p_value"] > 0.05
-    assert result["per_operator"]["J"]["error_rate_bound"] > 0.4
+    assert result["per_operator"]["J"]["reference_errors"] == "2/5"
+
+
+def test_shares_find_the_operators_present_despite_confusion():
+    from attribution.models import shares
+
+    # A is often read as B: documents given to B are explained by A, C's are not.
+    confusion = shares.smoothed_confusion(np.array([[14.0, 6.0, 0.0], [1.0, 19.0, 0.0], [0.0, 0.0, 20.0]]))
+    present, p_values = shares.operators_present(np.array([28, 12, 10]), confusion)
+    assert present.tolist() == [True, False, True]
+    assert p_values[2] < 0.001
+    estimated = shares.estimate_shares(np.array([28, 12, 10]), confusion, present)
+    assert estimated[0] == pytest.approx(0.8, abs=0.03)
+    draws = shares.bootstrap_counts(np.array([28, 12, 10]), confusion, n_bootstrap=50)
+    assert np.mean(draws == 2) > 0.5
