@@ -185,6 +185,15 @@ def summarise(records: list[dict]) -> dict:
     return out
 
 
+def _split_writers(units: datasets.Dataset, writers, split, *, name: str, kind: str) -> tuple:
+    """(the null's reference set from the reference writers, row indices per held-out writer)."""
+    reference_names, held_out = split(writers)
+    writers = np.asarray(writers)
+    ref_rows = np.flatnonzero(np.isin(writers, reference_names))
+    reference = build_reference(units.select(ref_rows)["text"], writers[ref_rows], name=name, kind=kind)
+    return reference, {w: np.flatnonzero(writers == w) for w in held_out}
+
+
 def run(
     data_dir: str | Path | None, *, seed: int = 0, progress: ProgressFactory = no_progress, sources=("c50", "tweets")
 ) -> dict:
@@ -193,20 +202,12 @@ def run(
     started = time.perf_counter()
     if "c50" in sources:
         c50 = load_corpus("c50", data_dir=data_dir).dataset
-        reference_names, held_out = c50_split(c50["author"])
-        authors = np.asarray(c50["author"])
-        ref_rows = np.flatnonzero(np.isin(authors, reference_names))
-        reference = build_reference(c50.select(ref_rows)["text"], authors[ref_rows], name="c50-reference", kind="article")
-        pool = {a: np.flatnonzero(authors == a) for a in held_out}
+        reference, pool = _split_writers(c50, c50["author"], c50_split, name="c50-reference", kind="article")
         results["c50"] = _evaluate(c50, pool, reference, "c50", seed, progress)
         log.info("c50 done in %.0f s", time.perf_counter() - started)
     if "tweets" in sources:
         units = ira_units(data_dir)
-        reference_names, held_out = ira_split(units["byline"])
-        bylines = np.asarray(units["byline"])
-        ref_rows = np.flatnonzero(np.isin(bylines, reference_names))
-        reference = build_reference(units.select(ref_rows)["text"], bylines[ref_rows], name="ira-reference", kind="tweet")
-        pool = {a: np.flatnonzero(bylines == a) for a in held_out}
+        reference, pool = _split_writers(units, units["byline"], ira_split, name="ira-reference", kind="tweet")
         results["tweets"] = _evaluate(units, pool, reference, "tweets", seed, progress)
         log.info("tweets done in %.0f s", time.perf_counter() - started)
     headline = results.get("c50") or next(iter(results.values()))

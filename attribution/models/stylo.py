@@ -24,6 +24,15 @@ def _dense(X) -> np.ndarray:
     return X.toarray() if sp.issparse(X) else np.asarray(X, dtype=np.float64)
 
 
+def _training_input(estimator, X, y) -> tuple[np.ndarray, np.ndarray]:
+    """Validated dense training rows and labels; sets ``classes_`` and needs two authors at least."""
+    X, y = validate_data(estimator, X, y, accept_sparse="csr", dtype=np.float64)
+    estimator.classes_ = unique_labels(y)
+    if len(estimator.classes_) < 2:
+        raise ValueError(f"{type(estimator).__name__} needs at least 2 authors, got {len(estimator.classes_)}")
+    return _dense(X), y
+
+
 class _ProfileDistanceClassifier(ClassifierMixin, BaseEstimator):
     """Nearest author profile (mean of z-scores) under ``_distance``; leave-one-out temperature."""
 
@@ -36,11 +45,7 @@ class _ProfileDistanceClassifier(ClassifierMixin, BaseEstimator):
 
     def fit(self, X, y):
         """Z-score with the training texts, average per author, fit the softmax temperature."""
-        X, y = validate_data(self, X, y, accept_sparse="csr", dtype=np.float64)
-        X = _dense(X)
-        self.classes_ = unique_labels(y)
-        if len(self.classes_) < 2:
-            raise ValueError(f"{type(self).__name__} needs at least 2 authors, got {len(self.classes_)}")
+        X, y = _training_input(self, X, y)
         self.mean_ = X.mean(axis=0)
         std = X.std(axis=0)
         self.scale_ = np.where(std > 1e-12, std, 1.0)
@@ -163,11 +168,7 @@ class NearestShrunkenCentroid(ClassifierMixin, BaseEstimator):
         """Choose the shrinkage (if None) and temperature by cross-validation, then fit on all."""
         from sklearn.model_selection import StratifiedKFold
 
-        X, y = validate_data(self, X, y, accept_sparse="csr", dtype=np.float64)
-        X = _dense(X)
-        self.classes_ = unique_labels(y)
-        if len(self.classes_) < 2:
-            raise ValueError(f"NearestShrunkenCentroid needs at least 2 authors, got {len(self.classes_)}")
+        X, y = _training_input(self, X, y)
         index = np.searchsorted(self.classes_, y)
         k = len(self.classes_)
         grid = self.GRID if self.shrinkage is None else (float(self.shrinkage),)
