@@ -182,10 +182,5 @@ def byline_schedules(posts, units, labels: Sequence[int], *, min_posts: int = 30
     seconds = seconds[valid]
     if len(seconds) < min_posts or not (seconds % 86400).any():
         return None
-    return compare_cluster_schedules(
-        [s for s, ok in zip(stamps, valid) if ok],
-        [lab for lab, ok in zip(post_labels, valid) if ok],
-        groups=[g for g, ok in zip(groups, valid) if ok],
-        min_posts=min_posts,
-        seed=seed,
-    )
+    # Unparseable stamps are dropped there, with their labels and groups.
+    return compare_cluster_schedules(stamps, post_labels, groups=groups, min_posts=min_posts, seed=seed)
