@@ -104,8 +104,10 @@ def run(data_dir: str | Path | None, *, seed: int = 0, progress: ProgressFactory
             else None,
             "C": None if hasattr(model.estimator_, "estimators_") else model.estimator_.estimator.C,
             "calibration": "temperature (CalibratedClassifierCV, 3 folds of train)",
+            "pooling": "geometric mean of the members' calibrated probabilities, renormalised",
             "chosen_on": "train/ only (never test/): char+word+mfw on a random 70/30 split, the distort "
-            "and syntax families and the ensemble on a chronological split (each author's latest 15 train texts held out)",
+            "and syntax families and the ensemble on a chronological split (each author's latest 15 train texts held out), "
+            "the pooling on three chronological folds of train/",
         },
         "calibration": calibration_summary(proba, y_test, model.classes_),
         "baselines": baselines,

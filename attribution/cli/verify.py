@@ -13,6 +13,7 @@ from attribution.cli.common import Output, command_options, data_option
 @click.option("--candidate", default=None, help="The candidate's author/byline name in --candidate-corpus (needed when it holds several).")
 @click.option("--impostors", "impostor_spec", default=None, help="Corpus of texts by other writers (default: the other authors of --candidate-corpus).")
 @click.option("--seed", default=0, show_default=True, help="Seed of the random feature subsets.")
+@click.option("--unmasking", is_flag=True, help="Add unmasking (Koppel & Schler) as a second view: its probability and accuracy curve.")
 @data_option
 @command_options
 def verify(
@@ -22,6 +23,7 @@ def verify(
     candidate: str | None,
     impostor_spec: str | None,
     seed: int,
+    unmasking: bool,
     data_dir: str | None,
 ) -> None:
     """Give a calibrated same-author probability for each TEXT against one candidate.
@@ -35,10 +37,14 @@ def verify(
     known, impostors, impostor_authors, name = split_candidate(
         candidate_corpus, candidate=candidate, impostors=impostor_spec, data_dir=data_dir
     )
-    results = verify_texts(texts, known, impostors, impostor_authors, random_state=seed, progress=out.progress)
+    results = verify_texts(texts, known, impostors, impostor_authors, random_state=seed, unmasking=unmasking, progress=out.progress)
     rows = [{"id": i, **r} for i, r in zip(ids, results)]
 
     def text() -> str:
-        return "\n".join(f"{r['id']}: {r['verdict']} (P(same author) = {r['same_author_probability']:.3f})" for r in rows)
+        def line(r: dict) -> str:
+            second = f"; unmasking {r['unmasking']['same_author_probability']:.3f}" if "unmasking" in r else ""
+            return f"{r['id']}: {r['verdict']} (P(same author) = {r['same_author_probability']:.3f}{second})"
+
+        return "\n".join(line(r) for r in rows)
 
     out.emit({"candidate": name, "known_texts": len(known), "impostor_texts": len(impostors), "results": rows}, text)

@@ -47,13 +47,13 @@ DEFAULT_KNOWN_REJECTION = 0.2
 #: Rejection targets whose inner trade-off is reported with every learned threshold.
 CURVE_REJECTIONS = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5)
 #: Members of the svm/logreg ensemble: each fits its own calibrated model on these families'
-#: columns (families in no member join the first); C None = ``DEFAULT_C``. Chosen on a
-#: chronological split of C50 train/ (latest 15 texts per author held out): char+word SVM 0.783,
-#: distort SVM 0.741, their average 0.817; a third member on ``syntax`` (POS, dependency and
-#: POSNoise n-grams) 0.819 vs 0.777 for the first two in the same run. Members whose families
-#: are absent are dropped.
+#: columns (families in no member join the first); C None = ``DEFAULT_C``. Chosen on C50 train/
+#: only: three chronological folds (each author's latest 15 texts held out; latest 25; earliest
+#: 25), 3,250 held-out texts, pooled by geometric mean: char+word | distort | syntax 0.789, with a
+#: z-scored MFW block in the first member 0.780 (lower on every fold), char alone first 0.790,
+#: char+word | distort 0.752. Members whose families are absent are dropped.
 DEFAULT_ENSEMBLE = (
-    {"families": ["char", "word", "mfw"], "C": None},
+    {"families": ["char", "word"], "C": None},
     {"families": ["distort"], "C": 1.0},
     {"families": ["syntax"], "C": 1.0},
 )
@@ -136,12 +136,16 @@ def open_set_scores(estimator: BaseEstimator, X) -> np.ndarray:
 
 
 class FamilyEnsemble(ClassifierMixin, BaseEstimator):
-    """Average of calibrated classifiers, each fitted on the columns of some feature families.
+    """Pool of calibrated classifiers, each fitted on the columns of some feature families.
 
-    ``estimators[i]`` sees ``X[:, columns[i]]``; ``predict_proba`` averages their calibrated
-    probabilities and ``decision_function`` their raw (uncalibrated) decision values. On C50 a
-    char+word n-gram SVM and an SVM on text-distorted char n-grams (``distort``) err on different
-    texts, so the average beats either (chronological split of train/: 0.817 vs 0.783 / 0.741).
+    ``estimators[i]`` sees ``X[:, columns[i]]``; ``predict_proba`` pools their calibrated
+    probabilities log-linearly (the renormalised geometric mean) and ``decision_function``
+    averages their raw (uncalibrated) decision values. On C50 a char n-gram SVM, an SVM on
+    text-distorted char n-grams (``distort``) and one on syntax err on different texts, so the
+    pool beats each member. Geometric, not arithmetic: on three chronological folds of C50 train/
+    (3,250 held-out texts) it scored 0.789 vs 0.784 accuracy for char+word | distort | syntax,
+    with ECE 0.058-0.075 vs 0.092-0.117 (the arithmetic mean of members that disagree is
+    under-confident) and a lower log loss on every fold.
     """
 
     def __init__(self, estimators: list, columns: list):
@@ -157,9 +161,14 @@ class FamilyEnsemble(ClassifierMixin, BaseEstimator):
         return self
 
     def predict_proba(self, X) -> np.ndarray:
-        """Mean of the members' calibrated probabilities (columns follow ``classes_``)."""
+        """Renormalised geometric mean of the members' calibrated probabilities (columns follow
+        ``classes_``)."""
         check_is_fitted(self, "estimators_")
-        return np.mean([est.predict_proba(X[:, cols]) for est, cols in zip(self.estimators_, self.columns)], axis=0)
+        from scipy.special import softmax
+
+        tiny = np.finfo(float).tiny
+        logs = [np.log(np.maximum(est.predict_proba(X[:, cols]), tiny)) for est, cols in zip(self.estimators_, self.columns)]
+        return softmax(np.mean(logs, axis=0), axis=1)
 
     def predict(self, X) -> np.ndarray:
         """The most probable class of each row."""
@@ -322,7 +331,7 @@ class AuthorClassifier(ClassifierMixin, BaseEstimator):
         Calibration folds.
     ensemble : list of {"families": [...], "C": float or None}, or None
         svm/logreg only: one calibrated model per member on its families' columns, probabilities
-        averaged (``FamilyEnsemble``); None or a single present member = one model on all columns.
+        pooled by their geometric mean (``FamilyEnsemble``); None or a single present member = one model on all columns.
     open_set : bool
         Learn the "unknown" threshold on held-out authors during ``fit``.
     holdout_authors, holdout_docs, n_rounds

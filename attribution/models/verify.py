@@ -164,9 +164,11 @@ def verify_texts(
     *,
     config: dict | str = VERIFY_CONFIG,
     random_state: int = 0,
+    unmasking: bool = False,
     progress: ProgressFactory = no_progress,
 ) -> list[dict[str, Any]]:
-    """Same-author verdicts for questioned texts against one candidate's known texts."""
+    """Same-author verdicts for questioned texts against one candidate's known texts; with
+    ``unmasking``, each also carries unmasking's probability and accuracy curve as a second view."""
     from attribution.features import build_features
 
     union = build_features(config, progress=progress)
@@ -181,6 +183,13 @@ def verify_texts(
     for r, p, a in zip(raw, proba, answers):
         verdict = "undecided" if a == 0.5 else "same author" if p > 0.5 else "different author"
         out.append({"same_author_probability": round(float(p), 4), "raw_score": round(float(r), 4), "verdict": verdict})
+    if unmasking:
+        from attribution.models.unmasking import Unmasking
+
+        um = Unmasking(random_state=random_state).fit(known, impostors)
+        curves = um.curves(questioned)
+        for row, p, curve in zip(out, um.proba_from_curves(curves), curves):
+            row["unmasking"] = {"same_author_probability": round(float(p), 4), "curve": [round(float(v), 3) for v in curve]}
     return out
 
 

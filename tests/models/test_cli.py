@@ -73,6 +73,16 @@ def test_verify_gives_same_author_probability(folder):
     assert row["verdict"] in ("same author", "different author", "undecided")
 
 
+def test_verify_with_unmasking_adds_a_second_view(folder):
+    root, questioned = folder
+    args = ["verify", str(questioned[0]), "--candidate-corpus", str(root / "train"), "--candidate", AUTHORS[0], "--unmasking", "--json", "--quiet"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    second = json.loads(result.output)["results"][0]["unmasking"]
+    assert 0.0 <= second["same_author_probability"] <= 1.0
+    assert len(second["curve"]) == 8 and all(0.0 <= v <= 1.0 for v in second["curve"])
+
+
 def test_verify_without_a_named_candidate_fails_clearly(folder):
     root, questioned = folder
     result = CliRunner().invoke(main, ["verify", str(questioned[0]), "--candidate-corpus", str(root / "train"), "--quiet"])
