@@ -13,7 +13,7 @@ import yaml
 
 from attribution.errors import ConfigError
 
-PRESETS = ("light", "default", "heavy")
+PRESETS = ("light", "default", "heavy", "attribution")
 #: Keys every family accepts besides its transformer's own parameters.
 COMMON_FAMILY_KEYS = ("enabled", "weight")
 TOP_KEYS = ("name", "seed", "cache", "families")
@@ -60,14 +60,15 @@ class FeatureConfig:
 
 
 def load_feature_config(spec: str | Path | dict | FeatureConfig = "default") -> FeatureConfig:
-    """Load a preset by name (``light``, ``default``, ``heavy``), a YAML path, or a dict."""
+    """Load a preset by name (``light``, ``default``, ``heavy``, ``attribution``), a YAML path, or
+    a dict. A bare name is a preset even when a folder of that name sits in the working directory."""
     if isinstance(spec, FeatureConfig):
         return spec
     if isinstance(spec, dict):
         return FeatureConfig.from_dict(spec)
     text = str(spec)
     path = Path(text).expanduser()
-    if text in PRESETS or (not path.exists() and not text.endswith((".yaml", ".yml")) and "/" not in text):
+    if text in PRESETS or (not path.is_file() and not text.endswith((".yaml", ".yml")) and "/" not in text):
         preset = configs_dir() / f"{text}.yaml"
         if not preset.is_file():
             raise ConfigError(f"config {text!r}: no such preset; choose one of {', '.join(PRESETS)} or give a YAML path")

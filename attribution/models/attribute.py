@@ -164,11 +164,9 @@ class FamilyEnsemble(ClassifierMixin, BaseEstimator):
         """Renormalised geometric mean of the members' calibrated probabilities (columns follow
         ``classes_``)."""
         check_is_fitted(self, "estimators_")
-        from scipy.special import softmax
+        from attribution.models.calibration import geometric_pool
 
-        tiny = np.finfo(float).tiny
-        logs = [np.log(np.maximum(est.predict_proba(X[:, cols]), tiny)) for est, cols in zip(self.estimators_, self.columns)]
-        return softmax(np.mean(logs, axis=0), axis=1)
+        return geometric_pool([est.predict_proba(X[:, cols]) for est, cols in zip(self.estimators_, self.columns)])
 
     def predict(self, X) -> np.ndarray:
         """The most probable class of each row."""
@@ -376,16 +374,10 @@ class AuthorClassifier(ClassifierMixin, BaseEstimator):
     def feature_config(self) -> dict:
         """The resolved feature config as plain data (stored with a saved model)."""
         from attribution.features import load_feature_config
-        from attribution.features.config import configs_dir
 
         spec = self.config
         if spec is None:
             spec = mfw_config() if self.method in STYLO_METHODS else DEFAULT_CONFIG
-        if isinstance(spec, str) and "/" not in spec and not spec.endswith((".yaml", ".yml")):
-            # A preset name, even when a folder of that name sits in the working directory.
-            preset = configs_dir() / f"{spec}.yaml"
-            if preset.is_file():
-                spec = preset
         return load_feature_config(spec).to_dict()
 
     def fit(

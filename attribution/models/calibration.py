@@ -1,7 +1,8 @@
-"""Probability helpers: softmax with a fitted temperature, and calibration measures.
+"""Probability helpers: softmax with a fitted temperature, log-linear pooling, and calibration
+measures.
 
 ``fit_temperature`` is the one-parameter scaling (Guo et al. 2017) used by the distance
-classifiers; ``expected_calibration_error`` and ``brier_score`` report how honest a model's
+classifiers; ``geometric_pool`` combines calibrated models that saw different evidence; ``expected_calibration_error`` and ``brier_score`` report how honest a model's
 probabilities were on held-out data.
 """
 
@@ -19,6 +20,16 @@ def softmax(scores: np.ndarray, temperature: float = 1.0) -> np.ndarray:
     z = z - z.max(axis=1, keepdims=True)
     e = np.exp(z)
     return e / e.sum(axis=1, keepdims=True)
+
+
+def geometric_pool(probabilities: Sequence[np.ndarray], *, floor: float = np.finfo(np.float64).tiny) -> np.ndarray:
+    """Renormalised geometric mean of several (n, k) probability matrices over the same classes.
+
+    Log-linear pooling: a class that one model rules out stays unlikely, and models that disagree
+    do not leave the flat, under-confident average an arithmetic mean gives. ``floor`` bounds how
+    far one model's zero can veto a class."""
+    logs = np.mean([np.log(np.maximum(np.asarray(p, dtype=np.float64), floor)) for p in probabilities], axis=0)
+    return softmax(logs)
 
 
 def fit_temperature(scores: np.ndarray, true_index: np.ndarray) -> float:

@@ -20,6 +20,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 
 from attribution.errors import InsufficientEvidenceError
+from attribution.models.calibration import geometric_pool
 from attribution.models.evidence_counts import count_table, counts_to_rates
 from attribution.models.represent import CharProfile
 
@@ -97,9 +98,7 @@ class OperatorMatcher:
         order = [list(self.classifier_.classes_).index(c) for c in self.classes_]
         chars = self.classifier_.predict_proba(vectors @ self.basis_.T)[:, order]
         words = self.word_classifier_.predict_proba(self.word_scaler_.transform(rates))[:, order]
-        log_mean = 0.5 * (np.log(np.maximum(chars, 1e-12)) + np.log(np.maximum(words, 1e-12)))
-        combined = np.exp(log_mean - log_mean.max(axis=1, keepdims=True))
-        return combined / combined.sum(axis=1, keepdims=True)
+        return geometric_pool([chars, words], floor=1e-12)
 
     def conformal_p(self, vectors: np.ndarray) -> np.ndarray:
         """p-value of "operator o wrote it" per document and operator, ``(n, n_operators)``."""

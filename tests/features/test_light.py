@@ -83,11 +83,17 @@ def test_config_errors_name_the_key():
         load_feature_config("featherweight")
 
 
-@pytest.mark.parametrize("preset", ["light", "default", "heavy"])
+@pytest.mark.parametrize("preset", ["light", "default", "heavy", "attribution"])
 def test_presets_load_with_pinned_seed(preset):
     config = load_feature_config(preset)
     assert config.name == preset and config.seed == 0
     assert config.enabled_families
+
+
+def test_a_preset_name_is_not_shadowed_by_a_folder_of_that_name(tmp_path, monkeypatch):
+    (tmp_path / "attribution").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert load_feature_config("attribution").name == "attribution"
 
 
 def test_function_word_vocabulary_and_config_round_trip(federalist_texts):

@@ -1,0 +1,111 @@
+#!/usr/bin/env python
+"""Compare AuthorClassifier ensembles on chronological folds of C50 train/ (never test/).
+
+How the default ensemble (``DEFAULT_ENSEMBLE``, ``configs/attribution.yaml``) was chosen, on the
+production code path: per fold, the feature union of all candidate families is fitted on the
+fold's training texts, and each candidate is a ``FamilyEnsemble`` of calibrated SVMs on its
+members' columns, pooled by geometric mean. Folds order each author's texts by Reuters document
+number (publication order): latest 15 held out, latest 25 held out, earliest 25 held out.
+
+    python scripts/select_ensemble.py --data ../shared/corpora [--folds late15] [--out result.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import logging
+import sys
+import time
+
+import numpy as np
+
+from attribution.bench.c50 import load_split
+from attribution.features import build_features
+from attribution.features.config import load_feature_config
+from attribution.models.attribute import DEFAULT_C, FamilyEnsemble, document_number, make_estimator
+from attribution.models.calibration import calibration_summary
+from attribution.report.jsonio import dumps, write_json
+
+log = logging.getLogger("select_ensemble")
+
+#: Held-out share of each author's texts per fold: (how many, latest or earliest).
+FOLDS = {"late15": (15, "latest"), "late25": (25, "latest"), "early25": (25, "earliest")}
+#: Candidates: members as (families, C); C None = the svm default.
+CANDIDATES = {
+    "char+word | distort | syntax (default)": [(["char", "word"], None), (["distort"], 1.0), (["syntax"], 1.0)],
+    "char+word+mfw | distort | syntax": [(["char", "word", "mfw"], None), (["distort"], 1.0), (["syntax"], 1.0)],
+    "char | distort | syntax": [(["char"], None), (["distort"], 1.0), (["syntax"], 1.0)],
+    "char+word | distort": [(["char", "word"], None), (["distort"], 1.0)],
+}
+
+
+def held_out_mask(ids: list[str], authors: np.ndarray, count: int, side: str) -> np.ndarray:
+    """True for each author's ``count`` latest (or earliest) texts by document number."""
+    numbers = np.asarray([document_number(i) for i in ids])
+    mask = np.zeros(len(ids), dtype=bool)
+    for author in np.unique(authors):
+        rows = np.flatnonzero(authors == author)
+        order = rows[np.argsort(numbers[rows], kind="stable")]
+        mask[order[-count:] if side == "latest" else order[:count]] = True
+    return mask
+
+
+def union_config() -> dict:
+    """The attribution preset plus the z-scored MFW block some candidates use."""
+    preset = load_feature_config("attribution")
+    families = {"mfw": {"weight": 0.05, "n": 300, "zscore": True}, **copy.deepcopy(preset.families)}
+    return {"name": "select-ensemble", "seed": preset.seed, "cache": dict(preset.cache), "families": families}
+
+
+def evaluate(X_fit, y_fit, X_val, y_val, families: np.ndarray, members: list) -> dict:
+    """Accuracy and calibration of one candidate ensemble on the held-out texts."""
+    smallest = int(np.unique(y_fit, return_counts=True)[1].min())
+    estimators = [make_estimator("svm", C=DEFAULT_C["svm"] if C is None else C, min_class_count=smallest) for _, C in members]
+    columns = [np.flatnonzero(np.isin(families, fams)) for fams, _ in members]
+    model = FamilyEnsemble(estimators, columns).fit(X_fit, y_fit)
+    proba = model.predict_proba(X_val)
+    return {
+        "accuracy": round(float((model.classes_[proba.argmax(axis=1)] == y_val).mean()), 4),
+        "calibration": calibration_summary(proba, y_val, model.classes_),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default=None, help="shared corpora folder (default: $ATTRIBUTION_DATA)")
+    parser.add_argument("--folds", default=",".join(FOLDS), help="comma-separated folds of " + ", ".join(FOLDS))
+    parser.add_argument("--out", default=None, help="also write the JSON here")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    from attribution.corpus import load_corpus
+
+    dataset = load_corpus("c50-train", data_dir=args.data).dataset
+    texts, authors = list(dataset["text"]), np.asarray(dataset["author"], dtype=object)
+    ids = list(dataset["id"])
+    result: dict = {"bench": "select_ensemble", "folds": {}, "pooled": {}}
+    counts: dict[str, list[float]] = {name: [0.0, 0.0] for name in CANDIDATES}
+    for fold in args.folds.split(","):
+        start = time.perf_counter()
+        held_out = held_out_mask(ids, authors, *FOLDS[fold])
+        union = build_features(union_config())
+        fit_texts = [t for t, h in zip(texts, held_out) if not h]
+        X_fit = union.fit_transform(fit_texts)
+        X_val = union.transform([t for t, h in zip(texts, held_out) if h])
+        families = np.asarray([str(n).split("__", 1)[0] for n in union.get_feature_names_out()])
+        result["folds"][fold] = {}
+        for name, members in CANDIDATES.items():
+            scores = evaluate(X_fit, authors[~held_out], X_val, authors[held_out], families, members)
+            result["folds"][fold][name] = scores
+            counts[name][0] += scores["accuracy"] * held_out.sum()
+            counts[name][1] += held_out.sum()
+            log.info("%s %s: %.4f (%.0f s)", fold, name, scores["accuracy"], time.perf_counter() - start)
+    result["pooled"] = {name: round(c / n, 4) for name, (c, n) in counts.items() if n}
+    if args.out:
+        write_json(args.out, result)
+    print(dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
