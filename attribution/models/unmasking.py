@@ -124,13 +124,13 @@ class Unmasking(BaseEstimator):
         for _ in range(self.n_rounds):
             correct = 0
             for train, test in split.split(X, y):
-                svm = LinearSVC(C=1.0, max_iter=2000).fit(X[np.ix_(train, active)], y[train])
+                svm = LinearSVC(C=1.0, max_iter=2000, random_state=0).fit(X[np.ix_(train, active)], y[train])
                 correct += int((svm.predict(X[np.ix_(test, active)]) == y[test]).sum())
             accuracies.append(correct / len(y))
             if len(active) <= 2 * self.n_drop:
                 accuracies.extend([accuracies[-1]] * (self.n_rounds - len(accuracies)))
                 break
-            weights = LinearSVC(C=1.0, max_iter=2000).fit(X[:, active], y).coef_[0]
+            weights = LinearSVC(C=1.0, max_iter=2000, random_state=0).fit(X[:, active], y).coef_[0]
             order = np.argsort(weights)
             active = np.delete(active, np.r_[order[: self.n_drop], order[-self.n_drop :]])
         return np.asarray(accuracies[: self.n_rounds])

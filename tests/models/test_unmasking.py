@@ -39,3 +39,12 @@ def test_unmasking_needs_known_and_impostor_texts():
         Unmasking().fit(["one text only"], ["a", "b"])
     with pytest.raises(InsufficientEvidenceError, match="impostor"):
         Unmasking().fit(["a b c", "d e f"], ["x"])
+
+
+def test_unmasking_is_deterministic_for_a_seed(c50_small):
+    train, y_train, _, _ = c50_small
+    known = [t for t, a in zip(train, y_train) if a == y_train[0]]
+    other = [t for t, a in zip(train, y_train) if a != y_train[0]]
+    first = Unmasking(max_calibration=4, random_state=3).fit(known, other).calibration_curves_
+    again = Unmasking(max_calibration=4, random_state=3).fit(known, other).calibration_curves_
+    np.testing.assert_array_equal(first, again)
