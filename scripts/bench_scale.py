@@ -13,7 +13,7 @@ import logging
 import sys
 
 from attribution.bench.scale import SIZES, run
-from attribution.report.jsonio import dumps, write_json
+from attribution.report.jsonio import print_json
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,9 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     result = {"bench": "scale", "seed": args.seed, **run(
             args.data, seed=args.seed, sizes=tuple(int(s) for s in args.sizes.split(",")), transform_rows=args.transform_rows
         )}
-    if args.out:
-        write_json(args.out, result)
-    print(dumps(result))
+    print_json(result, also_to=args.out)
     return 0
 
 

@@ -25,7 +25,7 @@ from attribution.features import build_features
 from attribution.features.config import load_feature_config
 from attribution.models.attribute import DEFAULT_C, FamilyEnsemble, document_number, make_estimator
 from attribution.models.calibration import calibration_summary
-from attribution.report.jsonio import dumps, write_json
+from attribution.report.jsonio import print_json
 
 log = logging.getLogger("select_ensemble")
 
@@ -101,9 +101,7 @@ def main(argv: list[str] | None = None) -> int:
             counts[name][1] += held_out.sum()
             log.info("%s %s: %.4f (%.0f s)", fold, name, scores["accuracy"], time.perf_counter() - start)
     result["pooled"] = {name: round(c / n, 4) for name, (c, n) in counts.items() if n}
-    if args.out:
-        write_json(args.out, result)
-    print(dumps(result))
+    print_json(result, also_to=args.out)
     return 0
 
 

@@ -44,3 +44,10 @@ def dumps(value: Any) -> str:
 def write_json(path: str | Path, value: Any) -> None:
     """Write canonical JSON atomically."""
     write_text(path, dumps(value) + "\n")
+
+
+def print_json(value: Any, also_to: str | Path | None = None) -> None:
+    """Print canonical JSON to stdout (a script's result), and write it atomically to ``also_to``."""
+    if also_to:
+        write_json(also_to, value)
+    print(dumps(value))
