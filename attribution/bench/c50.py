@@ -30,11 +30,32 @@ PUBLISHED = {
 N_MFW = 500
 
 
-def scores(y_true, y_pred) -> dict[str, float]:
-    """Accuracy and macro F1, rounded."""
+def scores(y_true, y_pred) -> dict:
+    """Accuracy with its Wilson 95% interval, and macro F1, rounded."""
+    from scipy.stats import binomtest
+
+    correct = int((np.asarray(y_true) == np.asarray(y_pred)).sum())
+    interval = binomtest(correct, len(y_true)).proportion_ci(confidence_level=0.95, method="wilson")
     return {
         "accuracy": round(float(accuracy_score(y_true, y_pred)), 4),
+        "accuracy_ci95": [round(float(interval.low), 4), round(float(interval.high), 4)],
         "macro_f1": round(float(f1_score(y_true, y_pred, average="macro")), 4),
+    }
+
+
+def paired_comparison(y_true, y_pred, y_base) -> dict:
+    """Accuracy gain over a baseline on the same texts, with the exact McNemar test's p-value
+    (a binomial test on the texts exactly one of the two gets right)."""
+    from scipy.stats import binomtest
+
+    right, base_right = np.asarray(y_pred) == np.asarray(y_true), np.asarray(y_base) == np.asarray(y_true)
+    only_model, only_base = int((right & ~base_right).sum()), int((~right & base_right).sum())
+    discordant = only_model + only_base
+    return {
+        "gain": round(float(right.mean() - base_right.mean()), 4),
+        "only_model_right": only_model,
+        "only_baseline_right": only_base,
+        "mcnemar_p": float(f"{binomtest(only_model, discordant).pvalue:.3g}") if discordant else 1.0,
     }
 
 
@@ -71,13 +92,15 @@ def run(data_dir: str | Path | None, *, seed: int = 0, progress: ProgressFactory
     log.info("best config: calibrated linear SVM")
     model.fit_matrix(X_train, y_train, features=union)
     proba = model.estimator_.predict_proba(X_test)
-    best = scores(y_test, model.classes_[proba.argmax(axis=1)])
+    predicted = model.classes_[proba.argmax(axis=1)]
+    best = scores(y_test, predicted)
 
     baselines = {}
     char_cols = np.flatnonzero(np.char.startswith(names.astype(str), "char__"))
     log.info("baseline: plain char n-gram SVM on %d columns", len(char_cols))
     svm = LinearSVC(C=1.0, max_iter=2000, random_state=seed).fit(X_train[:, char_cols], y_train)
-    baselines["char_ngram_svm"] = scores(y_test, svm.predict(X_test[:, char_cols]))
+    char_predicted = svm.predict(X_test[:, char_cols])
+    baselines["char_ngram_svm"] = scores(y_test, char_predicted)
 
     F_train, vocabulary = mfw_matrix(train_texts, n=N_MFW)
     F_test, _ = mfw_matrix(test_texts, vocabulary=vocabulary)
@@ -91,6 +114,7 @@ def run(data_dir: str | Path | None, *, seed: int = 0, progress: ProgressFactory
         }
     return {
         **best,
+        "vs_char_ngram_svm": paired_comparison(y_test, predicted, char_predicted),
         "config": {
             "features": config["name"],
             "families": {k: v.get("weight", 1.0) for k, v in config["families"].items()},
