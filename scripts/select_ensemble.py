@@ -20,8 +20,7 @@ import time
 
 import numpy as np
 
-from attribution.bench.c50 import load_split
-from attribution.features import build_features
+from attribution.features import build_features, feature_families
 from attribution.features.config import load_feature_config
 from attribution.models.attribute import DEFAULT_C, FamilyEnsemble, document_number, make_estimator
 from attribution.models.calibration import calibration_summary
@@ -92,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         fit_texts = [t for t, h in zip(texts, held_out) if not h]
         X_fit = union.fit_transform(fit_texts)
         X_val = union.transform([t for t, h in zip(texts, held_out) if h])
-        families = np.asarray([str(n).split("__", 1)[0] for n in union.get_feature_names_out()])
+        families = feature_families(union.get_feature_names_out())
         result["folds"][fold] = {}
         for name, members in CANDIDATES.items():
             scores = evaluate(X_fit, authors[~held_out], X_val, authors[held_out], families, members)

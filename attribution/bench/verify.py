@@ -42,7 +42,7 @@ def run(data_dir: str | Path | None, *, seed: int = 0, progress: ProgressFactory
     X_test = union.transform(test_texts)
     pool = np.isin(y_train, impostor_authors)
     labels, proba, raw, answers, unmasked = [], [], [], [], []
-    texts_train = np.asarray(train_texts, dtype=object)
+    impostor_texts = [t for t, in_pool in zip(train_texts, pool) if in_pool]
     for author in progress(candidates, desc="candidates", total=len(candidates)):
         gi = GeneralImpostors(random_state=seed).fit(X_train[y_train == author], X_train[pool], y_train[pool])
         own = rng.permutation(np.flatnonzero(y_test == author))[:PER_SIDE]
@@ -54,7 +54,8 @@ def run(data_dir: str | Path | None, *, seed: int = 0, progress: ProgressFactory
         raw.extend(r)
         proba.extend(p)
         answers.extend(gi.answers(p))
-        um = Unmasking(random_state=seed).fit(list(texts_train[y_train == author]), list(texts_train[pool]))
+        known_texts = [t for t, a in zip(train_texts, y_train) if a == author]
+        um = Unmasking(random_state=seed).fit(known_texts, impostor_texts)
         unmasked.extend(um.predict_proba([test_texts[i] for i in questioned]))
         labels.extend([1] * len(own) + [0] * len(other))
         log.info("verify: %s done (%d pairs so far)", author, len(labels))

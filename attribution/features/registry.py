@@ -7,6 +7,7 @@ import inspect
 from collections.abc import Sequence
 from functools import lru_cache
 
+import numpy as np
 from sklearn.pipeline import FeatureUnion
 
 from attribution.errors import ConfigError
@@ -35,6 +36,11 @@ def load_families() -> tuple[str, ...]:
             if exc.name != module:
                 raise
     return tuple(FAMILIES)
+
+
+def feature_families(names) -> np.ndarray:
+    """The family of each column of a built union: ``FeatureUnion`` prefixes names with ``family__``."""
+    return np.asarray([str(name).split("__", 1)[0] for name in names], dtype=object)
 
 
 def build_features(

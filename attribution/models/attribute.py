@@ -417,7 +417,9 @@ class AuthorClassifier(ClassifierMixin, BaseEstimator):
         single = make_estimator(self.method, C=self.C, **options)
         if not self.ensemble or self.method in STYLO_METHODS or not self.feature_names_:
             return single
-        families = np.asarray([str(name).split("__", 1)[0] for name in self.feature_names_])
+        from attribution.features import feature_families
+
+        families = feature_families(self.feature_names_)
         present = list(dict.fromkeys(families))
         groups = []
         for member in self.ensemble:

@@ -2,8 +2,9 @@
 measures.
 
 ``fit_temperature`` is the one-parameter scaling (Guo et al. 2017) used by the distance
-classifiers; ``geometric_pool`` combines calibrated models that saw different evidence; ``expected_calibration_error`` and ``brier_score`` report how honest a model's
-probabilities were on held-out data.
+classifiers; ``geometric_pool`` combines calibrated models that saw different evidence;
+``expected_calibration_error`` and ``brier_score`` report how honest a model's probabilities were
+on held-out data.
 """
 
 from __future__ import annotations
