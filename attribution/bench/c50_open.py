@@ -33,7 +33,7 @@ def run(data_dir: str | Path | None, *, seed: int = 0, progress: ProgressFactory
     """Withhold 10 authors (seeded), train on 40, score all 50 authors' test texts."""
     from attribution.bench.c50 import load_split
     from attribution.corpus import load_corpus
-    from attribution.models.attribute import UNKNOWN, AuthorClassifier, document_number
+    from attribution.models.attribute import UNKNOWN, AuthorClassifier, document_number, open_set_tradeoff
 
     start = time.perf_counter()
     train_texts, y_train, test_texts, y_test = load_split(data_dir)
@@ -51,10 +51,8 @@ def run(data_dir: str | Path | None, *, seed: int = 0, progress: ProgressFactory
     right = closed[known] == y_test[known]
 
     def on_test(threshold: float) -> dict:
-        return {
-            "unknown_recall": round(float((open_scores[is_unknown] < threshold).mean()), 4),
-            "known_accuracy": round(float((right & (open_scores[known] >= threshold)).mean()), 4),
-        }
+        recall, accuracy = open_set_tradeoff(open_scores[known], right, open_scores[is_unknown], threshold)
+        return {"unknown_recall": round(recall, 4), "known_accuracy": round(accuracy, 4)}
 
     curve = [{**point, **on_test(point["threshold"])} for point in model.open_set_["inner_curve"]]
     return {

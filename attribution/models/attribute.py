@@ -186,6 +186,18 @@ def _class_counts(y: np.ndarray) -> np.ndarray:
     return np.unique(y, return_counts=True)[1]
 
 
+def open_set_tradeoff(known_scores, known_correct, unknown_scores, threshold: float) -> tuple[float, float]:
+    """(unknown recall, known accuracy) when a text is accepted iff its open-set score >= threshold.
+
+    Unknown recall: share of the unknown authors' texts rejected. Known accuracy: share of the
+    known authors' texts both attributed correctly (``known_correct``) and accepted."""
+    known_scores, unknown_scores = np.asarray(known_scores), np.asarray(unknown_scores)
+    recall = float((unknown_scores < threshold).mean()) if len(unknown_scores) else 0.0
+    accepted = np.asarray(known_correct, dtype=bool) & (known_scores >= threshold)
+    accuracy = float(accepted.mean()) if len(known_scores) else 0.0
+    return recall, accuracy
+
+
 def learn_unknown_threshold(
     estimator: BaseEstimator,
     X,
@@ -267,10 +279,7 @@ def learn_unknown_threshold(
     unknown_scores = np.asarray(unknown_scores)
 
     def tradeoff(t: float) -> tuple[float, float]:
-        """(unknown recall, known accuracy) on the inner split when "accept" = score >= t."""
-        recall = float((unknown_scores < t).mean()) if len(unknown_scores) else 0.0
-        accuracy = float((known_correct & (known_scores >= t)).mean()) if len(known_scores) else 0.0
-        return recall, accuracy
+        return open_set_tradeoff(known_scores, known_correct, unknown_scores, t)
 
     def rejection_threshold(share: float) -> float:
         """The score below which ``share`` of the correctly attributed known texts fall."""

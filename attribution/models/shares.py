@@ -36,12 +36,6 @@ def smoothed_confusion(counts: np.ndarray, smoothing: float = SMOOTHING) -> np.n
     return (counts + smoothing / k) / (counts.sum(axis=1, keepdims=True) + smoothing)
 
 
-def _log_likelihood(shares: np.ndarray, confusion: np.ndarray, given: np.ndarray) -> float:
-    mixture = shares @ confusion
-    used = given > 0
-    return float(given[used] @ np.log(np.maximum(mixture[used], 1e-300)))
-
-
 def estimate_shares(given: np.ndarray, confusion: np.ndarray, present: np.ndarray | None = None) -> np.ndarray:
     """Maximum-likelihood shares (EM), zero outside ``present`` (boolean mask over operators).
 

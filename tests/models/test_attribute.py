@@ -145,3 +145,14 @@ def test_calibration_measures():
     assert brier_score(proba, ["a", "b"], classes) == pytest.approx(0.0)
     assert brier_score(proba, ["b", "a"], classes) == pytest.approx(2.0)
     assert expected_calibration_error(np.array([[0.9, 0.1]]), ["b"], classes) == pytest.approx(0.9)
+
+
+def test_open_set_tradeoff_counts_rejected_unknowns_and_accepted_correct_knowns():
+    from attribution.models.attribute import open_set_tradeoff
+
+    known_scores = np.array([0.9, 0.5, 0.1, 0.7])
+    known_correct = np.array([True, True, True, False])
+    unknown_scores = np.array([0.2, 0.6, 0.05])
+    # threshold 0.4: unknowns 0.2 and 0.05 rejected; knowns 0.9 and 0.5 accepted and right
+    assert open_set_tradeoff(known_scores, known_correct, unknown_scores, 0.4) == (2 / 3, 0.5)
+    assert open_set_tradeoff(known_scores, known_correct, [], 0.4) == (0.0, 0.5)
