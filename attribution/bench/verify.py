@@ -4,9 +4,7 @@ The 50 authors are split (seeded) into 25 impostor authors, whose train/ texts f
 pool, and 25 candidates. For each candidate the known side is its 50 train/ texts; questioned are
 20 of its own test/ texts (same author) and 20 test/ texts of other candidates (different
 author): 1,000 pairs, balanced. A different-author text's real author is never in the impostor
-pool, as in real use. Calibration uses train/ texts only (see ``attribution.models.verify``):
-the same-author pairs are each candidate's latest 15 train/ texts (by Reuters document number)
-against its earlier 35.
+pool, as in real use. Calibration uses train/ texts only (see ``attribution.models.verify``).
 """
 
 from __future__ import annotations
@@ -30,15 +28,12 @@ PUBLISHED = {"PAN 2020-21 winners (longer fanfiction pairs)": {"auc": 0.97}}
 def run(data_dir: str | Path | None, *, seed: int = 0, progress: ProgressFactory = no_progress) -> dict:
     """1,000 balanced pairs; AUC, c@1, Brier and accuracy of the calibrated same-author score."""
     from attribution.bench.c50 import load_split
-    from attribution.corpus import load_corpus
-    from attribution.models.attribute import document_number
     from attribution.features import build_features
     from attribution.models.unmasking import Unmasking
     from attribution.models.verify import VERIFY_CONFIG, GeneralImpostors, c_at_1
 
     start = time.perf_counter()
     train_texts, y_train, test_texts, y_test = load_split(data_dir)
-    numbers = np.array([document_number(i) for i in load_corpus("c50-train", data_dir=data_dir).dataset["id"]])
     rng = np.random.default_rng(seed)
     authors = rng.permutation(np.unique(y_train))
     candidates, impostor_authors = authors[:N_CANDIDATES], authors[N_CANDIDATES:]
@@ -49,8 +44,7 @@ def run(data_dir: str | Path | None, *, seed: int = 0, progress: ProgressFactory
     labels, proba, raw, answers, unmasked = [], [], [], [], []
     impostor_texts = [t for t, in_pool in zip(train_texts, pool) if in_pool]
     for author in progress(candidates, desc="candidates", total=len(candidates)):
-        mine = y_train == author
-        gi = GeneralImpostors(random_state=seed).fit(X_train[mine], X_train[pool], y_train[pool], order=numbers[mine])
+        gi = GeneralImpostors(random_state=seed).fit(X_train[y_train == author], X_train[pool], y_train[pool])
         own = rng.permutation(np.flatnonzero(y_test == author))[:PER_SIDE]
         others = np.flatnonzero(np.isin(y_test, candidates) & (y_test != author))
         other = rng.choice(others, PER_SIDE, replace=False)
@@ -88,7 +82,7 @@ def run(data_dir: str | Path | None, *, seed: int = 0, progress: ProgressFactory
             "method": "Koppel & Schler unmasking: 60-word chunks, 250 MFW, 8 rounds dropping 3+3 features, 4-fold CV; "
             "logistic calibration of the curve on train-only pairs",
         },
-        "method": "General Impostors (rank variant), char 2-4-grams (3,000), 100 iterations x 50% features, 100 nearest impostors; Platt calibration (class-balanced) on train-only pairs, same-author ones the candidate's latest 15 train/ texts vs its earlier 35",
+        "method": "General Impostors (rank variant), char 2-4-grams (3,000), 100 iterations x 50% features, 100 nearest impostors; Platt calibration on train-only pairs",
         "published": PUBLISHED,
         "seconds": round(time.perf_counter() - start, 1),
     }

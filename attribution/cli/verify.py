@@ -34,17 +34,10 @@ def verify(
     from attribution.models.verify import split_candidate, verify_texts
 
     ids, texts = read_inputs(inputs, data_dir=data_dir)
-    side = split_candidate(candidate_corpus, candidate=candidate, impostors=impostor_spec, data_dir=data_dir)
-    results = verify_texts(
-        texts,
-        side.known,
-        side.impostors,
-        side.impostor_authors,
-        known_order=side.known_order,
-        random_state=seed,
-        unmasking=unmasking,
-        progress=out.progress,
+    known, impostors, impostor_authors, name = split_candidate(
+        candidate_corpus, candidate=candidate, impostors=impostor_spec, data_dir=data_dir
     )
+    results = verify_texts(texts, known, impostors, impostor_authors, random_state=seed, unmasking=unmasking, progress=out.progress)
     rows = [{"id": i, **r} for i, r in zip(ids, results)]
 
     def text() -> str:
@@ -54,14 +47,4 @@ def verify(
 
         return "\n".join(line(r) for r in rows)
 
-    out.emit(
-        {
-            "candidate": side.candidate,
-            "known_texts": len(side.known),
-            "impostor_texts": len(side.impostors),
-            "calibration_same_author_pairs": "latest known texts vs earlier" if side.known_order is not None else "leave-one-out",
-            "known_order_from": side.order_source,
-            "results": rows,
-        },
-        text,
-    )
+    out.emit({"candidate": name, "known_texts": len(known), "impostor_texts": len(impostors), "results": rows}, text)

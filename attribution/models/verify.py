@@ -6,13 +6,10 @@ The raw score is the share of (iteration, impostor) comparisons in which the can
 texts are, on average, more similar to the questioned text than the impostor is (a rank form of
 GI's "does the candidate beat every impostor" count, which scored 0.93 vs 0.90 AUC on a C50
 train-only trial). Raw scores become a calibrated same-author probability through a logistic
-(Platt) fit on pairs built from the training texts alone: same-author pairs from the known
-texts, and impostor texts against the known texts, with that impostor's own author removed from
-the pool (different author). With a time order of the known texts (timestamps, document
-numbers) the same-author pairs are the candidate's *latest* texts against the earlier ones, as
-a questioned text is usually newer and on other topics; without one, each known text against
-all the others. ``c@1`` (Peñas & Rodrigo 2011) leaves pairs unanswered (0.5) inside a band
-around 0.5 chosen on those same calibration pairs.
+(Platt) fit on pairs built from the training texts alone: each known text against the other
+known texts (same author) and impostor texts against the known texts, with that impostor's own
+author removed from the pool (different author). ``c@1`` (Peñas & Rodrigo 2011) leaves pairs
+unanswered (0.5) inside a band around 0.5 chosen on those same calibration pairs.
 
 >>> gi = GeneralImpostors().fit(X_known, X_impostors, impostor_groups)
 >>> gi.predict_proba(X_questioned)   # (n,) P(same author)
@@ -21,7 +18,7 @@ around 0.5 chosen on those same calibration pairs.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -30,15 +27,6 @@ from sklearn.utils.validation import check_is_fitted
 
 from attribution.errors import InsufficientEvidenceError
 from attribution.progress import ProgressFactory, no_progress
-
-#: With a time order, the share of the candidate's known texts (the latest) that stand in for
-#: questioned texts in the same-author calibration pairs. On a train-only C50 trial (25
-#: candidates, known = each author's earliest 35 train/ texts, questioned = the latest 15 and
-#: 15 of other candidates', 750 pairs) the latest 10 against the earlier 25 gave Brier 0.144 and
-#: accuracy 0.799 at 0.5 where leave-one-out pairs gave 0.155 and 0.772 (AUC 0.880 both): a
-#: held-out known text is more like the rest (mean raw score 0.40) than a newer one is (0.32;
-#: the questioned texts' 0.31).
-CHRONOLOGICAL_SHARE = 0.3
 
 #: Feature config of the verifier: character 2-4-grams, the 3,000 found in the most texts.
 VERIFY_CONFIG = {
@@ -100,21 +88,11 @@ class GeneralImpostors(BaseEstimator):
         known_mean = S[:, : len(known)].mean(axis=1)
         return float((known_mean[:, None] > S[:, len(known) :]).mean())
 
-    def fit(
-        self,
-        known,
-        impostors,
-        impostor_groups: Sequence | None = None,
-        *,
-        order: Sequence[float] | None = None,
-        max_calibration: int = 50,
-    ):
+    def fit(self, known, impostors, impostor_groups: Sequence | None = None, *, max_calibration: int = 50):
         """Store the candidate's texts and the impostors; calibrate the score on training pairs.
 
         ``known`` (k, d) and ``impostors`` (m, d) are feature rows; ``impostor_groups`` names each
-        impostor's author so that a calibration text's own author leaves the pool. ``order`` (one
-        sortable value per known text, e.g. a timestamp) makes the same-author calibration pairs
-        the latest known texts against the earlier ones.
+        impostor's author so that a calibration text's own author leaves the pool.
         """
         self.known_ = _dense_unit(known)
         self.impostors_ = _dense_unit(impostors)
@@ -127,7 +105,10 @@ class GeneralImpostors(BaseEstimator):
         rng = np.random.default_rng(self.random_state)
         d = self.known_.shape[1]
         self.masks_ = (rng.random((self.n_iterations, d)) < self.feature_fraction).astype(np.float32)
-        same = [self._raw(q, rest, self.impostors_) for q, rest in self._same_author_pairs(order, rng, max_calibration)]
+        same = []
+        for i in rng.permutation(len(self.known_))[:max_calibration]:
+            rest = np.delete(self.known_, i, axis=0)
+            same.append(self._raw(self.known_[i], rest, self.impostors_))
         different = []
         for j in rng.permutation(len(self.impostors_))[:max_calibration]:
             pool = self.impostors_[groups != groups[j]]
@@ -140,28 +121,11 @@ class GeneralImpostors(BaseEstimator):
         self.band_ = self._choose_band(label, proba)
         return self
 
-    def _same_author_pairs(self, order, rng: np.random.Generator, limit: int):
-        """(questioned row, the known rows it is compared with) for same-author calibration."""
-        n = len(self.known_)
-        if order is not None and len(order) != n:
-            raise ValueError(f"order has {len(order)} values for {n} known texts")
-        if order is None or n < 4:
-            for i in rng.permutation(n)[:limit]:
-                yield self.known_[i], np.delete(self.known_, i, axis=0)
-            return
-        by_time = np.argsort(np.asarray(order), kind="stable")
-        n_late = int(np.clip(round(CHRONOLOGICAL_SHARE * n), 2, n - 2))
-        earlier = self.known_[by_time[: n - n_late]]
-        for i in by_time[n - n_late :][-limit:]:
-            yield self.known_[i], earlier
-
     @staticmethod
     def _platt(raw: np.ndarray, label: np.ndarray) -> tuple[float, float]:
         from sklearn.linear_model import LogisticRegression
 
-        # balanced: a same-author probability for a task with no prior either way, however many
-        # pairs of each kind the known texts allow
-        lr = LogisticRegression(C=100.0, class_weight="balanced").fit(raw[:, None], label)
+        lr = LogisticRegression(C=100.0).fit(raw[:, None], label)
         return float(lr.coef_[0, 0]), float(lr.intercept_[0])
 
     def _calibrate(self, raw: np.ndarray) -> np.ndarray:
@@ -198,22 +162,19 @@ def verify_texts(
     impostors: Sequence[str],
     impostor_authors: Sequence[str] | None = None,
     *,
-    known_order: Sequence[float] | None = None,
     config: dict | str = VERIFY_CONFIG,
     random_state: int = 0,
     unmasking: bool = False,
     progress: ProgressFactory = no_progress,
 ) -> list[dict[str, Any]]:
     """Same-author verdicts for questioned texts against one candidate's known texts; with
-    ``unmasking``, each also carries unmasking's probability and accuracy curve as a second view.
-    ``known_order`` (time order of the known texts, see ``GeneralImpostors.fit``) shapes the
-    calibration pairs."""
+    ``unmasking``, each also carries unmasking's probability and accuracy curve as a second view."""
     from attribution.features import build_features
 
     union = build_features(config, progress=progress)
     union.fit(list(known) + list(impostors))
     gi = GeneralImpostors(random_state=random_state).fit(
-        union.transform(list(known)), union.transform(list(impostors)), impostor_authors, order=known_order
+        union.transform(list(known)), union.transform(list(impostors)), impostor_authors
     )
     raw = gi.raw_scores(union.transform(list(questioned)))
     proba = gi._calibrate(raw)
@@ -232,34 +193,21 @@ def verify_texts(
     return out
 
 
-class CandidateTexts(NamedTuple):
-    """A candidate's known texts, their time order (None = unknown) and its source, and the impostors."""
-
-    known: list[str]
-    impostors: list[str]
-    impostor_authors: list[str]
-    candidate: str
-    known_order: np.ndarray | None
-    order_source: str
-
-
 def split_candidate(
     candidate_corpus: str,
     *,
     candidate: str | None = None,
     impostors: str | None = None,
     data_dir: str | None = None,
-) -> CandidateTexts:
-    """Known texts of the candidate (with their time order, when the corpus gives one) and
-    impostor texts (with authors) from corpus specs."""
+) -> tuple[list[str], list[str], list[str], str]:
+    """Known texts of the candidate and impostor texts (with authors) from corpus specs."""
     from attribution.corpus import load_corpus
-    from attribution.models.attribute import row_order
 
-    def labelled(dataset) -> list[tuple[str, str]]:
+    def labelled(spec: str) -> list[tuple[str, str]]:
+        dataset = load_corpus(spec, data_dir=data_dir).dataset
         return [(t, str(a or b or "")) for t, a, b in zip(dataset["text"], dataset["author"], dataset["byline"])]
 
-    dataset = load_corpus(candidate_corpus, data_dir=data_dir).dataset
-    rows = labelled(dataset)
+    rows = labelled(candidate_corpus)
     names = sorted({a for _, a in rows if a})
     if candidate is None:
         if len(names) != 1:
@@ -267,14 +215,11 @@ def split_candidate(
                 f"{candidate_corpus}: holds {len(names)} authors; name the candidate with --candidate (one of {', '.join(names[:10])}…)"
             )
         candidate = names[0]
-    mine = [i for i, (_, a) in enumerate(rows) if a == candidate]
-    known = [rows[i][0] for i in mine]
+    known = [t for t, a in rows if a == candidate]
     if not known:
         raise InsufficientEvidenceError(f"{candidate_corpus}: no texts by candidate {candidate!r}; authors are {', '.join(names[:10])}")
-    pool = labelled(load_corpus(impostors, data_dir=data_dir).dataset) if impostors else [(t, a) for t, a in rows if a != candidate]
+    pool = labelled(impostors) if impostors else [(t, a) for t, a in rows if a != candidate]
     pool = [(t, a) for t, a in pool if a != candidate]
     if len(pool) < 2:
         raise InsufficientEvidenceError("verification needs impostor texts by other writers: pass --impostors CORPUS")
-    chosen = dataset.select(mine)
-    order, order_source = row_order(chosen["id"], chosen["timestamp"])
-    return CandidateTexts(known, [t for t, _ in pool], [a for _, a in pool], candidate, order, order_source)
+    return known, [t for t, _ in pool], [a for _, a in pool], candidate
