@@ -40,3 +40,23 @@ def test_same_author_scores_above_different_author(c50_small):
 def test_verification_needs_impostors():
     with pytest.raises(InsufficientEvidenceError, match="impostor texts"):
         GeneralImpostors().fit(np.eye(3), np.eye(3)[:1])
+
+
+def test_a_large_impostor_pool_does_not_flatten_the_score(data_dir):
+    """With every other C50 author as impostors (2,450 texts) the candidate's own new texts
+    still beat most of the 100 nearest impostors, and other authors' texts score lower. (With
+    the known texts' *mean* similarity every comparison was lost: raw 0 for all of them.)"""
+    from attribution.bench.c50 import load_split
+
+    train, y_train, test, y_test = load_split(data_dir)
+    union = build_features(VERIFY_CONFIG)
+    X = union.fit_transform(train)
+    candidate = "AaronPressman"
+    mine = y_train == candidate
+    gi = GeneralImpostors(n_iterations=30, random_state=0).fit(X[mine], X[~mine], y_train[~mine])
+    own = [t for t, a in zip(test, y_test) if a == candidate][:8]
+    other = [t for t, a in zip(test, y_test) if a != candidate][::300][:8]
+    raw_own = gi.raw_scores(union.transform(own))
+    raw_other = gi.raw_scores(union.transform(other))
+    assert (raw_own > 0).mean() >= 0.75, raw_own
+    assert raw_own.mean() > raw_other.mean() + 0.2, (raw_own, raw_other)
