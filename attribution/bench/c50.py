@@ -96,7 +96,7 @@ def run(data_dir: str | Path | None, *, seed: int = 0, progress: ProgressFactory
     best = scores(y_test, predicted)
 
     baselines = {}
-    char_cols = np.flatnonzero(np.char.startswith(names.astype(str), "char__"))
+    char_cols = np.flatnonzero(feature_families(names) == "char")
     log.info("baseline: plain char n-gram SVM on %d columns", len(char_cols))
     svm = LinearSVC(C=1.0, max_iter=2000, random_state=seed).fit(X_train[:, char_cols], y_train)
     char_predicted = svm.predict(X_test[:, char_cols])

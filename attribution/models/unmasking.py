@@ -33,6 +33,7 @@ from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
 from attribution.errors import InsufficientEvidenceError
+from attribution.features.lexical import relative_frequencies
 from attribution.features.text import words
 
 
@@ -43,17 +44,6 @@ def chunk_words(text: str, size: int) -> list[list[str]]:
     if len(chunks) > 1 and len(chunks[-1]) < size // 2:
         chunks[-2].extend(chunks.pop())
     return [c for c in chunks if c]
-
-
-def _rates(chunks: Sequence[Sequence[str]], vocabulary: dict[str, int]) -> np.ndarray:
-    out = np.zeros((len(chunks), len(vocabulary)))
-    for row, chunk in enumerate(chunks):
-        for word, count in Counter(chunk).items():
-            col = vocabulary.get(word)
-            if col is not None:
-                out[row, col] = count
-        out[row] /= max(len(chunk), 1)
-    return out
 
 
 class Unmasking(BaseEstimator):
@@ -105,8 +95,8 @@ class Unmasking(BaseEstimator):
         picked = rng.choice(len(known_chunks), min(n, len(known_chunks)), replace=False)
         k_chunks = [known_chunks[i] for i in picked]
         counts = Counter(w for chunk in q_chunks + k_chunks for w in chunk)
-        vocabulary = {w: i for i, (w, _) in enumerate(counts.most_common(self.n_features))}
-        X = np.vstack([_rates(q_chunks, vocabulary), _rates(k_chunks, vocabulary)])
+        vocabulary = [w for w, _ in counts.most_common(self.n_features)]
+        X = relative_frequencies(q_chunks + k_chunks, vocabulary)
         X = StandardScaler().fit_transform(X)
         y = np.r_[np.ones(len(q_chunks)), np.zeros(len(k_chunks))]
         folds = max(2, min(self.folds, len(q_chunks), len(k_chunks)))

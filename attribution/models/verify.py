@@ -3,16 +3,16 @@
 Did the candidate write this text? The questioned text is compared with the candidate's known
 texts and with impostor texts by other writers, many times over random halves of the features.
 The raw score is the share of (iteration, impostor) comparisons in which the candidate's known
-text most similar to the questioned one is more similar than the impostor is (a rank form of
-GI's "does the candidate beat every impostor" count, which scored 0.93 vs 0.90 AUC on a C50
-train-only trial). The most similar known text, not the known texts' mean similarity: against
-the 100 impostors nearest the questioned text the mean lost every comparison for 41% of the
-pairs of a train-only C50 trial (25 candidates, earliest 35 train/ texts known, latest 15 and 15
-of other candidates questioned; 54% when all 49 other authors were the pool), so the score sat
-at 0 and AUC was 0.888 (0.882); the best known text scored 0.937 (0.956), 0-2% at 0. Raw scores become a calibrated same-author probability through a logistic
-(Platt) fit on pairs built from the training texts alone: each known text against the other
-known texts (same author) and impostor texts against the known texts, with that impostor's own
-author removed from the pool (different author). ``c@1`` (Peñas & Rodrigo 2011) leaves pairs
+text most similar to the questioned one is more similar than the impostor is: a rank form of
+GI's "does the candidate beat every impostor" count. Not the known texts' *mean* similarity,
+which was used first: against the 100 impostors nearest the questioned text the mean lost every
+comparison for 41% of the pairs of a train-only C50 trial (25 candidates, earliest 35 train/
+texts known, latest 15 and 15 of other candidates questioned; 54% with all 49 other authors as
+the pool), so the score sat at 0; raw AUC 0.888 (0.882) for the mean, 0.937 (0.956) for the
+most similar known text, with 0.7-1.5% of the pairs at 0. Raw scores become a calibrated
+same-author probability through a logistic (Platt) fit on pairs built from the training texts
+alone: each known text against the other known texts (same author) and impostor texts against
+the known texts, with that impostor's own author removed from the pool (different author). ``c@1`` (Peñas & Rodrigo 2011) leaves pairs
 unanswered (0.5) inside a band around 0.5 chosen on those same calibration pairs.
 
 >>> gi = GeneralImpostors().fit(X_known, X_impostors, impostor_groups)
