@@ -8,6 +8,7 @@ members' columns, pooled by geometric mean. Folds order each author's texts by R
 number (publication order): latest 15 held out, latest 25 held out, earliest 25 held out.
 
     python scripts/select_ensemble.py --data ../shared/corpora [--folds late15] [--out result.json]
+        [--candidate "char | distort | syntax"] [--tf sublinear]
 """
 
 from __future__ import annotations
@@ -50,10 +51,18 @@ def held_out_mask(ids: list[str], authors: np.ndarray, count: int, side: str) ->
     return mask
 
 
-def union_config() -> dict:
-    """The attribution preset plus the z-scored MFW block some candidates use."""
+#: Families whose term-frequency weighting ``--tf`` overrides.
+TF_FAMILIES = ("char", "word", "distort")
+
+
+def union_config(tf: str | None = None) -> dict:
+    """The attribution preset plus the z-scored MFW block some candidates use; ``tf`` overrides
+    the preset's term-frequency weighting of the n-gram families."""
     preset = load_feature_config("attribution")
     families = {"mfw": {"weight": 0.05, "n": 300, "zscore": True}, **copy.deepcopy(preset.families)}
+    if tf is not None:
+        for name in TF_FAMILIES:
+            families[name]["tf"] = tf
     return {"name": "select-ensemble", "seed": preset.seed, "cache": dict(preset.cache), "families": families}
 
 
@@ -75,25 +84,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", default=None, help="shared corpora folder (default: $ATTRIBUTION_DATA)")
     parser.add_argument("--folds", default=",".join(FOLDS), help="comma-separated folds of " + ", ".join(FOLDS))
     parser.add_argument("--out", default=None, help="also write the JSON here")
+    parser.add_argument("--candidate", action="append", choices=list(CANDIDATES), help="run only these (repeatable)")
+    parser.add_argument("--tf", choices=["sublinear", "binary"], default=None, help="override the preset's tf weighting")
     args = parser.parse_args(argv)
+    candidates = {name: CANDIDATES[name] for name in (args.candidate or CANDIDATES)}
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     from attribution.corpus import load_corpus
 
     dataset = load_corpus("c50-train", data_dir=args.data).dataset
     texts, authors = list(dataset["text"]), np.asarray(dataset["author"], dtype=object)
     ids = list(dataset["id"])
-    result: dict = {"bench": "select_ensemble", "folds": {}, "pooled": {}}
-    counts: dict[str, list[float]] = {name: [0.0, 0.0] for name in CANDIDATES}
+    result: dict = {"bench": "select_ensemble", "tf": args.tf or "preset", "folds": {}, "pooled": {}}
+    counts: dict[str, list[float]] = {name: [0.0, 0.0] for name in candidates}
     for fold in args.folds.split(","):
         start = time.perf_counter()
         held_out = held_out_mask(ids, authors, *FOLDS[fold])
-        union = build_features(union_config())
+        union = build_features(union_config(args.tf))
         fit_texts = [t for t, h in zip(texts, held_out) if not h]
         X_fit = union.fit_transform(fit_texts)
         X_val = union.transform([t for t, h in zip(texts, held_out) if h])
         families = feature_families(union.get_feature_names_out())
         result["folds"][fold] = {}
-        for name, members in CANDIDATES.items():
+        for name, members in candidates.items():
             scores = evaluate(X_fit, authors[~held_out], X_val, authors[held_out], families, members)
             result["folds"][fold][name] = scores
             counts[name][0] += scores["accuracy"] * held_out.sum()

@@ -41,7 +41,7 @@ def distort_text(text: str, keep: set[str] | frozenset[str]) -> str:
 
 @register_family("distort")
 class DistortedCharNgrams(_NgramFamily):
-    """Character n-grams of DV-MA distorted text, sublinear tf-idf, l2-normalised rows.
+    """Character n-grams of DV-MA distorted text, tf-idf, l2-normalised rows.
 
     Parameters
     ----------
@@ -53,6 +53,8 @@ class DistortedCharNgrams(_NgramFamily):
         Keep the n-grams found in the most fitted documents.
     min_df : int
         Drop n-grams found in fewer documents.
+    tf : {"sublinear", "binary"}
+        ``1 + log(count)`` or presence (see ``NgramTfidf``).
     """
 
     def __init__(
@@ -62,11 +64,13 @@ class DistortedCharNgrams(_NgramFamily):
         ngram_range: tuple[int, int] = (1, 5),
         max_features: int | None = 100000,
         min_df: int = 2,
+        tf: str = "sublinear",
     ):
         self.n_words = n_words
         self.ngram_range = ngram_range
         self.max_features = max_features
         self.min_df = min_df
+        self.tf = tf
 
     def _count(self, text: str, low: int, high: int) -> Counter:
         return char_ngrams(distort_text(text, self.keep_set_), low, high)
@@ -85,6 +89,6 @@ class DistortedCharNgrams(_NgramFamily):
         return frozenset(self.keep_words_)
 
     def transform(self, X):
-        """(n_texts, n_features) CSR of l2-normalised sublinear tf-idf of the distorted texts."""
+        """(n_texts, n_features) CSR of l2-normalised tf-idf of the distorted texts."""
         check_is_fitted(self)
         return super().transform(X)

@@ -1,4 +1,4 @@
-"""N-gram families: ``char`` (character n-grams) and ``word`` (word n-grams), sublinear tf-idf."""
+"""N-gram families: ``char`` (character n-grams) and ``word`` (word n-grams), tf-idf."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections import Counter
 from sklearn.utils.validation import check_is_fitted
 
 from attribution.features.base import FamilyTransformer, register_family
-from attribution.features.counting import NgramTfidf, char_ngrams, token_ngrams
+from attribution.features.counting import TF_WEIGHTINGS, NgramTfidf, char_ngrams, token_ngrams
 from attribution.features.text import check_texts, words
 
 
@@ -23,6 +23,8 @@ class _NgramFamily(FamilyTransformer):
             raise ValueError(f"{self.family}: ngram_range must be [low, high] with 1 <= low <= high, got {self.ngram_range!r}")
         if self.max_features is not None and int(self.max_features) < 1:
             raise ValueError(f"{self.family}: max_features must be positive or null, got {self.max_features!r}")
+        if self.tf not in TF_WEIGHTINGS:
+            raise ValueError(f"{self.family}: tf must be one of {', '.join(TF_WEIGHTINGS)}, got {self.tf!r}")
         return low, high
 
     def _count(self, text: str, low: int, high: int) -> Counter:
@@ -36,14 +38,14 @@ class _NgramFamily(FamilyTransformer):
     def fit_transform(self, X, y=None):
         """Fit and return the (n_texts, n_features) tf-idf CSR, counting each text once."""
         low, high = self._range()
-        self.tfidf_ = NgramTfidf(max_features=self.max_features, min_df=self.min_df)
+        self.tfidf_ = NgramTfidf(max_features=self.max_features, min_df=self.min_df, tf=self.tf)
         matrix = self.tfidf_.fit_transform(self._count(text, low, high) for text in check_texts(X))
         self.feature_names_ = list(self.tfidf_.terms_)
         self.n_features_out_ = len(self.feature_names_)
         return matrix
 
     def transform(self, X):
-        """(n_texts, n_features) CSR of l2-normalised sublinear tf-idf."""
+        """(n_texts, n_features) CSR of l2-normalised tf-idf."""
         check_is_fitted(self)
         low, high = self._range()
         return self.tfidf_.transform(self._count(text, low, high) for text in check_texts(X))
@@ -51,7 +53,7 @@ class _NgramFamily(FamilyTransformer):
 
 @register_family("char")
 class CharNgrams(_NgramFamily):
-    """Character n-grams (case kept: capitals are style), sublinear tf-idf, l2-normalised rows.
+    """Character n-grams (case kept: capitals are style), tf-idf, l2-normalised rows.
 
     Parameters
     ----------
@@ -63,6 +65,8 @@ class CharNgrams(_NgramFamily):
         Drop n-grams found in fewer documents.
     lowercase : bool
         Fold case before counting.
+    tf : {"sublinear", "binary"}
+        ``1 + log(count)`` or presence (see ``NgramTfidf``).
     """
 
     def __init__(
@@ -72,11 +76,13 @@ class CharNgrams(_NgramFamily):
         max_features: int | None = 20000,
         min_df: int = 2,
         lowercase: bool = False,
+        tf: str = "sublinear",
     ):
         self.ngram_range = ngram_range
         self.max_features = max_features
         self.min_df = min_df
         self.lowercase = lowercase
+        self.tf = tf
 
     def _count(self, text: str, low: int, high: int) -> Counter:
         return char_ngrams(text, low, high, lowercase=self.lowercase)
@@ -84,7 +90,7 @@ class CharNgrams(_NgramFamily):
 
 @register_family("word")
 class WordNgrams(_NgramFamily):
-    """Word n-grams over the shared tokeniser's case-folded words, sublinear tf-idf.
+    """Word n-grams over the shared tokeniser's case-folded words, tf-idf.
 
     Parameters
     ----------
@@ -94,12 +100,22 @@ class WordNgrams(_NgramFamily):
         Keep the n-grams found in the most fitted documents.
     min_df : int
         Drop n-grams found in fewer documents.
+    tf : {"sublinear", "binary"}
+        ``1 + log(count)`` or presence (see ``NgramTfidf``).
     """
 
-    def __init__(self, *, ngram_range: tuple[int, int] = (1, 3), max_features: int | None = 20000, min_df: int = 2):
+    def __init__(
+        self,
+        *,
+        ngram_range: tuple[int, int] = (1, 3),
+        max_features: int | None = 20000,
+        min_df: int = 2,
+        tf: str = "sublinear",
+    ):
         self.ngram_range = ngram_range
         self.max_features = max_features
         self.min_df = min_df
+        self.tf = tf
 
     def _count(self, text: str, low: int, high: int) -> Counter:
         return token_ngrams(words(text), low, high)

@@ -29,7 +29,8 @@ from attribution.report.jsonio import write_json
 log = logging.getLogger(__name__)
 
 FORMAT = "attribution-model"
-FORMAT_VERSION = 1
+#: 2: n-gram families carry ``tf`` (sublinear or binary); version-1 folders lack it, so retrain.
+FORMAT_VERSION = 2
 CONFIG_FILE = "config.json"
 MODEL_FILE = "model.skops"
 VOCAB_FILE = "vocab.npz"
