@@ -84,7 +84,7 @@ def run(data_dir: str | Path | None, *, seed: int = 0, progress: ProgressFactory
             "method": "Koppel & Schler unmasking: 60-word chunks, 250 MFW, 8 rounds dropping 3+3 features, 4-fold CV; "
             "logistic calibration of the curve on train-only pairs",
         },
-        "method": "General Impostors (rank variant: the most similar known text vs each impostor), char 2-4-grams (3,000), "
+        "method": "General Impostors (rank variant: the most similar known text vs each impostor), char 2-3-grams (10,000), "
         "100 iterations x 50% features, 100 nearest impostors; class-balanced Platt calibration on train-only pairs",
         "published": PUBLISHED,
         "seconds": round(time.perf_counter() - start, 1),
