@@ -75,6 +75,14 @@ class CountBuilder:
 TF_WEIGHTINGS = ("sublinear", "binary")
 
 
+def check_tf(tf: str, owner: str = "") -> str:
+    """``tf`` if it is one of ``TF_WEIGHTINGS``; else a ValueError that names ``owner`` (a family)."""
+    if tf not in TF_WEIGHTINGS:
+        prefix = f"{owner}: " if owner else ""
+        raise ValueError(f"{prefix}tf must be one of {', '.join(TF_WEIGHTINGS)}, got {tf!r}")
+    return tf
+
+
 class NgramTfidf:
     """Vocabulary, idf and tf-idf rows from per-document n-gram counts.
 
@@ -83,15 +91,13 @@ class NgramTfidf:
     alphabetical order. Rows are ``tf * idf`` with smoothed idf ``log((1 + n) / (1 + df)) + 1``,
     l2-normalised (an empty row stays zero), where ``tf`` is ``1 + log(count)`` (``sublinear``) or
     1 for every n-gram present (``binary``: an n-gram repeated because of the story's subject
-    counts once, which is what made it the better choice on C50's chronological folds).
+    counts once; the ``attribution`` preset uses it, see ``configs/attribution.yaml``).
     """
 
     def __init__(self, *, max_features: int | None, min_df: int, tf: str = "sublinear"):
-        if tf not in TF_WEIGHTINGS:
-            raise ValueError(f"tf must be one of {', '.join(TF_WEIGHTINGS)}, got {tf!r}")
         self.max_features = max_features
         self.min_df = min_df
-        self.tf = tf
+        self.tf = check_tf(tf)
 
     def fit_transform(self, counters: Iterable[Counter]) -> sp.csr_matrix:
         """Learn vocabulary and idf from ``counters`` (consumed one at a time); return the rows."""
@@ -125,8 +131,8 @@ class NgramTfidf:
         if counts.shape[1] == 0:
             return counts
         counts.sort_indices()
-        tf = np.ones_like(counts.data) if self.tf == "binary" else 1.0 + np.log(counts.data)
-        counts.data = tf * self.idf_[counts.indices]
+        idf = self.idf_[counts.indices]
+        counts.data = idf if self.tf == "binary" else (1.0 + np.log(counts.data)) * idf
         return normalize(counts, norm="l2", copy=False)
 
     def transform(self, counters: Iterable[Counter]) -> sp.csr_matrix:

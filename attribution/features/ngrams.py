@@ -7,7 +7,7 @@ from collections import Counter
 from sklearn.utils.validation import check_is_fitted
 
 from attribution.features.base import FamilyTransformer, register_family
-from attribution.features.counting import TF_WEIGHTINGS, NgramTfidf, char_ngrams, token_ngrams
+from attribution.features.counting import NgramTfidf, char_ngrams, check_tf, token_ngrams
 from attribution.features.text import check_texts, words
 
 
@@ -23,8 +23,7 @@ class _NgramFamily(FamilyTransformer):
             raise ValueError(f"{self.family}: ngram_range must be [low, high] with 1 <= low <= high, got {self.ngram_range!r}")
         if self.max_features is not None and int(self.max_features) < 1:
             raise ValueError(f"{self.family}: max_features must be positive or null, got {self.max_features!r}")
-        if self.tf not in TF_WEIGHTINGS:
-            raise ValueError(f"{self.family}: tf must be one of {', '.join(TF_WEIGHTINGS)}, got {self.tf!r}")
+        check_tf(self.tf, self.family)
         return low, high
 
     def _count(self, text: str, low: int, high: int) -> Counter:

@@ -12,8 +12,9 @@ the pool), so the score sat at 0; raw AUC 0.888 (0.882) for the mean, 0.937 (0.9
 most similar known text, with 0.7-1.5% of the pairs at 0. Raw scores become a calibrated
 same-author probability through a logistic (Platt) fit on pairs built from the training texts
 alone: each known text against the other known texts (same author) and impostor texts against
-the known texts, with that impostor's own author removed from the pool (different author). ``c@1`` (Peñas & Rodrigo 2011) leaves pairs
-unanswered (0.5) inside a band around 0.5 chosen on those same calibration pairs.
+the known texts, with that impostor's own author removed from the pool (different author).
+``c@1`` (Peñas & Rodrigo 2011) leaves pairs unanswered (0.5) inside a band around 0.5 chosen on
+those same calibration pairs.
 
 >>> gi = GeneralImpostors().fit(X_known, X_impostors, impostor_groups)
 >>> gi.predict_proba(X_questioned)   # (n,) P(same author)

@@ -52,7 +52,6 @@ def test_ngram_tfidf_refuses_an_unknown_weighting():
         NgramTfidf(max_features=None, min_df=1, tf="raw")
 
 
-
 def test_ngram_tfidf_binary_by_hand():
     counts = [token_ngrams(["a", "a", "b"], 1, 1), token_ngrams(["b", "c"], 1, 1)]
     rows = NgramTfidf(max_features=None, min_df=1, tf="binary").fit_transform(counts).toarray()
