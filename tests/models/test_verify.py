@@ -37,6 +37,28 @@ def test_same_author_scores_above_different_author(c50_small):
     assert set(np.unique(answers[np.abs(proba - 0.5) < gi.band_])) <= {0.5}
 
 
+def test_impostor_authors_calibrate_beside_the_candidate(c50_small):
+    """Named impostor authors stand in as candidates: their pairs separate same from different
+    author, join the candidate's own in the Platt fit, and are the same whether passed in or
+    computed by ``fit``; anonymous impostors give no such pairs."""
+    train, y_train, _, _ = c50_small
+    X = build_features(VERIFY_CONFIG).fit_transform(train)
+    mine = y_train == y_train[0]
+    gi = GeneralImpostors(n_iterations=30, n_impostors=60, random_state=0)
+    raw, label = gi.reference_pairs(X[~mine], y_train[~mine], per_author=6)
+    assert label.sum() == (1 - label).sum() > 0
+    assert roc_auc_score(label, raw) >= 0.85
+    inside = GeneralImpostors(n_iterations=30, n_impostors=60, random_state=0).fit(X[mine], X[~mine], y_train[~mine])
+    passed = GeneralImpostors(n_iterations=30, n_impostors=60, random_state=0).fit(
+        X[mine], X[~mine], y_train[~mine], reference=inside.reference_pairs(X[~mine], y_train[~mine])
+    )
+    assert inside.n_reference_pairs_ > 0
+    assert len(inside.calibration_raw_) == min(50, mine.sum()) + min(50, (~mine).sum()) + inside.n_reference_pairs_
+    assert (inside.coef_, inside.intercept_) == (passed.coef_, passed.intercept_)
+    anonymous = GeneralImpostors(n_iterations=30, n_impostors=60, random_state=0).fit(X[mine], X[~mine])
+    assert anonymous.n_reference_pairs_ == 0
+
+
 def test_verification_needs_impostors():
     with pytest.raises(InsufficientEvidenceError, match="impostor texts"):
         GeneralImpostors().fit(np.eye(3), np.eye(3)[:1])

@@ -1,0 +1,101 @@
+#!/usr/bin/env python
+"""Compare verification settings on a train-only C50 trial (never test/).
+
+How ``VERIFY_CONFIG`` and the reference-pair calibration of ``GeneralImpostors`` were chosen.
+25 authors (a seeded draw) are candidates, the other 25 the impostor pool. Each author's texts
+are ordered by Reuters document number: the earliest 35 are known (candidates) or impostors, and
+each candidate's latest 15 are questioned beside 15 latest texts of other candidates, so that,
+as in test/, the questioned texts are newer than the known ones (750 pairs).
+
+    python scripts/select_verify.py --data ../shared/corpora [--seed 1] [--ngram 2 3] [--max-features 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+
+import numpy as np
+from sklearn.metrics import roc_auc_score
+
+from attribution.corpus import load_corpus
+from attribution.features import build_features
+from attribution.models.attribute import document_number
+from attribution.models.verify import GeneralImpostors, c_at_1
+from attribution.report.jsonio import print_json
+
+log = logging.getLogger("select_verify")
+
+
+def latest_mask(ids: list[str], authors: np.ndarray, count: int) -> np.ndarray:
+    """True for each author's ``count`` latest texts by Reuters document number."""
+    numbers = np.asarray([document_number(i) for i in ids])
+    mask = np.zeros(len(ids), dtype=bool)
+    for author in np.unique(authors):
+        rows = np.flatnonzero(authors == author)
+        mask[rows[np.argsort(numbers[rows], kind="stable")][-count:]] = True
+    return mask
+
+
+def scores(labels: np.ndarray, proba: np.ndarray, answers: np.ndarray) -> dict:
+    """AUC, Brier, accuracy at 0.5 and c@1 of calibrated same-author probabilities."""
+    return {
+        "auc": round(float(roc_auc_score(labels, proba)), 4),
+        "brier": round(float(((proba - labels) ** 2).mean()), 4),
+        "accuracy_at_0.5": round(float(((proba > 0.5) == (labels == 1)).mean()), 4),
+        "c_at_1": round(c_at_1(labels, answers), 4),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", required=True, help="folder holding c50/")
+    parser.add_argument("--seed", type=int, default=0, help="draw of candidates and of the questioned texts")
+    parser.add_argument("--ngram", type=int, nargs=2, default=[2, 3], help="character n-gram range")
+    parser.add_argument("--max-features", type=int, default=10000)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(message)s")
+    start = time.perf_counter()
+    dataset = load_corpus("c50-train", data_dir=args.data).dataset
+    texts, y = list(dataset["text"]), np.asarray(dataset["author"], dtype=object)
+    late = latest_mask(list(dataset["id"]), y, 15)
+    rng = np.random.default_rng(args.seed)
+    authors = rng.permutation(np.unique(y))
+    candidates, pool = authors[:25], np.isin(y, authors[25:]) & ~late
+    config = {"name": "select-verify", "seed": 0, "families": {"char": {"ngram_range": args.ngram, "max_features": args.max_features, "min_df": 2}}}
+    union = build_features(config)
+    union.fit([t for t, is_late in zip(texts, late) if not is_late])
+    X = union.transform(texts)
+    reference = GeneralImpostors(random_state=args.seed).reference_pairs(X[pool], y[pool])
+    variants = {"candidate pairs only": (np.array([]), np.array([])), "with reference pairs": reference}
+    labels, raw, proba, answers = [], [], {v: [] for v in variants}, {v: [] for v in variants}
+    for author in candidates:
+        own = np.flatnonzero((y == author) & late)
+        other = rng.choice(np.flatnonzero(np.isin(y, candidates) & (y != author) & late), len(own), replace=False)
+        questioned = X[np.r_[own, other]]
+        labels.extend([1] * len(own) + [0] * len(other))
+        for name, pairs in variants.items():
+            gi = GeneralImpostors(random_state=args.seed).fit(X[(y == author) & ~late], X[pool], y[pool], reference=pairs)
+            r = gi.raw_scores(questioned)
+            p = gi._calibrate(r)
+            proba[name].extend(p)
+            answers[name].extend(gi.answers(p))
+        raw.extend(r)
+        log.info("%s done", author)
+    labels = np.asarray(labels)
+    print_json(
+        {
+            "pairs": int(len(labels)),
+            "config": config["families"],
+            "auc_raw": round(float(roc_auc_score(labels, raw)), 4),
+            "calibration": {name: scores(labels, np.asarray(proba[name]), np.asarray(answers[name])) for name in variants},
+            "seconds": round(time.perf_counter() - start, 1),
+        }
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
