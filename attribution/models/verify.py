@@ -60,6 +60,17 @@ def c_at_1(y_true: Sequence[int], proba: Sequence[float]) -> float:
     return float((correct + (n - answered.sum()) * correct / n) / n)
 
 
+def impostor_authors(names: Sequence | None, n: int) -> np.ndarray:
+    """One author label per impostor text as strings; a text without a name (None, empty) is its
+    own author, so that unnamed texts neither leave the pool together nor pair as one writer."""
+    if names is None:
+        return np.asarray([f"#{i}" for i in range(n)], dtype=object)
+    labels = np.asarray([None if a is None else str(a) for a in names], dtype=object)
+    if len(labels) != n:
+        raise ValueError(f"impostor author names: {len(labels)} names for {n} impostor texts")
+    return np.asarray([f"#{i}" if not a else a for i, a in enumerate(labels)], dtype=object)
+
+
 def _dense_unit(X) -> np.ndarray:
     X = X.toarray() if sp.issparse(X) else np.asarray(X, dtype=np.float64)
     X = X.astype(np.float32)
@@ -118,16 +129,14 @@ class GeneralImpostors(BaseEstimator):
         The pairs depend on the pool, not the candidate: compute them once for many candidates.
         """
         pool = _dense_unit(impostors)
-        groups = np.asarray(impostor_groups, dtype=object)
-        if len(groups) != len(pool):
-            raise ValueError(f"impostor_groups has {len(groups)} names for {len(pool)} impostor texts")
+        groups = impostor_authors(impostor_groups, len(pool))
         self.masks_ = self._feature_masks(pool.shape[1])
         rng = np.random.default_rng([self.random_state, 1])
-        names, counts = np.unique(groups.astype(str), return_counts=True)
+        names, counts = np.unique(groups, return_counts=True)
         eligible = names[counts >= 3]
         raw, label = [], []
         for name in rng.permutation(eligible)[:n_authors]:
-            mine = groups.astype(str) == name
+            mine = groups == name
             rows, others = np.flatnonzero(mine), np.flatnonzero(~mine)
             for i in rng.permutation(rows)[:per_author]:
                 raw.append(self._raw(pool[i], pool[rows[rows != i]], pool, ~mine))
@@ -155,7 +164,7 @@ class GeneralImpostors(BaseEstimator):
             raise InsufficientEvidenceError(f"verification needs at least 2 known texts of the candidate, got {len(self.known_)}")
         if len(self.impostors_) < 2:
             raise InsufficientEvidenceError(f"verification needs impostor texts by other writers, got {len(self.impostors_)}")
-        groups = np.arange(len(self.impostors_)) if impostor_groups is None else np.asarray(impostor_groups, dtype=object)
+        groups = impostor_authors(impostor_groups, len(self.impostors_))
         self.impostor_groups_ = groups
         if reference is None and impostor_groups is not None:
             reference = self.reference_pairs(impostors, groups)

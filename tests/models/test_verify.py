@@ -8,7 +8,7 @@ from sklearn.metrics import roc_auc_score
 
 from attribution.errors import InsufficientEvidenceError
 from attribution.features import build_features
-from attribution.models.verify import VERIFY_CONFIG, GeneralImpostors, c_at_1
+from attribution.models.verify import VERIFY_CONFIG, GeneralImpostors, c_at_1, impostor_authors
 
 
 def test_c_at_1_credits_unanswered_at_the_accuracy_rate():
@@ -57,6 +57,14 @@ def test_impostor_authors_calibrate_beside_the_candidate(c50_small):
     assert (inside.coef_, inside.intercept_) == (passed.coef_, passed.intercept_)
     anonymous = GeneralImpostors(n_iterations=30, n_impostors=60, random_state=0).fit(X[mine], X[~mine])
     assert anonymous.n_reference_pairs_ == 0
+
+
+def test_unnamed_impostor_texts_are_each_their_own_author():
+    names = impostor_authors(["Hamilton", "", None, "Hamilton", 7], 5)
+    assert names[0] == names[3] == "Hamilton" and names[4] == "7"
+    assert len({names[1], names[2], "Hamilton", "7"}) == 4
+    with pytest.raises(ValueError, match="3 names for 5 impostor texts"):
+        impostor_authors(["a", "b", "c"], 5)
 
 
 def test_verification_needs_impostors():
