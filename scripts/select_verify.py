@@ -7,7 +7,7 @@ are ordered by Reuters document number: the earliest 35 are known (candidates) o
 each candidate's latest 15 are questioned beside 15 latest texts of other candidates, so that,
 as in test/, the questioned texts are newer than the known ones (750 pairs).
 
-    python scripts/select_verify.py --data ../shared/corpora [--seed 1] [--ngram 2 3] [--max-features 10000]
+    python scripts/select_verify.py --data ../shared/corpora [--seed 1] [--families char]
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from sklearn.metrics import roc_auc_score
 from attribution.corpus import load_corpus
 from attribution.features import build_features
 from attribution.models.attribute import document_number
-from attribution.models.verify import GeneralImpostors, c_at_1
+from attribution.models.verify import VERIFY_CONFIG, GeneralImpostors, c_at_1, feature_views
 from attribution.report.jsonio import print_json
 
 log = logging.getLogger("select_verify")
@@ -53,8 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", required=True, help="folder holding c50/")
     parser.add_argument("--seed", type=int, default=0, help="draw of candidates and of the questioned texts")
-    parser.add_argument("--ngram", type=int, nargs=2, default=[2, 3], help="character n-gram range")
-    parser.add_argument("--max-features", type=int, default=10000)
+    parser.add_argument("--families", nargs="+", default=list(VERIFY_CONFIG["families"]), help="views: families of VERIFY_CONFIG")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(message)s")
     start = time.perf_counter()
@@ -64,11 +63,12 @@ def main(argv: list[str] | None = None) -> int:
     rng = np.random.default_rng(args.seed)
     authors = rng.permutation(np.unique(y))
     candidates, pool = authors[:25], np.isin(y, authors[25:]) & ~late
-    config = {"name": "select-verify", "seed": 0, "families": {"char": {"ngram_range": args.ngram, "max_features": args.max_features, "min_df": 2}}}
+    config = {**VERIFY_CONFIG, "families": {name: VERIFY_CONFIG["families"][name] for name in args.families}}
     union = build_features(config)
     union.fit([t for t, is_late in zip(texts, late) if not is_late])
     X = union.transform(texts)
-    reference = GeneralImpostors(random_state=args.seed).reference_pairs(X[pool], y[pool])
+    views = feature_views(union.get_feature_names_out())
+    reference = GeneralImpostors(random_state=args.seed).reference_pairs(X[pool], y[pool], views=views)
     variants = {"candidate pairs only": (np.array([]), np.array([])), "with reference pairs": reference}
     labels, raw, proba, answers = [], [], {v: [] for v in variants}, {v: [] for v in variants}
     for author in candidates:
@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         questioned = X[np.r_[own, other]]
         labels.extend([1] * len(own) + [0] * len(other))
         for name, pairs in variants.items():
-            gi = GeneralImpostors(random_state=args.seed).fit(X[(y == author) & ~late], X[pool], y[pool], reference=pairs)
+            gi = GeneralImpostors(random_state=args.seed).fit(X[(y == author) & ~late], X[pool], y[pool], views=views, reference=pairs)
             r = gi.raw_scores(questioned)
             p = gi._calibrate(r)
             proba[name].extend(p)

@@ -32,7 +32,7 @@ def run(data_dir: str | Path | None, *, seed: int = 0, progress: ProgressFactory
     from attribution.features import build_features
     from attribution.models.calibration import geometric_pool
     from attribution.models.unmasking import Unmasking
-    from attribution.models.verify import VERIFY_CONFIG, GeneralImpostors, c_at_1
+    from attribution.models.verify import VERIFY_CONFIG, GeneralImpostors, c_at_1, feature_views
 
     start = time.perf_counter()
     train_texts, y_train, test_texts, y_test = load_split(data_dir)
@@ -46,9 +46,10 @@ def run(data_dir: str | Path | None, *, seed: int = 0, progress: ProgressFactory
     labels, proba, raw, answers, unmasked = [], [], [], [], []
     impostor_texts = [t for t, in_pool in zip(train_texts, pool) if in_pool]
     # the impostor authors' own calibration pairs do not depend on the candidate: computed once
-    reference = GeneralImpostors(random_state=seed).reference_pairs(X_train[pool], y_train[pool])
+    views = feature_views(union.get_feature_names_out())
+    reference = GeneralImpostors(random_state=seed).reference_pairs(X_train[pool], y_train[pool], views=views)
     for author in progress(candidates, desc="candidates", total=len(candidates)):
-        gi = GeneralImpostors(random_state=seed).fit(X_train[y_train == author], X_train[pool], y_train[pool], reference=reference)
+        gi = GeneralImpostors(random_state=seed).fit(X_train[y_train == author], X_train[pool], y_train[pool], views=views, reference=reference)
         own = rng.permutation(np.flatnonzero(y_test == author))[:PER_SIDE]
         others = np.flatnonzero(np.isin(y_test, candidates) & (y_test != author))
         other = rng.choice(others, PER_SIDE, replace=False)
@@ -87,8 +88,8 @@ def run(data_dir: str | Path | None, *, seed: int = 0, progress: ProgressFactory
             "method": "Koppel & Schler unmasking: 60-word chunks, 250 MFW, 8 rounds dropping 3+3 features, 4-fold CV; "
             "logistic calibration of the curve on train-only pairs",
         },
-        "method": "General Impostors (rank variant: the most similar known text vs each impostor), char 2-3-grams (10,000), "
-        "100 iterations x 50% features, 100 nearest impostors; class-balanced Platt calibration on train-only pairs: the candidate's and "
+        "method": "General Impostors (rank variant: the most similar known text vs each impostor), two views averaged: char 2-3-grams "
+        "(10,000) and word 1-2-grams (10,000), each 100 iterations x 50% features, 100 nearest impostors; class-balanced Platt calibration on train-only pairs: the candidate's and "
         "400 of 20 impostor authors standing in as candidates",
         "published": PUBLISHED,
         "seconds": round(time.perf_counter() - start, 1),

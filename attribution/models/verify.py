@@ -15,10 +15,11 @@ alone: each known text against the other known texts (same author) and impostor 
 the known texts, with that impostor's own author removed from the pool (different author),
 plus the same two kinds of pairs among the impostor authors themselves, each in turn a stand-in
 candidate (``reference_pairs``), which keep one candidate's 100 pairs from setting the scale
-alone. ``c@1`` (Peñas & Rodrigo 2011) leaves pairs unanswered (0.5) inside a band around 0.5 chosen on
-those same calibration pairs.
+alone. ``c@1`` (Peñas & Rodrigo 2011) leaves pairs unanswered (0.5) inside a band around 0.5
+chosen on those same calibration pairs. Feature families can be separate views (``views``):
+each is compared on its own and the raw scores are averaged (``VERIFY_CONFIG``: char and word).
 
->>> gi = GeneralImpostors().fit(X_known, X_impostors, impostor_groups)
+>>> gi = GeneralImpostors().fit(X_known, X_impostors, impostor_groups, views=feature_views(names))
 >>> gi.predict_proba(X_questioned)   # (n,) P(same author)
 """
 
@@ -35,16 +36,25 @@ from sklearn.utils.validation import check_is_fitted
 from attribution.errors import InsufficientEvidenceError
 from attribution.progress import ProgressFactory, no_progress
 
-#: Feature config of the verifier: character 2-3-grams, the 10,000 found in the most texts.
-#: Chosen on two train-only C50 trials (the one in the module docstring, and the same with
-#: another draw of candidates), raw AUC: char 2-4 / 3,000 0.937 and 0.955; 2-4 / 10,000 0.962
-#: and 0.978; **2-3 / 10,000 0.972 and 0.982**; 1-3 / 10,000 0.972 and 0.982 (first trial
-#: only: 1-3 / 5,000 0.969, 1-3 / 20,000 0.970, 2-4 / 20,000 0.966, 2-5 / 5,000 0.937, + word
-#: unigrams 0.959, + distorted char n-grams 0.944, binary weighting of 2-4 / 3,000 0.885).
+#: Feature config of the verifier: two views, compared apart and their GI scores averaged:
+#: character 2-3-grams and word 1-2-grams, each the 10,000 found in the most texts.
+#: The char view was chosen on two train-only C50 trials (``scripts/select_verify.py``; the
+#: one in the module docstring, and the same with another draw of candidates), raw AUC: char
+#: 2-4 / 3,000 0.937 and 0.955; 2-4 / 10,000 0.962 and 0.978; **2-3 / 10,000 0.972 and 0.982**;
+#: 1-3 / 10,000 0.972 and 0.982 (first trial only: 1-3 / 5,000 0.969, 1-3 / 20,000 0.970, 2-4 /
+#: 20,000 0.966, 2-5 / 5,000 0.937, + word unigrams in the same view 0.959, + distorted char
+#: n-grams in the same view 0.944, binary weighting of 2-4 / 3,000 0.885). Then, on the same two
+#: trials, a second view averaged in: word 1-2-grams 0.975 and 0.984 (alone 0.969 / 0.981),
+#: distorted char 1-5-grams 0.976 and 0.982, all three 0.984 (second trial), char 4-5-grams
+#: 0.969 (first trial); calibrated, with the reference pairs: char alone AUC 0.971 / 0.982, Brier
+#: 0.064 / 0.047, c@1 0.939 / 0.960; **char + word views 0.975 / 0.985, 0.057 / 0.039, 0.949 / 0.963**.
 VERIFY_CONFIG = {
-    "name": "verify-char23-10k",
+    "name": "verify-char23-word12-10k",
     "seed": 0,
-    "families": {"char": {"ngram_range": [2, 3], "max_features": 10000, "min_df": 2}},
+    "families": {
+        "char": {"ngram_range": [2, 3], "max_features": 10000, "min_df": 2},
+        "word": {"ngram_range": [1, 2], "max_features": 10000, "min_df": 2},
+    },
 }
 
 
@@ -71,11 +81,36 @@ def impostor_authors(names: Sequence | None, n: int) -> np.ndarray:
     return np.asarray([f"#{i}" if not a else a for i, a in enumerate(labels)], dtype=object)
 
 
-def _dense_unit(X) -> np.ndarray:
-    X = X.toarray() if sp.issparse(X) else np.asarray(X, dtype=np.float64)
-    X = X.astype(np.float32)
-    norms = np.linalg.norm(X, axis=1, keepdims=True)
-    return X / np.where(norms > 0, norms, 1.0)
+class _Rows:
+    """Feature rows split into views (column blocks), each view's rows scaled to unit length:
+    GI compares texts within a view, and the views' scores are averaged."""
+
+    def __init__(self, blocks: list[np.ndarray]):
+        self.blocks = blocks
+
+    @classmethod
+    def of(cls, X, views: Sequence[np.ndarray]) -> "_Rows":
+        X = X.toarray() if sp.issparse(X) else np.asarray(X, dtype=np.float64)
+        blocks = []
+        for columns in views:
+            block = np.ascontiguousarray(X[:, columns], dtype=np.float32)  # rows contiguous: row products are the hot loop
+            norms = np.linalg.norm(block, axis=1, keepdims=True)
+            blocks.append(block / np.where(norms > 0, norms, 1.0))
+        return cls(blocks)
+
+    def __len__(self) -> int:
+        return len(self.blocks[0])
+
+    def __getitem__(self, rows) -> "_Rows":
+        return _Rows([block[rows] for block in self.blocks])
+
+
+def feature_views(names: Sequence[str]) -> list[np.ndarray]:
+    """Column indices of each feature family of a built union, in column order: GI's views."""
+    from attribution.features import feature_families
+
+    families = feature_families(names)
+    return [np.flatnonzero(families == family) for family in dict.fromkeys(families)]
 
 
 class GeneralImpostors(BaseEstimator):
@@ -99,27 +134,37 @@ class GeneralImpostors(BaseEstimator):
         self.n_impostors = n_impostors
         self.random_state = random_state
 
-    def _raw(self, q: np.ndarray, known: np.ndarray, pool: np.ndarray, allowed: np.ndarray | None = None) -> float:
+    def _raw(self, q: _Rows, known: _Rows, pool: _Rows, allowed: np.ndarray | None = None) -> float:
         """GI rank score of one questioned row against known rows and the impostor rows of
-        ``pool`` that ``allowed`` keeps (a mask, not a copy: pools run to thousands of rows)."""
-        similarity = pool @ q
-        rows = np.arange(len(pool)) if allowed is None else np.flatnonzero(allowed)
-        if len(rows) > self.n_impostors:
-            rows = rows[np.argpartition(-similarity[rows], self.n_impostors)[: self.n_impostors]]
-        V = np.vstack([known, pool[rows]])
-        M = self.masks_
-        num = M @ (q[None, :] * V).T
-        den = np.sqrt(np.outer(M @ (q * q), np.ones(len(V), dtype=np.float32)) * (M @ (V * V).T)) + 1e-12
-        S = num / den
-        known_best = S[:, : len(known)].max(axis=1)
-        return float((known_best[:, None] > S[:, len(known) :]).mean())
+        ``pool`` that ``allowed`` keeps (a mask, not a copy: pools run to thousands of rows),
+        averaged over the views."""
+        scores = []
+        for qv, kv, pv, M in zip(q.blocks, known.blocks, pool.blocks, self.masks_):
+            similarity = pv @ qv
+            rows = np.arange(len(pv)) if allowed is None else np.flatnonzero(allowed)
+            if len(rows) > self.n_impostors:
+                rows = rows[np.argpartition(-similarity[rows], self.n_impostors)[: self.n_impostors]]
+            V = np.vstack([kv, pv[rows]])
+            num = M @ (qv[None, :] * V).T
+            den = np.sqrt(np.outer(M @ (qv * qv), np.ones(len(V), dtype=np.float32)) * (M @ (V * V).T)) + 1e-12
+            S = num / den
+            known_best = S[:, : len(kv)].max(axis=1)
+            scores.append((known_best[:, None] > S[:, len(kv) :]).mean())
+        return float(np.mean(scores))
 
-    def _feature_masks(self, d: int) -> np.ndarray:
-        """The random feature subsets, one row per iteration; a pure function of the seed and ``d``."""
+    def _feature_masks(self, views: Sequence[np.ndarray]) -> list[np.ndarray]:
+        """The random feature subsets of each view, one row per iteration; a pure function of
+        the seed and the views' sizes."""
         rng = np.random.default_rng(self.random_state)
-        return (rng.random((self.n_iterations, d)) < self.feature_fraction).astype(np.float32)
+        return [(rng.random((self.n_iterations, len(columns))) < self.feature_fraction).astype(np.float32) for columns in views]
 
-    def reference_pairs(self, impostors, impostor_groups: Sequence, *, n_authors: int = 20, per_author: int = 10) -> tuple[np.ndarray, np.ndarray]:
+    @staticmethod
+    def _views(views: Sequence[np.ndarray] | None, d: int) -> list[np.ndarray]:
+        return [np.arange(d)] if views is None else [np.asarray(v, dtype=int) for v in views]
+
+    def reference_pairs(
+        self, impostors, impostor_groups: Sequence, *, views: Sequence[np.ndarray] | None = None, n_authors: int = 20, per_author: int = 10
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Raw scores and labels of calibration pairs among the impostor authors themselves.
 
         Up to ``n_authors`` impostor authors with 3 or more texts each stand in turn as the
@@ -128,9 +173,10 @@ class GeneralImpostors(BaseEstimator):
         own author leaves the pool). They steady the candidate's own Platt fit (see ``fit``).
         The pairs depend on the pool, not the candidate: compute them once for many candidates.
         """
-        pool = _dense_unit(impostors)
+        views = self._views(views, np.shape(impostors)[1])
+        pool = _Rows.of(impostors, views)
         groups = impostor_authors(impostor_groups, len(pool))
-        self.masks_ = self._feature_masks(pool.shape[1])
+        self.masks_ = self._feature_masks(views)
         rng = np.random.default_rng([self.random_state, 1])
         names, counts = np.unique(groups, return_counts=True)
         eligible = names[counts >= 3]
@@ -146,20 +192,32 @@ class GeneralImpostors(BaseEstimator):
                 label.append(0)
         return np.asarray(raw, dtype=np.float64), np.asarray(label, dtype=np.float64)
 
-    def fit(self, known, impostors, impostor_groups: Sequence | None = None, *, max_calibration: int = 50, reference: tuple | None = None):
+    def fit(
+        self,
+        known,
+        impostors,
+        impostor_groups: Sequence | None = None,
+        *,
+        views: Sequence[np.ndarray] | None = None,
+        max_calibration: int = 50,
+        reference: tuple | None = None,
+    ):
         """Store the candidate's texts and the impostors; calibrate the score on training pairs.
 
         ``known`` (k, d) and ``impostors`` (m, d) are feature rows; ``impostor_groups`` names each
-        impostor's author so that a calibration text's own author leaves the pool. With author
+        impostor's author so that a calibration text's own author leaves the pool; ``views``
+        (column indices per feature family, see ``feature_views``; default one view of all
+        columns) are compared apart and their scores averaged. With author
         names, the Platt fit also takes ``reference_pairs`` of the impostor authors (pass
         ``reference`` to reuse them across candidates): the candidate's own 100 pairs alone give
         a noisy fit whose scale differs from candidate to candidate. On the two train-only C50
-        trials of ``VERIFY_CONFIG`` (raw AUC 0.972 / 0.982) the fit with the 400 reference pairs
-        scored AUC 0.971 / 0.982, Brier 0.064 / 0.047, c@1 0.939 / 0.960 against 0.965 / 0.978,
-        0.071 / 0.051 and 0.921 / 0.947 for the candidate's own pairs alone.
+        trials of ``VERIFY_CONFIG``'s char view (raw AUC 0.972 / 0.982) the fit with the 400
+        reference pairs scored AUC 0.971 / 0.982, Brier 0.064 / 0.047, c@1 0.939 / 0.960 against
+        0.965 / 0.978, 0.071 / 0.051 and 0.921 / 0.947 for the candidate's own pairs alone.
         """
-        self.known_ = _dense_unit(known)
-        self.impostors_ = _dense_unit(impostors)
+        self.views_ = self._views(views, np.shape(known)[1])
+        self.known_ = _Rows.of(known, self.views_)
+        self.impostors_ = _Rows.of(impostors, self.views_)
         if len(self.known_) < 2:
             raise InsufficientEvidenceError(f"verification needs at least 2 known texts of the candidate, got {len(self.known_)}")
         if len(self.impostors_) < 2:
@@ -167,12 +225,12 @@ class GeneralImpostors(BaseEstimator):
         groups = impostor_authors(impostor_groups, len(self.impostors_))
         self.impostor_groups_ = groups
         if reference is None and impostor_groups is not None:
-            reference = self.reference_pairs(impostors, groups)
-        self.masks_ = self._feature_masks(self.known_.shape[1])
+            reference = self.reference_pairs(impostors, groups, views=self.views_)
+        self.masks_ = self._feature_masks(self.views_)
         rng = np.random.default_rng(self.random_state)
         same = []
         for i in rng.permutation(len(self.known_))[:max_calibration]:
-            rest = np.delete(self.known_, i, axis=0)
+            rest = self.known_[np.arange(len(self.known_)) != i]
             same.append(self._raw(self.known_[i], rest, self.impostors_))
         different = []
         for j in rng.permutation(len(self.impostors_))[:max_calibration]:
@@ -212,8 +270,8 @@ class GeneralImpostors(BaseEstimator):
     def raw_scores(self, X) -> np.ndarray:
         """(n,) uncalibrated GI scores in [0, 1] of questioned rows ``X``."""
         check_is_fitted(self, "masks_")
-        Q = _dense_unit(X)
-        return np.asarray([self._raw(q, self.known_, self.impostors_) for q in Q])
+        Q = _Rows.of(X, self.views_)
+        return np.asarray([self._raw(Q[i], self.known_, self.impostors_) for i in range(len(Q))])
 
     def predict_proba(self, X) -> np.ndarray:
         """(n,) calibrated probability that the candidate wrote each questioned row."""
@@ -243,7 +301,10 @@ def verify_texts(
     union = build_features(config, progress=progress)
     union.fit(list(known) + list(impostors))
     gi = GeneralImpostors(random_state=random_state).fit(
-        union.transform(list(known)), union.transform(list(impostors)), impostor_authors
+        union.transform(list(known)),
+        union.transform(list(impostors)),
+        impostor_authors,
+        views=feature_views(union.get_feature_names_out()),
     )
     raw = gi.raw_scores(union.transform(list(questioned)))
     proba = gi._calibrate(raw)

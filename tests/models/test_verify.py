@@ -8,7 +8,7 @@ from sklearn.metrics import roc_auc_score
 
 from attribution.errors import InsufficientEvidenceError
 from attribution.features import build_features
-from attribution.models.verify import VERIFY_CONFIG, GeneralImpostors, c_at_1, impostor_authors
+from attribution.models.verify import VERIFY_CONFIG, GeneralImpostors, c_at_1, feature_views, impostor_authors
 
 
 def test_c_at_1_credits_unanswered_at_the_accuracy_rate():
@@ -57,6 +57,25 @@ def test_impostor_authors_calibrate_beside_the_candidate(c50_small):
     assert (inside.coef_, inside.intercept_) == (passed.coef_, passed.intercept_)
     anonymous = GeneralImpostors(n_iterations=30, n_impostors=60, random_state=0).fit(X[mine], X[~mine])
     assert anonymous.n_reference_pairs_ == 0
+
+
+def test_feature_families_are_compared_as_separate_views(c50_small):
+    """VERIFY_CONFIG's char and word families become two views that partition the columns; GI
+    on them still ranks the candidate's new texts first; one view of every column is the
+    default, to the last digit."""
+    train, y_train, test, y_test = c50_small
+    union = build_features(VERIFY_CONFIG)
+    X, X_test = union.fit_transform(train), union.transform(test)
+    views = feature_views(union.get_feature_names_out())
+    assert len(views) == 2 and sorted(np.concatenate(views)) == list(range(X.shape[1]))
+    mine = y_train == y_train[0]
+    args = (X[mine], X[~mine], y_train[~mine])
+    two = GeneralImpostors(n_iterations=30, n_impostors=60, random_state=0).fit(*args, views=views)
+    assert roc_auc_score(y_test == y_train[0], two.predict_proba(X_test)) >= 0.85
+    default = GeneralImpostors(n_iterations=30, n_impostors=60, random_state=0).fit(*args)
+    one = GeneralImpostors(n_iterations=30, n_impostors=60, random_state=0).fit(*args, views=[np.arange(X.shape[1])])
+    assert np.array_equal(default.raw_scores(X_test[:10]), one.raw_scores(X_test[:10]))
+    assert not np.array_equal(default.raw_scores(X_test), two.raw_scores(X_test))
 
 
 def test_unnamed_impostor_texts_are_each_their_own_author():
