@@ -123,7 +123,8 @@ class GeneralImpostors(BaseEstimator):
     feature_fraction : float
         Share of the features in each subset (0.5).
     n_impostors : int
-        The impostor texts most similar to the questioned text (on all features) that take part.
+        The impostor texts most similar to the questioned text (on all of a view's features)
+        that take part in that view.
     random_state : int
         Seed of the feature subsets and the calibration sample.
     """
