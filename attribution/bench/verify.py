@@ -4,7 +4,8 @@ The 50 authors are split (seeded) into 25 impostor authors, whose train/ texts f
 pool, and 25 candidates. For each candidate the known side is its 50 train/ texts; questioned are
 20 of its own test/ texts (same author) and 20 test/ texts of other candidates (different
 author): 1,000 pairs, balanced. A different-author text's real author is never in the impostor
-pool, as in real use. Calibration uses train/ texts only (see ``attribution.models.verify``): the
+pool, as in real use. ``nearest_writer`` repeats the test with the different-author texts taken
+from each candidate's nearest fellow candidate instead. Calibration uses train/ texts only (see ``attribution.models.verify``): the
 candidate's own pairs and pairs among the impostor authors (``reference_pairs``, computed once).
 """
 
@@ -48,6 +49,9 @@ def run(data_dir: str | Path | None, *, seed: int = 0, progress: ProgressFactory
     # the impostor authors' own calibration pairs do not depend on the candidate: computed once
     views = feature_views(union.get_feature_names_out())
     reference = GeneralImpostors(random_state=seed).reference_pairs(X_train[pool], y_train[pool], views=views)
+    nearest = _nearest_writers(X_train, y_train, candidates)
+    hard_rng = np.random.default_rng([seed, 2])  # its own stream: the main pairs stay as they were
+    hard_same, hard_other = [], []
     for author in progress(candidates, desc="candidates", total=len(candidates)):
         gi = GeneralImpostors(random_state=seed).fit(X_train[y_train == author], X_train[pool], y_train[pool], views=views, reference=reference)
         own = rng.permutation(np.flatnonzero(y_test == author))[:PER_SIDE]
@@ -58,6 +62,9 @@ def run(data_dir: str | Path | None, *, seed: int = 0, progress: ProgressFactory
         p = gi._calibrate(r)
         raw.extend(r)
         proba.extend(p)
+        hard = hard_rng.permutation(np.flatnonzero(y_test == nearest[author]))[:PER_SIDE]
+        hard_same.extend(p[: len(own)])
+        hard_other.extend(gi.predict_proba(X_test[hard]))
         answers.extend(gi.answers(p))
         known_texts = [t for t, a in zip(train_texts, y_train) if a == author]
         um = Unmasking(random_state=seed).fit(known_texts, impostor_texts)
@@ -78,6 +85,7 @@ def run(data_dir: str | Path | None, *, seed: int = 0, progress: ProgressFactory
         "n_pairs": int(len(labels)),
         "n_same": int(labels.sum()),
         "n_different": int((1 - labels).sum()),
+        "nearest_writer": _nearest_writer_summary(np.asarray(hard_same), np.asarray(hard_other), proba[labels == 0], nearest),
         "unmasking": {
             "auc": round(float(roc_auc_score(labels, unmasked)), 4),
             "auc_pooled_with_gi": round(float(roc_auc_score(labels, pooled)), 4),
@@ -93,6 +101,30 @@ def run(data_dir: str | Path | None, *, seed: int = 0, progress: ProgressFactory
         "400 of 20 impostor authors standing in as candidates",
         "published": PUBLISHED,
         "seconds": round(time.perf_counter() - start, 1),
+    }
+
+
+def _nearest_writers(X, authors: np.ndarray, candidates: np.ndarray) -> dict:
+    """Each candidate's nearest fellow candidate: cosine of their train/ centroids."""
+    centroids = np.vstack([np.asarray(X[authors == a].mean(axis=0)).ravel() for a in candidates])
+    centroids /= np.linalg.norm(centroids, axis=1, keepdims=True)
+    similarity = centroids @ centroids.T
+    np.fill_diagonal(similarity, -np.inf)
+    return {a: candidates[j] for a, j in zip(candidates, similarity.argmax(axis=1))}
+
+
+def _nearest_writer_summary(same: np.ndarray, hard: np.ndarray, random_other: np.ndarray, nearest: dict) -> dict:
+    """The candidate's own texts against its nearest fellow candidate's: the hard case that
+    random different-author pairs leave out (colleagues on one beat, an operator's teammate)."""
+    labels = np.r_[np.ones(len(same)), np.zeros(len(hard))]
+    return {
+        "auc": round(float(roc_auc_score(labels, np.r_[same, hard])), 4),
+        "different_called_same": round(float((hard > 0.5).mean()), 4),
+        "random_different_called_same": round(float((random_other > 0.5).mean()), 4),
+        "n_pairs": int(len(labels)),
+        "nearest": {str(a): str(b) for a, b in nearest.items()},
+        "note": "same-author texts as in the main pairs; different-author texts by the candidate's nearest fellow candidate "
+        "(cosine of train/ centroids in the verifier's features), never in the impostor pool",
     }
 
 
