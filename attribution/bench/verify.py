@@ -5,7 +5,8 @@ pool, and 25 candidates. For each candidate the known side is its 50 train/ text
 20 of its own test/ texts (same author) and 20 test/ texts of other candidates (different
 author): 1,000 pairs, balanced. A different-author text's real author is never in the impostor
 pool, as in real use. ``nearest_writer`` repeats the test with the different-author texts taken
-from each candidate's nearest fellow candidate instead. Calibration uses train/ texts only (see ``attribution.models.verify``): the
+from each candidate's nearest fellow candidate instead, without and with that colleague's train/
+texts among the impostors. Calibration uses train/ texts only (see ``attribution.models.verify``): the
 candidate's own pairs and pairs among the impostor authors (``reference_pairs``, computed once).
 """
 
@@ -51,7 +52,7 @@ def run(data_dir: str | Path | None, *, seed: int = 0, progress: ProgressFactory
     reference = GeneralImpostors(random_state=seed).reference_pairs(X_train[pool], y_train[pool], views=views)
     nearest = _nearest_writers(X_train, y_train, candidates)
     hard_rng = np.random.default_rng([seed, 2])  # its own stream: the main pairs stay as they were
-    hard_same, hard_other = [], []
+    hard_same, hard_other, listed_same, listed_other = [], [], [], []
     for author in progress(candidates, desc="candidates", total=len(candidates)):
         gi = GeneralImpostors(random_state=seed).fit(X_train[y_train == author], X_train[pool], y_train[pool], views=views, reference=reference)
         own = rng.permutation(np.flatnonzero(y_test == author))[:PER_SIDE]
@@ -65,6 +66,13 @@ def run(data_dir: str | Path | None, *, seed: int = 0, progress: ProgressFactory
         hard = hard_rng.permutation(np.flatnonzero(y_test == nearest[author]))[:PER_SIDE]
         hard_same.extend(p[: len(own)])
         hard_other.extend(gi.predict_proba(X_test[hard]))
+        # the advice put to the test: the same pairs with the colleague's train/ texts among the impostors
+        listed = pool | (y_train == nearest[author])
+        gi_listed = GeneralImpostors(random_state=seed).fit(
+            X_train[y_train == author], X_train[listed], y_train[listed], views=views, reference=reference
+        )
+        listed_same.extend(gi_listed.predict_proba(X_test[own]))
+        listed_other.extend(gi_listed.predict_proba(X_test[hard]))
         answers.extend(gi.answers(p))
         known_texts = [t for t, a in zip(train_texts, y_train) if a == author]
         um = Unmasking(random_state=seed).fit(known_texts, impostor_texts)
@@ -85,7 +93,10 @@ def run(data_dir: str | Path | None, *, seed: int = 0, progress: ProgressFactory
         "n_pairs": int(len(labels)),
         "n_same": int(labels.sum()),
         "n_different": int((1 - labels).sum()),
-        "nearest_writer": _nearest_writer_summary(np.asarray(hard_same), np.asarray(hard_other), proba[labels == 0], nearest),
+        "nearest_writer": {
+            **_nearest_writer_summary(np.asarray(hard_same), np.asarray(hard_other), proba[labels == 0], nearest),
+            "colleague_in_pool": _hard_pair_scores(np.asarray(listed_same), np.asarray(listed_other)),
+        },
         "unmasking": {
             "auc": round(float(roc_auc_score(labels, unmasked)), 4),
             "auc_pooled_with_gi": round(float(roc_auc_score(labels, pooled)), 4),
@@ -113,18 +124,27 @@ def _nearest_writers(X, authors: np.ndarray, candidates: np.ndarray) -> dict:
     return {a: candidates[j] for a, j in zip(candidates, similarity.argmax(axis=1))}
 
 
-def _nearest_writer_summary(same: np.ndarray, hard: np.ndarray, random_other: np.ndarray, nearest: dict) -> dict:
-    """The candidate's own texts against its nearest fellow candidate's: the hard case that
-    random different-author pairs leave out (colleagues on one beat, an operator's teammate)."""
+def _hard_pair_scores(same: np.ndarray, hard: np.ndarray) -> dict:
+    """AUC and the share answered "same author" of own texts and of the nearest colleague's."""
     labels = np.r_[np.ones(len(same)), np.zeros(len(hard))]
     return {
         "auc": round(float(roc_auc_score(labels, np.r_[same, hard])), 4),
         "different_called_same": round(float((hard > 0.5).mean()), 4),
-        "random_different_called_same": round(float((random_other > 0.5).mean()), 4),
+        "same_called_same": round(float((same > 0.5).mean()), 4),
         "n_pairs": int(len(labels)),
+    }
+
+
+def _nearest_writer_summary(same: np.ndarray, hard: np.ndarray, random_other: np.ndarray, nearest: dict) -> dict:
+    """The candidate's own texts against its nearest fellow candidate's: the hard case that
+    random different-author pairs leave out (colleagues on one beat, an operator's teammate)."""
+    return {
+        **_hard_pair_scores(same, hard),
+        "random_different_called_same": round(float((random_other > 0.5).mean()), 4),
         "nearest": {str(a): str(b) for a, b in nearest.items()},
         "note": "same-author texts as in the main pairs; different-author texts by the candidate's nearest fellow candidate "
-        "(cosine of train/ centroids in the verifier's features), never in the impostor pool",
+        "(cosine of train/ centroids in the verifier's features), not in the impostor pool; colleague_in_pool: the same "
+        "pairs with that colleague's train/ texts added to the impostors",
     }
 
 
