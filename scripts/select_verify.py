@@ -20,33 +20,15 @@ import time
 import numpy as np
 from sklearn.metrics import roc_auc_score
 
+from select_ensemble import held_out_mask  # scripts/ is on the path when a script runs
+
+from attribution.bench.verify import pair_scores
 from attribution.corpus import load_corpus
 from attribution.features import build_features
-from attribution.models.attribute import document_number
-from attribution.models.verify import VERIFY_CONFIG, GeneralImpostors, c_at_1, feature_views
+from attribution.models.verify import VERIFY_CONFIG, GeneralImpostors, feature_views
 from attribution.report.jsonio import print_json
 
 log = logging.getLogger("select_verify")
-
-
-def latest_mask(ids: list[str], authors: np.ndarray, count: int) -> np.ndarray:
-    """True for each author's ``count`` latest texts by Reuters document number."""
-    numbers = np.asarray([document_number(i) for i in ids])
-    mask = np.zeros(len(ids), dtype=bool)
-    for author in np.unique(authors):
-        rows = np.flatnonzero(authors == author)
-        mask[rows[np.argsort(numbers[rows], kind="stable")][-count:]] = True
-    return mask
-
-
-def scores(labels: np.ndarray, proba: np.ndarray, answers: np.ndarray) -> dict:
-    """AUC, Brier, accuracy at 0.5 and c@1 of calibrated same-author probabilities."""
-    return {
-        "auc": round(float(roc_auc_score(labels, proba)), 4),
-        "brier": round(float(((proba - labels) ** 2).mean()), 4),
-        "accuracy_at_0.5": round(float(((proba > 0.5) == (labels == 1)).mean()), 4),
-        "c_at_1": round(c_at_1(labels, answers), 4),
-    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -59,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     dataset = load_corpus("c50-train", data_dir=args.data).dataset
     texts, y = list(dataset["text"]), np.asarray(dataset["author"], dtype=object)
-    late = latest_mask(list(dataset["id"]), y, 15)
+    late = held_out_mask(list(dataset["id"]), y, 15, "latest")
     rng = np.random.default_rng(args.seed)
     authors = rng.permutation(np.unique(y))
     candidates, pool = authors[:25], np.isin(y, authors[25:]) & ~late
@@ -90,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
             "pairs": int(len(labels)),
             "config": config["families"],
             "auc_raw": round(float(roc_auc_score(labels, raw)), 4),
-            "calibration": {name: scores(labels, np.asarray(proba[name]), np.asarray(answers[name])) for name in variants},
+            "calibration": {name: pair_scores(labels, np.asarray(proba[name]), np.asarray(answers[name])) for name in variants},
             "seconds": round(time.perf_counter() - start, 1),
         }
     )

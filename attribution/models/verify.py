@@ -175,9 +175,12 @@ class GeneralImpostors(BaseEstimator):
         The pairs depend on the pool, not the candidate: compute them once for many candidates.
         """
         views = self._views(views, np.shape(impostors)[1])
-        pool = _Rows.of(impostors, views)
-        groups = impostor_authors(impostor_groups, len(pool))
         self.masks_ = self._feature_masks(views)
+        pool = _Rows.of(impostors, views)
+        return self._reference_pairs(pool, impostor_authors(impostor_groups, len(pool)), n_authors=n_authors, per_author=per_author)
+
+    def _reference_pairs(self, pool: _Rows, groups: np.ndarray, *, n_authors: int = 20, per_author: int = 10) -> tuple[np.ndarray, np.ndarray]:
+        """``reference_pairs`` on prepared rows and author labels, with ``masks_`` already drawn."""
         rng = np.random.default_rng([self.random_state, 1])
         names, counts = np.unique(groups, return_counts=True)
         eligible = names[counts >= 3]
@@ -225,9 +228,9 @@ class GeneralImpostors(BaseEstimator):
             raise InsufficientEvidenceError(f"verification needs impostor texts by other writers, got {len(self.impostors_)}")
         groups = impostor_authors(impostor_groups, len(self.impostors_))
         self.impostor_groups_ = groups
-        if reference is None and impostor_groups is not None:
-            reference = self.reference_pairs(impostors, groups, views=self.views_)
         self.masks_ = self._feature_masks(self.views_)
+        if reference is None and impostor_groups is not None:
+            reference = self._reference_pairs(self.impostors_, groups)
         rng = np.random.default_rng(self.random_state)
         same = []
         for i in rng.permutation(len(self.known_))[:max_calibration]:
