@@ -3,12 +3,13 @@
 
 How the default ensemble (``DEFAULT_ENSEMBLE``, ``configs/attribution.yaml``) was chosen, on the
 production code path: per fold, the feature union of all candidate families is fitted on the
-fold's training texts, and each candidate is a ``FamilyEnsemble`` of calibrated SVMs on its
-members' columns, pooled by geometric mean. Folds order each author's texts by Reuters document
+fold's training texts, and each candidate is a ``FamilyEnsemble`` of SVMs on its members'
+columns, temperature-calibrated and pooled by geometric mean, blended with the stacker at each
+``--stack-weights`` value (one fit serves them all). Folds order each author's texts by Reuters document
 number (publication order): latest 15 held out, latest 25 held out, earliest 25 held out.
 
     python scripts/select_ensemble.py --data ../shared/corpora [--folds late15] [--out result.json]
-        [--candidate "char | distort | syntax"] [--tf sublinear]
+        [--candidate "char | distort | syntax"] [--tf sublinear] [--stack-weights 0,0.5]
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import numpy as np
 
 from attribution.features import build_features, feature_families
 from attribution.features.config import load_feature_config
-from attribution.models.attribute import DEFAULT_C, FamilyEnsemble, document_number, make_estimator
+from attribution.models.attribute import DEFAULT_C, STACK_WEIGHT, FamilyEnsemble, document_number, make_base_estimator
 from attribution.models.calibration import calibration_summary
 from attribution.report.jsonio import print_json
 
@@ -66,17 +67,20 @@ def union_config(tf: str | None = None) -> dict:
     return {"name": "select-ensemble", "seed": preset.seed, "cache": dict(preset.cache), "families": families}
 
 
-def evaluate(X_fit, y_fit, X_val, y_val, families: np.ndarray, members: list) -> dict:
-    """Accuracy and calibration of one candidate ensemble on the held-out texts."""
-    smallest = int(np.unique(y_fit, return_counts=True)[1].min())
-    estimators = [make_estimator("svm", C=DEFAULT_C["svm"] if C is None else C, min_class_count=smallest) for _, C in members]
+def evaluate(X_fit, y_fit, X_val, y_val, families: np.ndarray, members: list, stack_weights: list[float]) -> dict:
+    """Accuracy and calibration of one candidate ensemble on the held-out texts, per stack weight."""
+    estimators = [make_base_estimator("svm", C=DEFAULT_C["svm"] if C is None else C) for _, C in members]
     columns = [np.flatnonzero(np.isin(families, fams)) for fams, _ in members]
-    model = FamilyEnsemble(estimators, columns).fit(X_fit, y_fit)
-    proba = model.predict_proba(X_val)
-    return {
-        "accuracy": round(float((model.classes_[proba.argmax(axis=1)] == y_val).mean()), 4),
-        "calibration": calibration_summary(proba, y_val, model.classes_),
-    }
+    model = FamilyEnsemble(estimators, columns, stack_weight=max(stack_weights)).fit(X_fit, y_fit)
+    out = {}
+    for weight in stack_weights:
+        model.stack_weight = weight
+        proba = model.predict_proba(X_val)
+        out[f"stack_weight={weight:g}"] = {
+            "accuracy": round(float((model.classes_[proba.argmax(axis=1)] == y_val).mean()), 4),
+            "calibration": calibration_summary(proba, y_val, model.classes_),
+        }
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -86,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=None, help="also write the JSON here")
     parser.add_argument("--candidate", action="append", choices=list(CANDIDATES), help="run only these (repeatable)")
     parser.add_argument("--tf", choices=["sublinear", "binary"], default=None, help="override the preset's tf weighting")
+    parser.add_argument("--stack-weights", default=f"0,{STACK_WEIGHT:g}", help="comma-separated stacker weights to score")
     args = parser.parse_args(argv)
     candidates = {name: CANDIDATES[name] for name in (args.candidate or CANDIDATES)}
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
@@ -95,7 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     texts, authors = list(dataset["text"]), np.asarray(dataset["author"], dtype=object)
     ids = list(dataset["id"])
     result: dict = {"bench": "select_ensemble", "tf": args.tf or "preset", "folds": {}, "pooled": {}}
-    counts: dict[str, list[float]] = {name: [0.0, 0.0] for name in candidates}
+    weights = [float(w) for w in args.stack_weights.split(",")]
+    counts: dict[str, list[float]] = {}
     for fold in args.folds.split(","):
         start = time.perf_counter()
         held_out = held_out_mask(ids, authors, *FOLDS[fold])
@@ -106,11 +112,13 @@ def main(argv: list[str] | None = None) -> int:
         families = feature_families(union.get_feature_names_out())
         result["folds"][fold] = {}
         for name, members in candidates.items():
-            scores = evaluate(X_fit, authors[~held_out], X_val, authors[held_out], families, members)
+            scores = evaluate(X_fit, authors[~held_out], X_val, authors[held_out], families, members, weights)
             result["folds"][fold][name] = scores
-            counts[name][0] += scores["accuracy"] * held_out.sum()
-            counts[name][1] += held_out.sum()
-            log.info("%s %s: %.4f (%.0f s)", fold, name, scores["accuracy"], time.perf_counter() - start)
+            for variant, score in scores.items():
+                tally = counts.setdefault(f"{name} {variant}", [0.0, 0.0])
+                tally[0] += score["accuracy"] * held_out.sum()
+                tally[1] += held_out.sum()
+                log.info("%s %s %s: %.4f (%.0f s)", fold, name, variant, score["accuracy"], time.perf_counter() - start)
     result["pooled"] = {name: round(c / n, 4) for name, (c, n) in counts.items() if n}
     print_json(result, also_to=args.out)
     return 0

@@ -23,14 +23,23 @@ def softmax(scores: np.ndarray, temperature: float = 1.0) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
-def geometric_pool(probabilities: Sequence[np.ndarray], *, floor: float = np.finfo(np.float64).tiny) -> np.ndarray:
-    """Renormalised geometric mean of several (n, k) probability matrices over the same classes.
+def geometric_pool(
+    probabilities: Sequence[np.ndarray],
+    *,
+    weights: Sequence[float] | None = None,
+    floor: float = np.finfo(np.float64).tiny,
+) -> np.ndarray:
+    """Renormalised (weighted) geometric mean of several (n, k) probability matrices over the
+    same classes.
 
     Log-linear pooling: a class that one model rules out stays unlikely, and models that disagree
-    do not leave the flat, under-confident average an arithmetic mean gives. ``floor`` bounds how
-    far one model's zero can veto a class."""
-    logs = np.mean([np.log(np.maximum(np.asarray(p, dtype=np.float64), floor)) for p in probabilities], axis=0)
-    return softmax(logs)
+    do not leave the flat, under-confident average an arithmetic mean gives. ``weights`` (default
+    equal) must sum to a positive number; ``floor`` bounds how far one model's zero can veto a class."""
+    w = np.ones(len(probabilities)) if weights is None else np.asarray(weights, dtype=np.float64)
+    if len(w) != len(probabilities) or (w < 0).any() or w.sum() <= 0:
+        raise ValueError(f"geometric_pool: need one non-negative weight per matrix, got {list(w)}")
+    logs = [np.log(np.maximum(np.asarray(p, dtype=np.float64), floor)) for p in probabilities]
+    return softmax(sum(wi * lp for wi, lp in zip(w / w.sum(), logs)))
 
 
 def fit_temperature(scores: np.ndarray, true_index: np.ndarray) -> float:

@@ -30,7 +30,9 @@ log = logging.getLogger(__name__)
 
 FORMAT = "attribution-model"
 #: 2: n-gram families carry ``tf`` (sublinear or binary); version-1 folders lack it, so retrain.
-FORMAT_VERSION = 2
+#: 3: the family ensemble holds plain members, their temperatures and a stacker (version 2 held
+#: calibrated members), so retrain.
+FORMAT_VERSION = 3
 CONFIG_FILE = "config.json"
 MODEL_FILE = "model.skops"
 VOCAB_FILE = "vocab.npz"

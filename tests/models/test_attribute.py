@@ -30,10 +30,40 @@ def test_default_svm_is_an_ensemble_of_char_word_distort_and_syntax_models(fitte
     assert set(families[first]) == {"char", "word"}
     assert len(first) + len(second) + len(third) == len(families)
     X = fitted_svm.transform_texts(c50_small[2][:4])
-    members = [est.predict_proba(X[:, cols]) for est, cols in zip(ensemble.estimators_, ensemble.columns)]
+    scores = [est.decision_function(X[:, cols]) for est, cols in zip(ensemble.estimators_, ensemble.columns)]
+    members = [np.exp(s / t) / np.exp(s / t).sum(axis=1, keepdims=True) for s, t in zip(scores, ensemble.temperatures_)]
     geometric = np.exp(sum(np.log(m) for m in members) / 3)
-    np.testing.assert_allclose(ensemble.predict_proba(X), geometric / geometric.sum(axis=1, keepdims=True))
+    geometric /= geometric.sum(axis=1, keepdims=True)
+    stacked = ensemble.stacker_.predict_proba(np.hstack(scores))
+    blend = np.sqrt(geometric * stacked)
+    np.testing.assert_allclose(ensemble.predict_proba(X), blend / blend.sum(axis=1, keepdims=True), rtol=1e-6)
+    assert ensemble.stack_weight == 0.5 and len(ensemble.temperatures_) == 3
     assert ensemble.decision_function(X).shape == (4, 6)
+    np.testing.assert_allclose(ensemble.decision_function(X), np.mean(scores, axis=0))
+
+
+def test_family_ensemble_pools_two_authors_and_a_zero_stack_weight_leaves_the_pool_alone():
+    """Two authors: linear models give one decision value per row, taken as the logits (-d, d)."""
+    from attribution.models.attribute import FamilyEnsemble
+    from sklearn.svm import LinearSVC
+
+    rng = np.random.default_rng(0)
+    y = np.repeat(["a", "b"], 40)
+    X = np.vstack([rng.normal(0.0, 1.0, size=(40, 4)), rng.normal(1.0, 1.0, size=(40, 4))])
+    members = lambda: [LinearSVC(), LinearSVC()]  # noqa: E731
+    columns = [np.array([0, 1]), np.array([2, 3])]
+    stacked = FamilyEnsemble(members(), columns).fit(X, y)
+    pool = FamilyEnsemble(members(), columns, stack_weight=0.0).fit(X, y)
+    assert pool.stacker_ is None and stacked.stacker_ is not None
+    assert stacked.decision_function(X).shape == (80, 2)
+    for model in (stacked, pool):
+        proba = model.predict_proba(X)
+        np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+        assert (model.classes_[proba.argmax(axis=1)] == y).mean() > 0.75
+    stacked.stack_weight = 0.0
+    np.testing.assert_allclose(stacked.predict_proba(X), pool.predict_proba(X))
+    with pytest.raises(ConfigError, match="stack_weight"):
+        FamilyEnsemble(members(), columns, stack_weight=1.5).fit(X, y)
 
 
 def test_open_set_score_is_the_gap_between_the_best_two_margins():
