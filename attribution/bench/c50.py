@@ -97,6 +97,13 @@ def run(data_dir: str | Path | None, *, seed: int = 0, progress: ProgressFactory
     proba = model.estimator_.predict_proba(X_test)
     predicted = model.classes_[proba.argmax(axis=1)]
     best = scores(y_test, predicted)
+    pool_only = None
+    if hasattr(model.estimator_, "pool_proba"):
+        pool_proba = model.estimator_.pool_proba(X_test)
+        pool_only = {
+            **paired_comparison(y_test, predicted, model.classes_[pool_proba.argmax(axis=1)]),
+            "calibration": calibration_summary(pool_proba, y_test, model.classes_),
+        }
 
     baselines = {}
     plain = build_features({"name": "plain-char", "seed": seed, "families": {"char": PLAIN_CHAR}}, progress=progress)
@@ -119,23 +126,28 @@ def run(data_dir: str | Path | None, *, seed: int = 0, progress: ProgressFactory
     return {
         **best,
         "vs_char_ngram_svm": paired_comparison(y_test, predicted, char_predicted),
+        "vs_pool_without_stacker": pool_only,
         "config": {
             "features": config["name"],
             "families": {k: v.get("weight", 1.0) for k, v in config["families"].items()},
             "n_features": int(X_train.shape[1]),
             "method": "svm",
             "ensemble": [
-                {"families": sorted(set(feature_families(names[cols]))), "C": est.estimator.C}
+                {"families": sorted(set(feature_families(names[cols]))), "C": est.C}
                 for est, cols in zip(model.estimator_.estimators_, model.estimator_.columns)
             ]
             if hasattr(model.estimator_, "estimators_")
             else None,
             "C": None if hasattr(model.estimator_, "estimators_") else model.estimator_.estimator.C,
-            "calibration": "temperature (CalibratedClassifierCV, 3 folds of train)",
-            "pooling": "geometric mean of the members' calibrated probabilities, renormalised",
+            "calibration": "temperature per member, fitted on its held-out decision values (3 folds of train)",
+            "pooling": "geometric mean of the members' calibrated probabilities, blended in log space "
+            f"(weight {model.estimator_.stack_weight:g}) with a multinomial logistic regression on the members' "
+            "held-out decision values"
+            if hasattr(model.estimator_, "estimators_")
+            else None,
             "chosen_on": "train/ only (never test/): char+word+mfw on a random 70/30 split, the distort "
             "and syntax families and the ensemble on a chronological split (each author's latest 15 train texts held out), "
-            "the pooling on three chronological folds of train/",
+            "the pooling and the stacker on three chronological folds of train/",
         },
         "calibration": calibration_summary(proba, y_test, model.classes_),
         "baselines": baselines,

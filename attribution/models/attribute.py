@@ -219,13 +219,20 @@ class FamilyEnsemble(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "estimators_")
         return [_logits(est.decision_function(X[:, cols])) for est, cols in zip(self.estimators_, self.columns)]
 
+    def pool_proba(self, X, *, scores: list[np.ndarray] | None = None) -> np.ndarray:
+        """The geometric pool of the temperature-scaled members alone, without the stacker."""
+        from attribution.models.calibration import geometric_pool, softmax
+
+        scores = self._member_scores(X) if scores is None else scores
+        return geometric_pool([softmax(s, t) for s, t in zip(scores, self.temperatures_)])
+
     def predict_proba(self, X) -> np.ndarray:
         """Geometric pool of the temperature-scaled members, blended with the stacker (columns
         follow ``classes_``)."""
-        from attribution.models.calibration import geometric_pool, softmax
+        from attribution.models.calibration import geometric_pool
 
         scores = self._member_scores(X)
-        pooled = geometric_pool([softmax(s, t) for s, t in zip(scores, self.temperatures_)])
+        pooled = self.pool_proba(X, scores=scores)
         if self.stacker_ is None or self.stack_weight == 0:
             return pooled
         stacked = self.stacker_.predict_proba(np.hstack(scores))
