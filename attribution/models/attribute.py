@@ -7,8 +7,9 @@ threshold learned on held-out authors:
 >>> clf.predict_proba(new_texts)     # (n, n_authors), calibrated; columns = clf.classes_
 >>> clf.predict_open(new_texts)      # author names, or "unknown" below the learned threshold
 
-Methods: ``svm`` (linear SVM + temperature-scaled ``CalibratedClassifierCV``), ``logreg``
-(logistic regression, calibrated the same way), and the stylo baselines ``delta`` (Burrows),
+Methods: ``svm`` (linear SVMs, one per family group, temperature-scaled, pooled and stacked by
+``FamilyEnsemble``; one SVM in ``CalibratedClassifierCV`` with ``ensemble=None``), ``logreg``
+(logistic regression, the same way), and the stylo baselines ``delta`` (Burrows),
 ``cosine_delta`` (Smith & Aldridge) and ``nsc`` (nearest shrunken centroid) on plain MFW rates.
 """
 
@@ -46,7 +47,7 @@ THRESHOLD_RULES = ("known_rejection", "balanced")
 DEFAULT_KNOWN_REJECTION = 0.2
 #: Rejection targets whose inner trade-off is reported with every learned threshold.
 CURVE_REJECTIONS = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5)
-#: Members of the svm/logreg ensemble: each fits its own calibrated model on these families'
+#: Members of the svm/logreg ensemble: each fits its own model on these families'
 #: columns (families in no member join the first); C None = ``DEFAULT_C``. Chosen on C50 train/
 #: only: three chronological folds (each author's latest 15 texts held out; latest 25; earliest
 #: 25), 3,250 held-out texts, pooled by geometric mean: char+word | distort | syntax 0.789, with a
@@ -409,8 +410,9 @@ class AuthorClassifier(ClassifierMixin, BaseEstimator):
     cv : int
         Calibration folds.
     ensemble : list of {"families": [...], "C": float or None}, or None
-        svm/logreg only: one calibrated model per member on its families' columns, probabilities
-        pooled by their geometric mean (``FamilyEnsemble``); None or a single present member = one model on all columns.
+        svm/logreg only: one model per member on its families' columns, temperature-scaled,
+        pooled by their geometric mean and blended with a stacker (``FamilyEnsemble``; needs
+        ``calibration="temperature"``); None or a single present member = one calibrated model on all columns.
     open_set : bool
         Learn the "unknown" threshold on held-out authors during ``fit``.
     holdout_authors, holdout_docs, n_rounds

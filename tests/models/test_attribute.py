@@ -66,6 +66,16 @@ def test_family_ensemble_pools_two_authors_and_a_zero_stack_weight_leaves_the_po
         FamilyEnsemble(members(), columns, stack_weight=1.5).fit(X, y)
 
 
+def test_the_ensemble_refuses_a_calibration_it_does_not_apply(c50_small):
+    """The family ensemble scales its members by temperature; asking for sigmoid must not be
+    silently ignored. With ``ensemble=None`` the single calibrated SVM takes it."""
+    texts, authors, test, _ = c50_small
+    with pytest.raises(ConfigError, match="ensemble=None"):
+        AuthorClassifier(method="svm", calibration="sigmoid", open_set=False).fit(texts, authors)
+    single = AuthorClassifier(method="svm", calibration="sigmoid", ensemble=None, open_set=False).fit(texts, authors)
+    np.testing.assert_allclose(single.predict_proba(test[:3]).sum(axis=1), 1.0)
+
+
 def test_open_set_score_is_the_gap_between_the_best_two_margins():
     from attribution.models.attribute import open_set_scores
 
