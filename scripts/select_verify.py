@@ -58,9 +58,10 @@ def main(argv: list[str] | None = None) -> int:
         other = rng.choice(np.flatnonzero(np.isin(y, candidates) & (y != author) & late), len(own), replace=False)
         questioned = X[np.r_[own, other]]
         labels.extend([1] * len(own) + [0] * len(other))
+        r = None  # the raw scores do not depend on the calibration pairs: computed once
         for name, pairs in variants.items():
             gi = GeneralImpostors(random_state=args.seed).fit(X[(y == author) & ~late], X[pool], y[pool], views=views, reference=pairs)
-            r = gi.raw_scores(questioned)
+            r = gi.raw_scores(questioned) if r is None else r
             p = gi._calibrate(r)
             proba[name].extend(p)
             answers[name].extend(gi.answers(p))

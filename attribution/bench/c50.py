@@ -79,7 +79,7 @@ def run(data_dir: str | Path | None, *, seed: int = 0, progress: ProgressFactory
     from sklearn.svm import LinearSVC
 
     from attribution.features import build_features, feature_families, mfw_matrix
-    from attribution.models.attribute import AuthorClassifier, make_estimator
+    from attribution.models.attribute import AuthorClassifier, FamilyEnsemble, make_estimator
     from attribution.models.calibration import calibration_summary
 
     start = time.perf_counter()
@@ -97,9 +97,10 @@ def run(data_dir: str | Path | None, *, seed: int = 0, progress: ProgressFactory
     proba = model.estimator_.predict_proba(X_test)
     predicted = model.classes_[proba.argmax(axis=1)]
     best = scores(y_test, predicted)
+    ensemble = model.estimator_ if isinstance(model.estimator_, FamilyEnsemble) else None
     pool_only = None
-    if hasattr(model.estimator_, "pool_proba"):
-        pool_proba = model.estimator_.pool_proba(X_test)
+    if ensemble is not None:
+        pool_proba = ensemble.pool_proba(X_test)
         pool_only = {
             **paired_comparison(y_test, predicted, model.classes_[pool_proba.argmax(axis=1)]),
             "calibration": calibration_summary(pool_proba, y_test, model.classes_),
@@ -134,16 +135,18 @@ def run(data_dir: str | Path | None, *, seed: int = 0, progress: ProgressFactory
             "method": "svm",
             "ensemble": [
                 {"families": sorted(set(feature_families(names[cols]))), "C": est.C}
-                for est, cols in zip(model.estimator_.estimators_, model.estimator_.columns)
+                for est, cols in zip(ensemble.estimators_, ensemble.columns)
             ]
-            if hasattr(model.estimator_, "estimators_")
+            if ensemble is not None
             else None,
-            "C": None if hasattr(model.estimator_, "estimators_") else model.estimator_.estimator.C,
-            "calibration": "temperature per member, fitted on its held-out decision values (3 folds of train)",
+            "C": None if ensemble is not None else model.estimator_.estimator.C,
+            "calibration": "temperature per member, fitted on its held-out decision values (3 folds of train)"
+            if ensemble is not None
+            else "temperature (CalibratedClassifierCV, 3 folds of train)",
             "pooling": "geometric mean of the members' calibrated probabilities, blended in log space "
-            f"(weight {model.estimator_.stack_weight:g}) with a multinomial logistic regression on the members' "
+            f"(weight {ensemble.stack_weight:g}) with a multinomial logistic regression on the members' "
             "held-out decision values"
-            if hasattr(model.estimator_, "estimators_")
+            if ensemble is not None
             else None,
             "chosen_on": "train/ only (never test/): char+word+mfw on a random 70/30 split, the distort "
             "and syntax families and the ensemble on a chronological split (each author's latest 15 train texts held out), "

@@ -207,7 +207,7 @@ class FamilyEnsemble(ClassifierMixin, BaseEstimator):
             raise ConfigError(f"stack_weight must be in [0, 1], got {self.stack_weight!r}")
         y = np.asarray(y)
         self.classes_, index = np.unique(y, return_inverse=True)
-        split = calibration_folds(self.cv, int(_class_counts(y).min()), self.random_state)
+        split = calibration_folds(self.cv, int(np.bincount(index).min()), self.random_state)
         self.estimators_, self.temperatures_, held_out = [], [], []
         for est, cols in zip(self.estimators, self.columns):
             columns = X[:, cols]
@@ -342,9 +342,9 @@ def learn_unknown_threshold(
             fit_idx.extend(idx[n_val:])
         fit_idx, val_idx = np.sort(fit_idx), np.sort(val_idx)
         model = clone(estimator)
-        for member in getattr(model, "estimators", [model]):
-            if hasattr(member, "cv") and hasattr(member.cv, "n_splits"):
-                member.cv.n_splits = max(2, min(member.cv.n_splits, int(_class_counts(y[fit_idx]).min())))
+        # a single calibrated model carries its folds; FamilyEnsemble sizes its own in fit
+        if hasattr(getattr(model, "cv", None), "n_splits"):
+            model.cv.n_splits = max(2, min(model.cv.n_splits, int(_class_counts(y[fit_idx]).min())))
         model.fit(X[fit_idx], y[fit_idx])
         out_idx = np.flatnonzero(is_out)
         if len(val_idx):
