@@ -23,6 +23,7 @@ FAMILY_MODULES = (
     "attribution.features.richness",
     "attribution.features.syntax",
     "attribution.features.embed",
+    "attribution.features.short_text",
 )
 
 

@@ -1,0 +1,223 @@
+"""``bench interleaved``: composite bylines built the way real ones arise, from real streams.
+
+Real time-stamped streams of 2-4 IRA persona accounts of one ``account_category`` are merged
+over a common window, each post keeping its real time stamp (``composite.interleave``); the
+negatives are runs of one account's consecutive posts at the same sizes. Only ``test`` accounts
+are used; the shipped style space and null were built from ``train`` and ``tune`` accounts.
+
+How clean the truth is: accounts of one category may share an operator, or run the same
+scripted content, so a "composite" of two accounts can be one hand and a "single" account
+several. Each composite's ``separability`` is the 5-fold cross-validated balanced accuracy of a
+char n-gram classifier trained on its true labels: what a supervised reader could do. The keys
+are reported over all composites and over the clean ones (separability >= 0.9).
+"""
+
+from __future__ import annotations
+
+import logging
+import resource
+import time
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import adjusted_rand_score, roc_auc_score
+from sklearn.model_selection import cross_val_score
+
+from attribution.composite.calibration import compare_to_null, tweet_null, tweet_reference
+from attribution.composite.interleave import Byline, merged_byline, post_purity, single_byline
+from attribution.composite.pools import ira_posts
+from attribution.composite.posts import analyse_posts
+from attribution.composite.writer_model import VIEWS
+from attribution.features.short_text import mask_post
+from attribution.progress import ProgressFactory, no_progress
+
+log = logging.getLogger(__name__)
+
+ALPHA = 0.05
+SIZES = (200, 1000, 4000)
+#: (negatives, composites) per size.
+PER_SIZE = (25, 30)
+CATEGORIES = ("RightTroll", "LeftTroll", "HashtagGamer")
+CLEAN_SEPARABILITY = 0.9
+MINORITY_SHARES = (0.1, 0.5)
+
+
+def _separability(byline: Byline) -> float:
+    """Balanced accuracy a supervised char n-gram classifier reaches on the true writers."""
+    texts = [mask_post(t) for t in byline.posts["text"]]
+    labels = byline.posts["writer"].to_numpy()
+    if np.unique(labels, return_counts=True)[1].min() < 5:
+        return float("nan")
+    features = TfidfVectorizer(analyzer="char", ngram_range=(2, 4), sublinear_tf=True, min_df=2, lowercase=False).fit_transform(texts)
+    model = LogisticRegression(C=10, max_iter=2000, class_weight="balanced")
+    return float(cross_val_score(model, features, labels, cv=5, scoring="balanced_accuracy").mean())
+
+
+def _shares(k: int, rng: np.random.Generator) -> np.ndarray:
+    """Writers' shares: the smallest drawn uniformly in ``MINORITY_SHARES``, the rest split evenly."""
+    low, high = MINORITY_SHARES
+    minority = rng.uniform(low, min(high, 1.0 / k))
+    rest = np.full(k - 1, (1.0 - minority) / (k - 1))
+    return np.concatenate([[minority], rest])
+
+
+def build_bylines(posts: pd.DataFrame, seed: int) -> list[Byline]:
+    """The seeded plan: per size, negatives and composites of 2-4 same-category test accounts."""
+    rng = np.random.default_rng([seed, 19])
+    streams = {w: g.reset_index(drop=True) for w, g in posts.groupby("writer", sort=True)}
+    category = posts.groupby("writer")["category"].first()
+    out: list[Byline] = []
+    for size in SIZES:
+        n_neg, n_pos = PER_SIZE
+        singles = sorted(w for w, s in streams.items() if len(s) >= size)
+        for _ in range(n_neg if singles else 0):
+            out.append(single_byline(streams[singles[int(rng.integers(len(singles)))]], size, rng))
+        made = attempts = 0
+        while made < n_pos and attempts < 400:
+            attempts += 1
+            k = int(rng.choice([2, 2, 3, 4]))
+            cat = CATEGORIES[int(rng.integers(len(CATEGORIES)))]
+            shares = _shares(k, rng)
+            pool = sorted(w for w in streams if category[w] == cat and len(streams[w]) >= shares.min() * size)
+            if len(pool) < k:
+                continue
+            chosen = rng.choice(pool, k, replace=False)
+            byline = merged_byline([streams[w] for w in chosen], shares, size, rng)
+            if byline is not None:
+                out.append(byline)
+                made += 1
+        if made < n_pos:
+            log.warning("interleaved: only %d of %d composites of %d posts could be built from test accounts", made, n_pos, size)
+    return out
+
+
+def _interval(values: np.ndarray) -> list[float] | None:
+    """Percentile bootstrap 95% interval of a mean (1,000 resamples, fixed seed)."""
+    values = values[~np.isnan(values)]
+    if len(values) < 2:
+        return None
+    rng = np.random.default_rng(0)
+    means = rng.choice(values, (1000, len(values))).mean(axis=1)
+    return [round(float(np.quantile(means, 0.025)), 4), round(float(np.quantile(means, 0.975)), 4)]
+
+
+def _summary(rows: list[dict], view: str) -> dict:
+    """auc, fpr, tpr, exact_k, post_purity, ari (with 95% intervals) of one view over ``rows``."""
+    y = np.array([r["k"] > 1 for r in rows])
+    if not len(rows):
+        return {"n": 0}
+    gains = np.array([r[view]["gain"] for r in rows])
+    reject = np.array([r[view]["p"] <= ALPHA for r in rows], dtype=float)
+    exact = np.array([r[view]["k"] == r["k"] for r in rows], dtype=float)
+    pos = [r for r in rows if r["k"] > 1]
+    purity = np.array([r[view]["purity"] for r in pos], dtype=float)
+    ari = np.array([r[view]["ari"] for r in pos], dtype=float)
+    out = {
+        "n": len(rows),
+        "n_composite": int(y.sum()),
+        "auc": round(float(roc_auc_score(y, gains)), 4) if 0 < y.sum() < len(y) else None,
+        "fpr": round(float(reject[~y].mean()), 4) if (~y).any() else None,
+        "fpr_ci": _interval(reject[~y]),
+        "tpr": round(float(reject[y].mean()), 4) if y.any() else None,
+        "tpr_ci": _interval(reject[y]),
+        "exact_k": round(float(exact.mean()), 4),
+        "exact_k_ci": _interval(exact),
+        "post_purity": round(float(np.nanmean(purity)), 4) if len(purity) else None,
+        "post_purity_ci": _interval(purity),
+        "ari": round(float(np.nanmean(ari)), 4) if len(ari) else None,
+        "ari_ci": _interval(ari),
+    }
+    return out
+
+
+def _score(byline: Byline, vectors: np.ndarray, variances, seed: int) -> dict:
+    """Every view's gain, p-value, chosen k, purity and ARI on one byline."""
+    n = len(byline.posts)
+    truth = byline.posts["writer"].to_numpy()
+    row: dict = {"k": byline.k, "n": n, "shares": byline.shares, "minority": min(byline.shares)}
+    for view in VIEWS:
+        analysis = analyse_posts(vectors, byline.posts["timestamp"], variances, view=view, seed=seed)
+        null = compare_to_null(analysis.gain, n, view)
+        k = 1 if null.p_value > ALPHA else max(2, analysis.fit.choose_k(null.quantile_95))
+        labels = analysis.post_labels(k)
+        row[view] = {
+            "gain": analysis.gain,
+            "p": null.p_value,
+            "k": k,
+            "purity": post_purity(truth, labels),
+            "ari": adjusted_rand_score(truth, labels),
+        }
+    return row
+
+
+def _product_cost(byline: Byline) -> dict:
+    """Seconds and peak RSS of the joint view on one byline, in a fresh process (the user's cost)."""
+    import json
+    import subprocess
+    import sys
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = f"{tmp}/byline.jsonl"
+        byline.posts.assign(timestamp=byline.posts["timestamp"].astype(str)).drop(columns="writer").to_json(
+            path, orient="records", lines=True
+        )
+        code = (
+            "import json,resource,sys,time;t=time.time()\n"
+            "from attribution.corpus import load_corpus\n"
+            "from attribution.composite.calibration import tweet_reference, compare_to_null\n"
+            "from attribution.composite.posts import analyse_posts\n"
+            f"c=load_corpus({path!r}, kind='tweet').dataset\n"
+            "space,var,_=tweet_reference();v=space.transform(c['text'])\n"
+            "a=analyse_posts(v,c['timestamp'],var,view='both');compare_to_null(a.gain,len(v),'both')\n"
+            "print(json.dumps({'seconds':time.time()-t,'peak_rss_mb':resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024}))"
+        )
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def run(data_dir=None, *, seed: int = 0, progress: ProgressFactory = no_progress) -> dict:
+    """Build the bylines from test accounts, score them, and summarise."""
+    started = time.time()
+    posts = ira_posts(data_dir)
+    posts = posts[posts["part"] == "test"]
+    bylines = build_bylines(posts, seed)
+    space, variances, meta = tweet_reference()
+    rows = []
+    for byline in progress(bylines, desc="interleaved bylines"):
+        vectors = space.transform(byline.posts["text"].tolist())
+        row = _score(byline, vectors, variances, seed)
+        row["separability"] = _separability(byline) if byline.k > 1 else None
+        rows.append(row)
+    big = [r for r in rows if r["n"] >= 1000]
+    clean = [r for r in big if r["k"] == 1 or (r["separability"] or 0) >= CLEAN_SEPARABILITY]
+    result: dict = {"bylines": len(rows), "composites": sum(r["k"] > 1 for r in rows)}
+    result.update(_summary(big, "both"))
+    result["by_size"] = {str(s): _summary([r for r in rows if r["n"] == s], "both") for s in SIZES}
+    result["by_share"] = {
+        label: _summary([r for r in big if r["k"] == 1 or lo <= r["minority"] < hi], "both")
+        for label, lo, hi in (("10-25%", 0.0, 0.25), ("25-50%", 0.25, 0.51))
+    }
+    result["ablation"] = {view: _summary(big, view) for view in VIEWS}
+    result["clean_truth"] = {
+        "rule": f"composites whose writers a supervised char n-gram classifier separates at balanced accuracy >= {CLEAN_SEPARABILITY}",
+        "share_of_composites": round(sum(r["k"] > 1 for r in clean) / max(1, sum(r["k"] > 1 for r in big)), 4),
+        "separability_median": round(float(np.nanmedian([r["separability"] for r in big if r["k"] > 1] or [np.nan])), 4),
+        **{view: _summary(clean, view) for view in VIEWS},
+    }
+    largest = [b for b in bylines if len(b.posts) == max(SIZES) and b.k > 1] or [b for b in bylines if len(b.posts) == max(SIZES)]
+    if largest:
+        cost = _product_cost(largest[0])
+        result["seconds_per_byline"] = round(cost["seconds"], 2)
+        result["peak_rss_mb"] = round(cost["peak_rss_mb"], 1)
+    result["c50"] = None
+    result["short_docs"] = None
+    result["not_measured"] = "C50 bylines on real posting times and short_docs are not built yet (issue #19)."
+    result["reference"] = {k: meta.get(k) for k in ("built", "commit", "train_accounts", "tune_accounts")}
+    result["null_sizes"] = {view: sorted(int(s) for s in tweet_null()["null"][view]) for view in VIEWS}
+    result["seconds"] = round(time.time() - started, 1)
+    result["peak_rss_mb_bench"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return result

@@ -1,0 +1,84 @@
+"""Composite bylines built the way real ones arise: real streams merged on their real clocks.
+
+k writers of one category are chosen; a time window inside the period all of them were active
+is grown from a random start until each writer has posted its share; each writer's posts in the
+window keep their real time stamps (the majority writers' are thinned at random to their share),
+so the writers alternate post by post on the same days as they did. A single-writer byline of
+the same size is a run of one writer's consecutive posts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass
+class Byline:
+    """One benchmark byline: its posts (time-ordered) and the truth."""
+
+    posts: pd.DataFrame  # text, timestamp, writer
+    writers: list[str]
+    shares: list[float]
+
+    @property
+    def k(self) -> int:
+        return len(self.writers)
+
+
+def single_byline(stream: pd.DataFrame, n: int, rng: np.random.Generator) -> Byline | None:
+    """A run of ``n`` consecutive posts of one writer (None when the writer has fewer)."""
+    if len(stream) < n:
+        return None
+    start = int(rng.integers(len(stream) - n + 1))
+    posts = stream.iloc[start : start + n][["text", "timestamp", "writer"]].reset_index(drop=True)
+    return Byline(posts=posts, writers=[str(posts["writer"].iloc[0])], shares=[1.0])
+
+
+def merged_byline(streams: list[pd.DataFrame], shares: np.ndarray, n: int, rng: np.random.Generator) -> Byline | None:
+    """``n`` posts of several writers' real streams in one window; None when they cannot fill it."""
+    counts = np.maximum(1, np.round(np.asarray(shares) * n).astype(int))
+    counts[np.argmax(counts)] += n - counts.sum()
+    starts = [s["timestamp"].iloc[0] for s in streams]
+    ends = [s["timestamp"].iloc[-1] for s in streams]
+    common_start, common_end = max(starts), min(ends)
+    if common_start >= common_end:
+        return None
+    # Window start: a random post time of the least active writer inside the common period.
+    times = [s["timestamp"][(s["timestamp"] >= common_start) & (s["timestamp"] <= common_end)] for s in streams]
+    if any(len(t) < c for t, c in zip(times, counts)):
+        return None
+    anchor = times[int(np.argmin([len(t) / c for t, c in zip(times, counts)]))]
+    for _ in range(5):
+        start = anchor.iloc[int(rng.integers(max(1, len(anchor) - counts.min())))]
+        ends_needed = []
+        for t, c in zip(times, counts):
+            after = t[t >= start]
+            if len(after) < c:
+                break
+            ends_needed.append(after.iloc[c - 1])
+        else:
+            end = max(ends_needed)
+            parts = []
+            for stream, c in zip(streams, counts):
+                inside = stream[(stream["timestamp"] >= start) & (stream["timestamp"] <= end)]
+                pick = np.sort(rng.choice(len(inside), c, replace=False))
+                parts.append(inside.iloc[pick][["text", "timestamp", "writer"]])
+            posts = pd.concat(parts).sort_values("timestamp", kind="stable").reset_index(drop=True)
+            return Byline(posts=posts, writers=[str(s["writer"].iloc[0]) for s in streams],
+                          shares=(counts / counts.sum()).round(4).tolist())
+    return None
+
+
+def post_purity(truth: np.ndarray, labels: np.ndarray) -> float:
+    """Share of posts on the best one-to-one matching of writers to clusters (Hungarian)."""
+    from scipy.optimize import linear_sum_assignment
+
+    writers, t = np.unique(truth, return_inverse=True)
+    clusters, c = np.unique(labels, return_inverse=True)
+    table = np.zeros((len(writers), len(clusters)))
+    np.add.at(table, (t, c), 1)
+    rows, cols = linear_sum_assignment(-table)
+    return float(table[rows, cols].sum() / len(truth))

@@ -1,0 +1,101 @@
+"""Build the composite test's shipped reference for tweets from the public IRA pool.
+
+Fits the style space on the ``train`` accounts, measures its variances on the ``tune`` accounts,
+and records the statistic's null: the writer model's gain on runs of consecutive posts of single
+``tune`` accounts, for each view and a ladder of sizes. Writes
+``attribution/composite/data/tweet_reference.npz`` and ``tweet_null.json`` (with date, commit and
+counts). No ``test`` account is read.
+
+    python scripts/build_composite_reference.py --data ../shared/corpora
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import subprocess
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from attribution.atomic import atomic_open
+from attribution.composite.pools import ira_posts
+from attribution.composite.posts import analyse_posts
+from attribution.composite.sessions import sessions
+from attribution.composite.style_space import StyleSpace, measure_variances
+from attribution.composite.writer_model import VIEWS
+
+OUT = Path(__file__).resolve().parents[1] / "attribution" / "composite" / "data"
+SIZES = (100, 200, 500, 1000, 2000, 4000)
+TRAIN_POSTS_PER_WRITER = 300
+VARIANCE_POSTS_PER_WRITER = 600
+
+
+def commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default=None)
+    parser.add_argument("--draws", type=int, default=60, help="null draws per size")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    posts = ira_posts(args.data)
+    train = posts[posts["part"] == "train"].groupby("writer").sample(frac=1.0, random_state=args.seed)
+    train = train.groupby("writer").head(TRAIN_POSTS_PER_WRITER)
+    logging.info("fitting the style space on %d posts of %d train accounts", len(train), train["writer"].nunique())
+    space = StyleSpace(seed=args.seed).fit(train["text"].tolist(), train["writer"].to_numpy())
+    tune = posts[posts["part"] == "tune"].reset_index(drop=True)
+    vectors = space.transform(tune["text"].tolist())
+    head = (tune.groupby("writer").cumcount() < VARIANCE_POSTS_PER_WRITER).to_numpy()
+    session_ids = np.zeros(len(tune), dtype=np.int64)
+    offset = 0
+    for _, rows in tune.groupby("writer").indices.items():
+        ids = sessions(tune["timestamp"].iloc[rows], 20.0)
+        session_ids[rows] = ids + offset
+        offset += int(ids.max()) + 1
+    variances = measure_variances(vectors[head], tune["writer"].to_numpy()[head], session_ids[head])
+    rng = np.random.default_rng(args.seed)
+    rows_of = tune.groupby("writer").indices
+    null: dict[str, dict[str, list[float]]] = {view: {} for view in VIEWS}
+    writers_per_size = {}
+    for size in SIZES:
+        eligible = sorted(w for w, rows in rows_of.items() if len(rows) >= size)
+        writers_per_size[str(size)] = len(eligible)
+        if not eligible:
+            continue
+        for _ in tqdm(range(args.draws), desc=f"null n={size}"):
+            rows = rows_of[eligible[int(rng.integers(len(eligible)))]]
+            start = int(rng.integers(len(rows) - size + 1))
+            window = rows[start : start + size]
+            for view in VIEWS:
+                analysis = analyse_posts(vectors[window], tune["timestamp"].iloc[window], variances, view=view, seed=args.seed)
+                null[view].setdefault(str(size), []).append(round(analysis.gain, 4))
+    meta = {
+        "built": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "commit": commit(),
+        "source": "IRA persona accounts (FiveThirtyEight release), split by attribution.composite.pools",
+        "train_accounts": int(train["writer"].nunique()),
+        "train_posts": len(train),
+        "tune_accounts": int(tune["writer"].nunique()),
+        "null_accounts_per_size": writers_per_size,
+        "draws_per_size": args.draws,
+        "seed": args.seed,
+    }
+    OUT.mkdir(parents=True, exist_ok=True)
+    space.save(OUT / "tweet_reference.npz", variances, meta)
+    with atomic_open(OUT / "tweet_null.json") as handle:
+        json.dump({"meta": meta, "null": {v: {s: sorted(x) for s, x in d.items()} for v, d in null.items()}}, handle, indent=1)
+    logging.info("wrote %s", OUT)
+
+
+if __name__ == "__main__":
+    main()
