@@ -7,7 +7,7 @@ import click
 from attribution.cli.common import Output, command_options, corpus_argument, load_from_options
 
 
-@click.command()
+@click.command(short_help="Is a byline one writer or several; how many; who.")
 @corpus_argument
 @click.option("--byline", default=None, help="The byline to test when the corpus holds several.")
 @click.option("--operators", "operators_spec", default=None, metavar="OPERATOR_CORPUS",
@@ -19,7 +19,7 @@ from attribution.cli.common import Output, command_options, corpus_argument, loa
 @command_options
 def composite(out: Output, corpus_spec: str, byline: str | None, operators_spec: str | None, alpha: float,
               seed: int, report_path: str | None, **options) -> None:
-    """Test whether BYLINE_CORPUS's byline is one writer or several; estimate how many and who.
+    """Test whether the byline of CORPUS is one writer or several; estimate how many and who.
 
     The p-value is calibrated on single-author sets drawn from reference corpora (C50 for
     articles, IRA accounts for tweets; pass --data). When the verdict is "insufficient_evidence"

@@ -44,7 +44,7 @@ def apply_grouping(dataset, group_by: str, group_size: int, group_window: str, m
     return group_posts(dataset, by=group_by, size=group_size, window=group_window, min_posts=min_posts)
 
 
-@click.command()
+@click.command(short_help="Write the feature matrix of a corpus.")
 @corpus_argument
 @click.option("--config", "config_spec", default="default", show_default=True, help="Preset (light, default, heavy) or YAML path.")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False), required=True, help="Parquet file to write.")

@@ -7,7 +7,7 @@ import click
 from attribution.cli.common import Output, command_options, data_option
 
 
-@click.command()
+@click.command(short_help="Rank a saved model's authors for texts.")
 @click.argument("inputs", nargs=-1, required=True, metavar="FILE...")
 @click.option("--model", "model_dir", type=click.Path(file_okay=False), required=True, help="Model folder from `attribution train`.")
 @click.option("--top", default=5, show_default=True, help="Candidates listed per text.")

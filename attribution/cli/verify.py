@@ -7,7 +7,7 @@ import click
 from attribution.cli.common import Output, command_options, data_option
 
 
-@click.command()
+@click.command(short_help="Same author as a candidate? (General Impostors)")
 @click.argument("inputs", nargs=-1, required=True, metavar="TEXT...")
 @click.option("--candidate-corpus", required=True, help="Corpus with the candidate's known texts (and, without --impostors, other writers' texts).")
 @click.option("--candidate", default=None, help="The candidate's author/byline name in --candidate-corpus (needed when it holds several).")
