@@ -749,30 +749,36 @@ def describe_left_out(left_out: dict[str, Any], *, min_texts: int) -> list[str]:
     return lines
 
 
-def read_inputs(specs: Sequence[str], *, data_dir: str | None = None) -> tuple[list[str], list[str]]:
-    """Texts to score from plain text files and/or corpora (any ``load_corpus`` spec): (ids, texts)."""
+def read_inputs(specs: Sequence[str], *, data_dir: str | None = None) -> tuple[list[str], list[str], list[str | None]]:
+    """Texts to score from plain text files and/or corpora (any ``load_corpus`` spec):
+    (ids, texts, encodings); the encoding is the one a plain text file was decoded with, ``None``
+    for corpus rows (their loader names non-UTF-8 rows)."""
     from pathlib import Path
 
     from attribution.corpus import load_corpus
     from attribution.corpus.text import UndecodableError, decode_bytes
     from attribution.errors import CorpusError
 
-    ids, texts = [], []
+    ids, texts, encodings = [], [], []
     for spec in specs:
         path = Path(spec)
         if path.is_file() and path.suffix.lower() not in (".jsonl", ".json", ".csv", ".parquet", ".tsv"):
             try:
-                text, _ = decode_bytes(path.read_bytes())
+                text, encoding = decode_bytes(path.read_bytes())
             except UndecodableError as exc:
                 raise CorpusError(str(exc), path=path) from exc
             if not text.strip():
                 raise CorpusError("empty text file", path=path)
+            if encoding != "utf-8":
+                log.warning("%s: not UTF-8; read as %s", path, encoding)
             ids.append(str(path))
             texts.append(text)
+            encodings.append(encoding)
             continue
         corpus = load_corpus(spec, data_dir=data_dir)
         if len(corpus) == 0:
             raise CorpusError("no usable documents", path=spec)
         ids.extend(corpus.dataset["id"])
         texts.extend(corpus.dataset["text"])
-    return ids, texts
+        encodings.extend([None] * len(corpus))
+    return ids, texts, encodings

@@ -1,4 +1,6 @@
-"""How far to trust one score: text length, language and genre against the model's training texts.
+"""How far to trust one score: text length, encoding, language and genre against the training texts.
+
+The web page and the command line (``score``, ``verify``) show the same notes.
 
 Each check is a small pure function returning a note ``{"check", "level", "text", "value"}``
 with ``level`` in ``ok`` / ``caution`` / ``warning``. They are warnings to the reader, never
@@ -124,13 +126,54 @@ def genre_note(text: str, *, training_kind: str | None = None, training_words: S
     return {"check": "genre", "level": level, "text": message, "value": kind}
 
 
-def trust_notes(text: str, *, training_kind: str | None = None, training_words: Sequence[int] = ()) -> list[dict]:
-    """All checks for one text, in reading order."""
-    return [
-        length_note(text),
-        language_note(text),
-        genre_note(text, training_kind=training_kind, training_words=training_words),
-    ]
+def encoding_note(encoding: str) -> dict:
+    """Whether the text's bytes were UTF-8; a guessed legacy encoding can garble letters and quotes."""
+    if encoding.lower().replace("_", "-") in ("utf-8", "utf-8-sig", "ascii"):
+        return {"check": "encoding", "level": "ok", "text": "UTF-8 text.", "value": encoding}
+    return {
+        "check": "encoding",
+        "level": "caution",
+        "text": f"The file is not UTF-8: it was read as {encoding}. If letters or quotes look wrong in it, "
+        "save it as UTF-8 and score again: wrong characters change the style measures.",
+        "value": encoding,
+    }
+
+
+#: Fewer impostor writers than these make General Impostors answer "same author" too easily.
+FEW_IMPOSTORS, ENOUGH_IMPOSTORS = 5, 10
+
+
+def impostor_note(writers: int) -> dict:
+    """Whether the impostor pool is broad enough for a same-author verdict to mean much."""
+    if writers < FEW_IMPOSTORS:
+        level, message = "warning", (
+            f"Only {writers} other writer(s) in the impostor pool. The test asks whether the text is closer to "
+            "the candidate than to these few; a text by anyone else can pass as the candidate's. "
+            "Pass --impostors with a broad corpus of similar writers."
+        )
+    elif writers < ENOUGH_IMPOSTORS:
+        level, message = "caution", (
+            f"{writers} other writers in the impostor pool; a broader pool of similar writers makes the verdict firmer."
+        )
+    else:
+        level, message = "ok", f"{writers} other writers in the impostor pool."
+    return {"check": "impostors", "level": level, "text": message, "value": writers}
+
+
+def trust_notes(
+    text: str,
+    *,
+    training_kind: str | None = None,
+    training_words: Sequence[int] = (),
+    encoding: str | None = None,
+) -> list[dict]:
+    """All checks for one text, in reading order (encoding only when the bytes were read from a file)."""
+    notes = [length_note(text)]
+    if encoding is not None:
+        notes.append(encoding_note(encoding))
+    notes.append(language_note(text))
+    notes.append(genre_note(text, training_kind=training_kind, training_words=training_words))
+    return notes
 
 
 def overall_trust(notes: Sequence[dict]) -> str:
