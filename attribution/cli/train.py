@@ -40,7 +40,8 @@ def train(
     from attribution.models.attribute import AuthorClassifier, describe_left_out, describe_model, training_rows
     from attribution.models.persistence import save_model
 
-    loaded = load_from_options(**corpus_options)
+    with out.step("loading the corpus"):
+        loaded = load_from_options(**corpus_options)
     texts, authors, order, summary = training_rows(loaded.dataset, min_texts=min_texts)
     left_out = describe_left_out(summary["left_out"], min_texts=min_texts)
     if len(set(authors)) < 2:
@@ -48,7 +49,8 @@ def train(
             f"training needs at least 2 authors with {min_texts}+ texts; found {len(set(authors))}. " + " ".join(left_out)
         )
     model = AuthorClassifier(config=config_spec, method=method, C=C, open_set=not closed_set, random_state=seed)
-    model.fit(texts, authors, order=order, progress=out.progress)
+    with out.step(f"training on {len(texts)} texts of {len(set(authors))} authors"):
+        model.fit(texts, authors, order=order, progress=out.progress)
     # The texts' word counts let `score` say when a text is out of the training genre.
     training = {"corpus": corpus_options["corpus_spec"], **summary, "words": sorted(len(t.split()) for t in texts)}
     save_model(model, out_dir, extra={"training": training})

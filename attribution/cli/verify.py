@@ -52,7 +52,8 @@ def verify(
         known, impostors, impostor_authors, name = split_candidate(
             candidate_corpus, candidate=candidate, impostors=impostor_spec, data_dir=data_dir
         )
-    results = verify_texts(texts, known, impostors, impostor_authors, random_state=seed, unmasking=unmasking, progress=out.progress)
+    with out.step(f"verifying {len(texts)} text(s) against {name}"):
+        results = verify_texts(texts, known, impostors, impostor_authors, random_state=seed, unmasking=unmasking, progress=out.progress)
     writers = len(set(impostor_authors))
     known_words = [len(t.split()) for t in known]
     rows = []
