@@ -84,7 +84,7 @@ def command_options(func: Callable) -> Callable:
     @functools.wraps(func)
     def wrapper(*args: Any, as_json: bool, quiet: bool, verbose: bool, **kwargs: Any) -> Any:
         _configure_logging(quiet, verbose)
-        if quiet or as_json:
+        if quiet or as_json or not bars.stderr_is_terminal():
             import datasets
 
             datasets.disable_progress_bars()
