@@ -58,7 +58,8 @@ def verify(
     known_words = [len(t.split()) for t in known]
     rows = []
     for i, r, text, encoding in zip(ids, results, texts, encodings):
-        notes = trust.trust_notes(text, training_words=known_words, encoding=encoding) + [trust.impostor_note(writers)]
+        notes = trust.trust_notes(text, training_words=known_words, encoding=encoding, compared_with="candidate's known texts")
+        notes.append(trust.impostor_note(writers))
         rows.append({"id": i, **r, "trust": {"level": trust.overall_trust(notes), "notes": notes}})
     question = QUESTION.format(candidate=name, writers=writers)
 

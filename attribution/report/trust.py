@@ -92,11 +92,14 @@ def genre_markers(text: str) -> dict:
     }
 
 
-def genre_note(text: str, *, training_kind: str | None = None, training_words: Sequence[int] = ()) -> dict:
+def genre_note(
+    text: str, *, training_kind: str | None = None, training_words: Sequence[int] = (), compared_with: str = "training texts"
+) -> dict:
     """Whether the text is of the kind and length the model was trained on.
 
     ``training_kind`` is ``article`` or ``tweet``; ``training_words`` the word counts of the
-    training texts (their 5th-95th percentile is the range called "in genre").
+    training texts (their 5th-95th percentile is the range called "in genre"); ``compared_with``
+    names them in the message (``verify`` compares with the candidate's known texts).
     """
     markers = genre_markers(text)
     post_like = markers["words"] < 80 or (markers["links"] + markers["tags"]) >= 2
@@ -113,14 +116,14 @@ def genre_note(text: str, *, training_kind: str | None = None, training_words: S
         high = ordered[int(round(0.95 * (len(ordered) - 1)))]
         if not low <= markers["words"] <= high:
             problems.append(
-                f"its length ({markers['words']} words) is outside the training texts' usual range "
+                f"its length ({markers['words']} words) is outside the {compared_with}' usual range "
                 f"({low}-{high} words)"
             )
     if problems:
         message = "Out of genre: " + "; ".join(problems) + ". Style differs by genre, so the scores are less reliable."
         level = "warning" if training_kind and training_kind != kind else "caution"
     elif training_kind or training_words:
-        level, message = "ok", "Same kind and length range as the model's training texts."
+        level, message = "ok", f"Same kind and length range as the {compared_with}."
     else:
         level, message = "caution", "The model does not record its training genre; genre could not be checked."
     return {"check": "genre", "level": level, "text": message, "value": kind}
@@ -166,13 +169,14 @@ def trust_notes(
     training_kind: str | None = None,
     training_words: Sequence[int] = (),
     encoding: str | None = None,
+    compared_with: str = "training texts",
 ) -> list[dict]:
     """All checks for one text, in reading order (encoding only when the bytes were read from a file)."""
     notes = [length_note(text)]
     if encoding is not None:
         notes.append(encoding_note(encoding))
     notes.append(language_note(text))
-    notes.append(genre_note(text, training_kind=training_kind, training_words=training_words))
+    notes.append(genre_note(text, training_kind=training_kind, training_words=training_words, compared_with=compared_with))
     return notes
 
 
