@@ -10,8 +10,13 @@ from attribution.corpus.info import describe_corpus
 from attribution.progress import ProgressFactory, no_progress
 
 
-def run_demo(out_dir: str | Path, *, seed: int = 0, progress: ProgressFactory = no_progress) -> dict:
-    """Run every stage on the Federalist Papers; return a summary with plain-words findings."""
+def run_demo(
+    out_dir: str | Path, *, data_dir: str | Path | None = None, seed: int = 0, progress: ProgressFactory = no_progress
+) -> dict:
+    """Run every stage on the Federalist Papers; return a summary with plain-words findings and
+    the paths written. Without the shared corpora (the composite test's reference) it fails
+    before writing anything: a demo that skips its analysis would look like a finding."""
+    data = _data_dir(data_dir)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     corpus = load_corpus("federalist")
@@ -20,9 +25,25 @@ def run_demo(out_dir: str | Path, *, seed: int = 0, progress: ProgressFactory = 
         f"Loaded {info['documents']} Federalist Papers under the byline 'Publius' "
         f"({', '.join(f'{k} {v}' for k, v in info['labels'].items())})."
     ]
-    publius = _publius(out_dir, seed=seed, progress=progress)
+    publius = _publius(out_dir, data, seed=seed, progress=progress)
     findings += publius.pop("findings")
-    return {"corpus": info, "publius": publius, "findings": findings}
+    written = [str(out_dir / "publius.json"), publius["report"]]
+    return {"corpus": info, "publius": publius, "findings": findings, "written": written}
+
+
+def _data_dir(chosen: str | Path | None) -> Path:
+    """The shared corpora folder (``chosen``, ``$ATTRIBUTION_DATA`` or beside the checkout), checked."""
+    from attribution.corpora import DATA_ENV, resolve_data_dir
+    from attribution.errors import CorpusError
+
+    try:
+        return resolve_data_dir(chosen or _default_data_dir(), need="c50")
+    except CorpusError as exc:
+        raise CorpusError(
+            f"the demo's composite test needs the shared corpora (Reuters C50 is its reference), "
+            f"so nothing was run or written: {exc}. Pass --data DIR or set {DATA_ENV} to the folder "
+            "that holds c50/ and tweets/."
+        ) from exc
 
 
 def _default_data_dir() -> Path | None:
@@ -34,26 +55,17 @@ def _default_data_dir() -> Path | None:
     return beside if (beside / "c50").is_dir() else None
 
 
-def _publius(out_dir: Path, *, seed: int, progress: ProgressFactory) -> dict:
+def _publius(out_dir: Path, data_dir: Path, *, seed: int, progress: ProgressFactory) -> dict:
     """The Publius case: composite test with {Hamilton, Madison, Jay}; findings in plain words."""
-    from attribution.errors import CorpusError
     from attribution.models.publius import run_publius
+    from attribution.report.html import write_report
     from attribution.report.jsonio import write_json
 
-    try:
-        run = run_publius(_default_data_dir(), seed=seed, progress=progress)
-    except CorpusError as exc:
-        return {"findings": [f"Publius composite test skipped: it needs the reference corpora ({exc})."]}
+    run = run_publius(data_dir, seed=seed, progress=progress)
     summary, result = run["summary"], run["result"]
     write_json(out_dir / "publius.json", result)
-    report = None
-    try:
-        from attribution.report.html import write_report
-
-        write_report(out_dir / "publius-report.html", result)
-        report = str(out_dir / "publius-report.html")
-    except ImportError:  # pragma: no cover - the report stage ships with the package
-        pass
+    report = str(out_dir / "publius-report.html")
+    write_report(report, result)
     p = summary["p_value"]
     p_text = "p < 0.001" if p is not None and p < 0.001 else f"p = {p:.3f}" if p is not None else "no p-value"
     per_operator = result["operators"]["documents_per_operator"]

@@ -8,7 +8,7 @@ from pathlib import Path
 import datasets
 
 from attribution.corpora import resolve_data_dir
-from attribution.corpus.load import Corpus, load_file
+from attribution.corpus.load import Corpus, load_file, log_reference_problems
 from attribution.corpus.report import LoadReport
 
 SPLITS = ("train", "test")
@@ -20,7 +20,7 @@ def load_c50(data_dir: str | Path | None = None, *, split: str | None = None) ->
     parts = []
     report = LoadReport()
     for name in SPLITS if split is None else (split,):
-        corpus = load_file(root / name)
+        corpus = load_file(root / name, log_problems=False)
         report.merge(corpus.report)
 
         def tag(row: dict, name: str = name) -> dict:
@@ -32,4 +32,6 @@ def load_c50(data_dir: str | Path | None = None, *, split: str | None = None) ->
 
         parts.append(corpus.dataset.map(tag, desc=f"c50 {name}"))
     dataset = parts[0] if len(parts) == 1 else datasets.concatenate_datasets(parts)
-    return Corpus(dataset, report, "c50" if split is None else f"c50-{split}")
+    corpus = Corpus(dataset, report, "c50" if split is None else f"c50-{split}")
+    log_reference_problems(corpus)
+    return corpus

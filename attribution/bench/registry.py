@@ -19,6 +19,7 @@ BENCHES = {
     "federalist": "attribution.bench.federalist",
     "verify": "attribution.bench.verify",
     "interleaved": "attribution.bench.interleaved",
+    "first-use": "attribution.bench.first_use",
 }
 
 

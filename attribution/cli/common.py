@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import sys
@@ -10,6 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
+from attribution.cli import bars
 from attribution.errors import AttributionError, ConfigError, InsufficientEvidenceError
 from attribution.report.jsonio import dumps
 
@@ -32,14 +34,23 @@ class Output:
         self.as_json = as_json
         self.quiet = quiet
         self.verbose = verbose
+        self._bars = None if quiet or not bars.stderr_is_terminal() else bars.Bars()
 
     def progress(self, items: Iterable[T], *, desc: str = "", total: int | None = None) -> Iterator[T]:
-        """A tqdm bar on stderr when it is a terminal and not ``--quiet``."""
-        if self.quiet or not sys.stderr.isatty():
+        """A bar on stderr when it is a terminal and not ``--quiet`` (the library's ``ProgressFactory``)."""
+        if self._bars is None:
             return iter(items)
-        from tqdm.auto import tqdm
+        return self._bars.track(items, desc=desc, total=total)
 
-        return iter(tqdm(items, desc=desc, total=total, file=sys.stderr, leave=False))
+    def step(self, desc: str) -> contextlib.AbstractContextManager:
+        """A spinner with the time spent, for a step without a count (same rules as ``progress``)."""
+        return contextlib.nullcontext() if self._bars is None else self._bars.step(desc)
+
+    def written(self, paths: Iterable[str]) -> None:
+        """Name each written file on stdout (in text mode; the JSON carries them under ``written``)."""
+        if not self.as_json:
+            for path in paths:
+                click.echo(f"wrote {path}")
 
     def emit(self, result: Any, text: str | Callable[[], str] | None = None) -> None:
         """Print ``result`` as one JSON object with ``--json``, else the human text."""
@@ -73,7 +84,7 @@ def command_options(func: Callable) -> Callable:
     @functools.wraps(func)
     def wrapper(*args: Any, as_json: bool, quiet: bool, verbose: bool, **kwargs: Any) -> Any:
         _configure_logging(quiet, verbose)
-        if quiet or as_json:
+        if quiet or as_json or not bars.stderr_is_terminal():
             import datasets
 
             datasets.disable_progress_bars()

@@ -7,7 +7,7 @@ import click
 from attribution.cli.common import Output, command_options, corpus_argument, load_from_options
 
 
-@click.command()
+@click.command(short_help="Is a byline one writer or several; how many; who.")
 @corpus_argument
 @click.option("--byline", default=None, help="The byline to test when the corpus holds several.")
 @click.option("--operators", "operators_spec", default=None, metavar="OPERATOR_CORPUS",
@@ -16,10 +16,12 @@ from attribution.cli.common import Output, command_options, corpus_argument, loa
 @click.option("--seed", default=0, show_default=True, help="Seed for every random choice.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False), default=None,
               help="Also write the HTML report here.")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False), default=None,
+              help="Also write the result: .json (all of it) or .csv (one row per document).")
 @command_options
 def composite(out: Output, corpus_spec: str, byline: str | None, operators_spec: str | None, alpha: float,
-              seed: int, report_path: str | None, **options) -> None:
-    """Test whether BYLINE_CORPUS's byline is one writer or several; estimate how many and who.
+              seed: int, report_path: str | None, out_path: str | None, **options) -> None:
+    """Test whether the byline of CORPUS is one writer or several; estimate how many and who.
 
     The p-value is calibrated on single-author sets drawn from reference corpora (C50 for
     articles, IRA accounts for tweets; pass --data). When the verdict is "insufficient_evidence"
@@ -29,18 +31,28 @@ def composite(out: Output, corpus_spec: str, byline: str | None, operators_spec:
     Example: attribution composite federalist --operators ops.jsonl --data ../shared/corpora --json
     """
     from attribution.models.composite import test_composite
+    from attribution.report.export import result_format, write_result
 
-    corpus = load_from_options(corpus_spec, **options)
-    operators = None
-    if operators_spec:
-        operators = load_from_options(operators_spec, data_dir=options.get("data_dir"))
-    result = test_composite(corpus, byline=byline, operators=operators, data_dir=options.get("data_dir"),
-                            alpha=alpha, seed=seed, progress=out.progress).to_dict()
+    if out_path:
+        result_format(out_path)  # an unknown extension is refused before any work
+    with out.step("loading the corpus"):
+        corpus = load_from_options(corpus_spec, **options)
+        operators = None
+        if operators_spec:
+            operators = load_from_options(operators_spec, data_dir=options.get("data_dir"))
+    with out.step("composite test"):
+        result = test_composite(corpus, byline=byline, operators=operators, data_dir=options.get("data_dir"),
+                                alpha=alpha, seed=seed, progress=out.progress).to_dict()
+    written = [path for path in (report_path, out_path) if path]
+    result["written"] = written
     if report_path:
         from attribution.report.html import write_report
 
         write_report(report_path, result)
+    if out_path:
+        write_result(out_path, result, result.get("documents") or [])
     out.emit(result, lambda: result["verdict"]["text"])
+    out.written(written)
     if result["verdict"]["level"] == "insufficient_evidence":
         from attribution.errors import InsufficientEvidenceError
 

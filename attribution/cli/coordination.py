@@ -28,7 +28,7 @@ def _format(result: dict) -> str:
     return "\n".join(lines)
 
 
-@click.command()
+@click.command(short_help="Find accounts that post alike or in step.")
 @corpus_argument
 @click.option("--window", "window_seconds", default=60, show_default=True, help="Synchrony window in seconds.")
 @click.option("--seed", default=0, show_default=True, help="Seed of the MinHash permutations.")

@@ -8,7 +8,7 @@ from attribution.cli.common import Output, command_options, corpus_argument, loa
 from attribution.corpus.info import describe_corpus
 
 
-@click.group()
+@click.group(short_help="Describe a corpus and its load problems.")
 def corpus() -> None:
     """Inspect corpora.
 

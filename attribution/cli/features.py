@@ -44,10 +44,11 @@ def apply_grouping(dataset, group_by: str, group_size: int, group_window: str, m
     return group_posts(dataset, by=group_by, size=group_size, window=group_window, min_posts=min_posts)
 
 
-@click.command()
+@click.command(short_help="Write the feature matrix of a corpus.")
 @corpus_argument
 @click.option("--config", "config_spec", default="default", show_default=True, help="Preset (light, default, heavy) or YAML path.")
-@click.option("--out", "out_path", type=click.Path(dir_okay=False), required=True, help="Parquet file to write.")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False), required=True,
+              help="File to write: .parquet (readable back as a matrix) or .csv (id, feature, value).")
 @click.option("--cache-dir", default=None, help="Cache folder for parses and embeddings (default: config, $ATTRIBUTION_CACHE, ~/.cache/attribution).")
 @click.option(
     "--batch-rows",
@@ -74,14 +75,16 @@ def features(
 ) -> None:
     """Compute the feature matrix of CORPUS and write it (ids, feature names, values) to --out.
 
-    The Parquet file is long-form (one row per non-zero cell: id, feature, value); read it back
-    with attribution.features.matrix_io.read_feature_matrix.
+    The file is long-form (one row per non-zero cell: id, feature, value), in the format its
+    extension names. Read a .parquet file back with
+    attribution.features.matrix_io.read_feature_matrix; a .csv is for spreadsheets.
 
     Example: attribution features federalist --config light --out features.parquet
     """
     from attribution.features import build_features, load_feature_config
-    from attribution.features.matrix_io import write_feature_matrix
+    from attribution.features.matrix_io import matrix_format, write_feature_matrix
 
+    matrix_format(out_path)  # an unknown extension is refused before any work
     config = load_feature_config(config_spec)
     loaded = load_from_options(**corpus_options)
     dataset = apply_grouping(loaded.dataset, group_by, group_size, group_window, min_posts)
@@ -108,6 +111,7 @@ def features(
         families[family] = families.get(family, 0) + 1
     result = {
         "out": out_path,
+        "written": [out_path],
         "config": config.name,
         "documents": n_docs,
         "features": len(names),

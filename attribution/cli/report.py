@@ -9,7 +9,7 @@ import click
 from attribution.cli.common import Output, command_options
 
 
-@click.command()
+@click.command(short_help="Render a saved composite result as HTML.")
 @click.argument("result_path", metavar="RESULT.json", type=click.Path(exists=True, dir_okay=False))
 @click.option("--out", "out_path", type=click.Path(dir_okay=False), default=None,
               help="HTML file to write  [default: RESULT.html beside the JSON].")

@@ -9,7 +9,7 @@ import click
 from attribution.cli.common import Output, command_options, data_option
 
 
-@click.command()
+@click.command(short_help="Start the local web application.")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on. Anything but loopback requires the access token this command prints.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0 = any free port).")

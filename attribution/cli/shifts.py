@@ -31,7 +31,7 @@ def _format(result: dict) -> str:
     return "\n".join(lines)
 
 
-@click.command()
+@click.command(short_help="Posting schedules: office hours and shifts.")
 @corpus_argument
 @click.option("--account", default=None, help="Only this byline / account.")
 @click.option("--claimed-tz", default=None, help="Claimed zone to test: IANA name (America/New_York) or offset (UTC-5).")

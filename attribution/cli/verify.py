@@ -7,7 +7,16 @@ import click
 from attribution.cli.common import Output, command_options, data_option
 
 
-@click.command()
+#: What ``verify`` answers, said in its output beside ``score``'s question.
+QUESTION = (
+    "verify asks whether each text is closer to {candidate}'s known texts than to those of the "
+    "{writers} other writer(s) in the impostor pool. It has no 'someone else entirely' answer: a text "
+    "by a writer outside the pool can pass as the candidate's, which is why `score` (which can answer "
+    "'unknown') may disagree. Read a 'same author' verdict with the trust notes above."
+)
+
+
+@click.command(short_help="Same author as a candidate? (General Impostors)")
 @click.argument("inputs", nargs=-1, required=True, metavar="TEXT...")
 @click.option("--candidate-corpus", required=True, help="Corpus with the candidate's known texts (and, without --impostors, other writers' texts).")
 @click.option("--candidate", default=None, help="The candidate's author/byline name in --candidate-corpus (needed when it holds several).")
@@ -36,19 +45,39 @@ def verify(
     """
     from attribution.models.attribute import read_inputs
     from attribution.models.verify import split_candidate, verify_texts
+    from attribution.report import trust
 
-    ids, texts = read_inputs(inputs, data_dir=data_dir)
-    known, impostors, impostor_authors, name = split_candidate(
-        candidate_corpus, candidate=candidate, impostors=impostor_spec, data_dir=data_dir
-    )
-    results = verify_texts(texts, known, impostors, impostor_authors, random_state=seed, unmasking=unmasking, progress=out.progress)
-    rows = [{"id": i, **r} for i, r in zip(ids, results)]
+    with out.step("reading the texts and the candidate's corpus"):
+        ids, texts, encodings = read_inputs(inputs, data_dir=data_dir)
+        known, impostors, impostor_authors, name = split_candidate(
+            candidate_corpus, candidate=candidate, impostors=impostor_spec, data_dir=data_dir
+        )
+    with out.step(f"verifying {len(texts)} text(s) against {name}"):
+        results = verify_texts(texts, known, impostors, impostor_authors, random_state=seed, unmasking=unmasking, progress=out.progress)
+    writers = len(set(impostor_authors))
+    known_words = [len(t.split()) for t in known]
+    rows = []
+    for i, r, text, encoding in zip(ids, results, texts, encodings):
+        notes = trust.trust_notes(text, training_words=known_words, encoding=encoding, compared_with="candidate's known texts")
+        notes.append(trust.impostor_note(writers))
+        rows.append({"id": i, **r, "trust": {"level": trust.overall_trust(notes), "notes": notes}})
+    question = QUESTION.format(candidate=name, writers=writers)
 
     def text() -> str:
-        def line(r: dict) -> str:
+        def lines(r: dict) -> list[str]:
             second = f"; unmasking {r['unmasking']['same_author_probability']:.3f}" if "unmasking" in r else ""
-            return f"{r['id']}: {r['verdict']} (P(same author) = {r['same_author_probability']:.3f}{second})"
+            head = f"{r['id']}: {r['verdict']} (P(same author) = {r['same_author_probability']:.3f}{second})"
+            notes = [f"    {n['level']}: {n['text']}" for n in r["trust"]["notes"] if n["level"] != "ok"]
+            return [f"{head}  [trust: {r['trust']['level']}]", *notes]
 
-        return "\n".join(line(r) for r in rows)
+        return "\n".join([line for r in rows for line in lines(r)] + ["", question])
 
-    out.emit({"candidate": name, "known_texts": len(known), "impostor_texts": len(impostors), "results": rows}, text)
+    result = {
+        "candidate": name,
+        "known_texts": len(known),
+        "impostor_texts": len(impostors),
+        "impostor_writers": writers,
+        "question": question,
+        "results": rows,
+    }
+    out.emit(result, text)

@@ -15,7 +15,7 @@ CANDIDATES = {
     "text": ("text", "content", "body", "tweet", "full_text"),
     "author": ("author", "writer", "author_label"),
     "byline": ("byline", "user", "screen_name", "account", "handle"),
-    "time": ("timestamp", "created_at", "publish_date", "date", "time", "datetime"),
+    "time": ("timestamp", "created_at", "posted_at", "published_at", "publish_date", "date", "time", "datetime"),
     "id": ("id", "doc_id", "tweet_id", "tweet_id_approx", "tweetid"),
     "title": ("title", "headline"),
     "kind": ("kind",),

@@ -63,6 +63,10 @@ STREAM_ROWS = 250_000
 #: Cache folder for streamed corpora (``$ATTRIBUTION_CACHE/corpora``).
 CACHE_ENV = "ATTRIBUTION_CACHE"
 
+#: Time-stamped corpora whose median text has at most this many words are read as posts
+#: (tweets average about 13 words, news articles several hundred).
+POST_MAX_MEDIAN_WORDS = 50
+
 #: Problem rows named one by one in a summary message (the rest are counted).
 _SHOWN_ROWS = 5
 
@@ -318,6 +322,7 @@ class _BatchConverter:
         self.duplicates = _Duplicates()
         self.zones = _Zones()
         self.languages = 0
+        self.kind: str | None = None
 
     def _resolve(self, frame: pd.DataFrame) -> None:
         self.source = self.options.columns.resolve(frame, self.path, self.report)
@@ -359,9 +364,12 @@ class _BatchConverter:
         for index in repaired:
             report.add(*place(index), "encoding: lone surrogate code points replaced with U+FFFD", "warning")
         text = normalise_texts(text)
-        empty = pc.fill_null(pc.equal(pc.utf8_length(text), 0), True).to_numpy(zero_copy_only=False)
+        # A row without the field (or with null) is a different mistake from one with an empty text.
+        missing = text.is_null().to_numpy(zero_copy_only=False)
+        flag(missing, f"missing text field: the row has no {source['text']!r} value")
+        empty = pc.fill_null(pc.equal(pc.utf8_length(text), 0), False).to_numpy(zero_copy_only=False)
         flag(empty, "empty text")
-        keep = ~empty
+        keep = ~(empty | missing)
 
         if source["time"] is not None:
             raw_times = frame[source["time"]]
@@ -382,6 +390,8 @@ class _BatchConverter:
 
         if self.options.kind is not None:
             kinds = pa.repeat(pa.scalar(self.options.kind, pa.string()), n)
+        elif source["kind"] is None:
+            kinds = pa.repeat(pa.scalar(self._guess_kind(text, times, keep), pa.string()), n)
         else:
             kinds = pc.fill_null(column("kind"), "article")
         unknown_kind = ~pc.is_in(kinds, value_set=pa.array(KINDS)).to_numpy(zero_copy_only=False) & keep
@@ -423,6 +433,28 @@ class _BatchConverter:
         self.duplicates.add(texts, analysis.fingerprints, rows, kept_paths or [path] * len(rows))
         report.rows_used += table.num_rows
         return self._split_long(table, kept_place)
+
+    def _guess_kind(self, text: pa.Array, times: pa.Array, keep: np.ndarray) -> str:
+        """The kind of every row when no column or option names it, decided on the first batch.
+
+        Short, time-stamped texts are posts: read as articles, a tweet file would get the article
+        reference corpora and models. The guess is named in the report when it is "tweet".
+        """
+        if self.kind is None and keep.any():
+            kept = pa.array(keep)
+            words = pc.list_value_length(pc.utf8_split_whitespace(pc.filter(text, kept))).to_numpy(zero_copy_only=False)
+            median = float(np.median(words))
+            stamped = pc.filter(times, kept).null_count == 0
+            self.kind = "tweet" if stamped and median <= POST_MAX_MEDIAN_WORDS else "article"
+            if self.kind == "tweet":
+                self.report.add(
+                    self.path,
+                    None,
+                    f"kind: no kind column or --kind; read as 'tweet' (time-stamped texts of {median:.0f} words "
+                    "at the median); pass --kind article if these are articles",
+                    "warning",
+                )
+        return self.kind or "article"
 
     def _dedupe_ids(self, table: pa.Table, rows: np.ndarray, place) -> pa.Table:
         ids = table.column("id").to_numpy()
@@ -592,11 +624,29 @@ def _parquet_rows(path: Path) -> int:
         return 0
 
 
-def load_file(path: str | Path, options: ReadOptions = ReadOptions(), *, stream: bool | None = None) -> Corpus:
-    """Load a JSONL, CSV or Parquet file, or a folder of ``.txt`` files.
+def log_reference_problems(corpus: Corpus) -> None:
+    """One debug line for the problems of a corpus the engine itself reads (C50, IRA …).
+
+    Near-duplicates in the reference data are not the user's to fix; the user's own corpus gets
+    its problems logged one by one (``load_file``).
+    """
+    counts = corpus.report.problem_counts()
+    if counts:
+        listed = ", ".join(f"{kind} {n}" for kind, n in counts.items())
+        log.debug(
+            "reference corpus %s: %d known problems (%s), kept as they are; `attribution corpus info %s` lists them",
+            corpus.name, sum(counts.values()), listed, corpus.name,
+        )
+
+
+def load_file(
+    path: str | Path, options: ReadOptions = ReadOptions(), *, stream: bool | None = None, log_problems: bool = True
+) -> Corpus:
+    """Load a JSONL, CSV or Parquet file, a ``.txt`` file, or a folder of ``.txt`` files.
 
     ``stream`` writes the corpus batch by batch to a memory-mapped Arrow file in the cache
-    folder; by default it is on for files over ``STREAM_BYTES``.
+    folder; by default it is on for files over ``STREAM_BYTES``. ``log_problems=False`` leaves
+    the problems to the caller (named corpora summarise theirs with ``log_reference_problems``).
     """
     path = Path(path)
     report = LoadReport()
@@ -604,8 +654,9 @@ def load_file(path: str | Path, options: ReadOptions = ReadOptions(), *, stream:
         stream = path.is_file() and (path.stat().st_size > STREAM_BYTES or _parquet_rows(path) > STREAM_ROWS)
     arrow_path = _stream_target(path, options) if stream else None
     dataset = convert_batches(iter_path(path, report), report, path=str(path), options=options, arrow_path=arrow_path)
-    for problem in report.problems[:50]:
-        log.log(logging.WARNING if problem.severity == "error" else logging.INFO, "%s", problem)
-    if len(report.problems) > 50:
-        log.warning("%s: %d more problems; see the load report", path, len(report.problems) - 50)
+    if log_problems:
+        for problem in report.problems[:50]:
+            log.log(logging.WARNING if problem.severity == "error" else logging.INFO, "%s", problem)
+        if len(report.problems) > 50:
+            log.warning("%s: %d more problems; see the load report", path, len(report.problems) - 50)
     return Corpus(dataset, report, path.name)

@@ -257,6 +257,30 @@ def iter_parquet(path: Path, report: LoadReport, batch_rows: int = BATCH_ROWS) -
         yield pd.DataFrame({ROW_COLUMN: []})
 
 
+def _read_text_file(file: Path, report: LoadReport, record_id: str) -> dict | None:
+    """One ``.txt`` file as a record, or ``None`` when it is too large or undecodable (named)."""
+    size = file.stat().st_size
+    if size > MAX_RECORD_BYTES:
+        report.add(str(file), None, f"too large: {size >> 20} MiB, over the {MAX_RECORD_BYTES >> 20} MiB limit")
+        return None
+    try:
+        text, encoding = decode_bytes(file.read_bytes())
+    except UndecodableError as exc:
+        report.add(str(file), None, f"undecodable: {exc}")
+        return None
+    if encoding != "utf-8":
+        report.add(str(file), None, f"encoding: decoded as {encoding}, not UTF-8", "warning")
+    return {"id": record_id, "text": text, PATH_COLUMN: str(file), ROW_COLUMN: None}
+
+
+def iter_text_file(path: Path, report: LoadReport, batch_rows: int = BATCH_ROWS) -> Iterator[pd.DataFrame]:
+    """A single ``.txt`` file: one document without an author, its id the file name."""
+    _check_file(path)
+    report.rows_read += 1
+    record = _read_text_file(path, report, path.name)
+    yield _frame([record] if record else [])
+
+
 def iter_text_folder(path: Path, report: LoadReport, batch_rows: int = BATCH_ROWS) -> Iterator[pd.DataFrame]:
     """A folder of ``.txt`` files, one sub-folder per author (the author is the folder name).
 
@@ -271,21 +295,11 @@ def iter_text_folder(path: Path, report: LoadReport, batch_rows: int = BATCH_ROW
     for file in files:
         report.rows_read += 1
         relative = file.relative_to(path)
-        size = file.stat().st_size
-        if size > MAX_RECORD_BYTES:
-            report.add(str(file), None, f"too large: {size >> 20} MiB, over the {MAX_RECORD_BYTES >> 20} MiB limit")
+        record = _read_text_file(file, report, relative.as_posix())
+        if record is None:
             continue
-        try:
-            text, encoding = decode_bytes(file.read_bytes())
-        except UndecodableError as exc:
-            report.add(str(file), None, f"undecodable: {exc}")
-            continue
-        if encoding != "utf-8":
-            report.add(str(file), None, f"encoding: decoded as {encoding}, not UTF-8", "warning")
-        author = relative.parts[-2] if len(relative.parts) > 1 else None
-        records.append(
-            {"id": relative.as_posix(), "text": text, "author": author, PATH_COLUMN: str(file), ROW_COLUMN: None}
-        )
+        record["author"] = relative.parts[-2] if len(relative.parts) > 1 else None
+        records.append(record)
         if len(records) >= batch_rows:
             yield _frame(records)
             records = []
@@ -299,6 +313,7 @@ READERS = {
     ".csv": iter_csv,
     ".parquet": iter_parquet,
     ".pq": iter_parquet,
+    ".txt": iter_text_file,
 }
 
 

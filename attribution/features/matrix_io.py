@@ -3,11 +3,15 @@
 Columns ``id`` (document id), ``feature`` (``family__name``), ``value`` (float64), one row per
 non-zero cell, dictionary-encoded; the schema metadata key ``attribution.features`` holds the full
 document ids, feature names, shape and config, so all-zero rows and columns survive the round trip.
+A ``.csv`` path gets the same three columns as CSV, for spreadsheets (no metadata: all-zero rows
+and columns are not in it, and it cannot be read back as a matrix).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +19,38 @@ import numpy as np
 import scipy.sparse as sp
 
 from attribution.atomic import atomic_open
+from attribution.errors import ConfigError
 
 META_KEY = b"attribution.features"
+
+#: File extension -> format written.
+FORMATS = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv"}
+
+
+def matrix_format(path: str | Path) -> str:
+    """The format ``path``'s extension names; an unknown extension is refused before any work."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in FORMATS:
+        raise ConfigError(f"--out {path}: cannot tell the format from {suffix or 'no extension'!r}; end the name in .parquet or .csv")
+    return FORMATS[suffix]
+
+
+@contextlib.contextmanager
+def _table_writer(path: str | Path, schema) -> Iterator[Callable]:
+    """A ``write(table)`` function for the format of ``path``, written atomically."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    fmt = matrix_format(path)
+    with atomic_open(path, "wb", encoding=None) as handle:
+        if fmt == "csv":
+            plain = pa.schema([("id", pa.string()), ("feature", pa.string()), ("value", pa.float64())])
+            with pacsv.CSVWriter(handle, plain) as writer:
+                yield lambda table: writer.write_table(table.replace_schema_metadata(None).cast(plain))
+        else:
+            with pq.ParquetWriter(handle, schema, compression="zstd") as writer:
+                yield writer.write_table
 
 
 def write_feature_matrix(
@@ -28,27 +62,10 @@ def write_feature_matrix(
     config: dict[str, Any] | None = None,
 ) -> None:
     """Write ``matrix`` (n_docs, n_features) with its names and ids to ``path`` atomically."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    coo = sp.coo_matrix(matrix)
-    names = [str(n) for n in feature_names]
-    ids = [str(i) for i in document_ids]
-    if coo.shape != (len(ids), len(names)):
-        raise ValueError(f"matrix shape {coo.shape} does not match {len(ids)} ids x {len(names)} names")
-    order = np.lexsort((coo.col, coo.row))
-    rows, cols, values = coo.row[order], coo.col[order], coo.data[order].astype(np.float64)
-    table = pa.table(
-        {
-            "id": pa.DictionaryArray.from_arrays(pa.array(rows, pa.int32()), pa.array(ids, pa.string())),
-            "feature": pa.DictionaryArray.from_arrays(pa.array(cols, pa.int32()), pa.array(names, pa.string())),
-            "value": pa.array(values, pa.float64()),
-        }
-    )
-    meta = {"ids": ids, "feature_names": names, "shape": list(coo.shape), "config": config or {}, "layout": "long"}
-    table = table.replace_schema_metadata({META_KEY: json.dumps(meta, sort_keys=True).encode()})
-    with atomic_open(path, "wb", encoding=None) as handle:
-        pq.write_table(table, handle, compression="zstd")
+    shape = sp.coo_matrix(matrix).shape
+    if shape != (len(document_ids), len(feature_names)):
+        raise ValueError(f"matrix shape {shape} does not match {len(document_ids)} ids x {len(feature_names)} names")
+    write_feature_matrix_batches(path, [(document_ids, matrix)], feature_names, document_ids, config=config)
 
 
 def read_feature_matrix(path: str | Path) -> tuple[sp.csr_matrix, list[str], list[str], dict[str, Any]]:
@@ -93,7 +110,6 @@ def write_feature_matrix_batches(
     must follow ``document_ids`` in order. Returns the shape and non-zero count.
     """
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     names = [str(n) for n in feature_names]
     ids = [str(i) for i in document_ids]
@@ -108,7 +124,7 @@ def write_feature_matrix_batches(
     )
     name_array = pa.array(names, pa.string())
     start, nonzero = 0, 0
-    with atomic_open(path, "wb", encoding=None) as handle, pq.ParquetWriter(handle, schema, compression="zstd") as writer:
+    with _table_writer(path, schema) as write:
         for batch_ids, matrix in batches:
             batch_ids = [str(i) for i in batch_ids]
             if batch_ids != ids[start : start + len(batch_ids)]:
@@ -123,7 +139,7 @@ def write_feature_matrix_batches(
                 },
                 schema=schema,
             )
-            writer.write_table(table)
+            write(table)
             start += len(batch_ids)
             nonzero += coo.nnz
     if start != len(ids):

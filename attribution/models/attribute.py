@@ -674,21 +674,35 @@ def row_order(ids: Sequence[str], timestamps: Sequence[Any]) -> tuple[np.ndarray
 
 
 def training_rows(dataset, *, min_texts: int = 2) -> tuple[list[str], list[str], np.ndarray | None, dict[str, Any]]:
-    """Texts and authors of a corpus ``Dataset`` for training: rows with a known ``author``
-    (else ``byline``), authors with at least ``min_texts`` texts. Returns (texts, authors, order,
-    summary); ``order`` (see ``row_order``) makes the open-set threshold learn on each author's
-    latest texts, as new texts to score come later."""
+    """Texts and authors of a corpus ``Dataset`` for training: rows whose ``author`` names one
+    writer, authors with at least ``min_texts`` texts. Returns (texts, authors, order, summary).
+
+    A byline is never taken for an author (a pen name such as "Publius" covers several writers),
+    and joint, disputed or placeholder labels ("Hamilton and Madison", "unknown") are no class;
+    ``summary["left_out"]`` counts every row left out and why. ``order`` (see ``row_order``) makes
+    the open-set threshold learn on each author's latest texts, as new texts to score come later.
+    """
     from collections import Counter
 
+    from attribution.corpus.labels import label_problem
+
     rows, authors = [], []
-    no_author = 0
+    byline_only = Counter()
+    no_label = 0
+    not_one_writer: dict[str, Counter] = {"joint": Counter(), "placeholder": Counter()}
     for i, (author, byline) in enumerate(zip(dataset["author"], dataset["byline"])):
-        label = author or byline
-        if not label:
-            no_author += 1
+        if not author:
+            if byline:
+                byline_only[str(byline)] += 1
+            else:
+                no_label += 1
+            continue
+        problem = label_problem(str(author))
+        if problem is not None:
+            not_one_writer[problem][str(author)] += 1
             continue
         rows.append(i)
-        authors.append(str(label))
+        authors.append(str(author))
     counts = Counter(authors)
     rare = sorted(a for a, n in counts.items() if n < min_texts)
     keep = [i for i, a in zip(rows, authors) if a not in set(rare)]
@@ -698,37 +712,73 @@ def training_rows(dataset, *, min_texts: int = 2) -> tuple[list[str], list[str],
     summary = {
         "texts": len(keep),
         "authors": len(set(authors)),
-        "skipped_without_author": no_author,
-        "skipped_authors_with_too_few_texts": rare,
+        "left_out": {
+            "no_author_byline_only": dict(sorted(byline_only.items())),
+            "no_author_no_byline": no_label,
+            "joint_author_labels": dict(sorted(not_one_writer["joint"].items())),
+            "placeholder_author_labels": dict(sorted(not_one_writer["placeholder"].items())),
+            "authors_with_too_few_texts": {a: counts[a] for a in rare},
+        },
+        "kind": Counter(chosen["kind"]).most_common(1)[0][0] if len(chosen) else None,
         "open_set_held_out_by": source,
     }
     return list(chosen["text"]), authors, order, summary
 
 
-def read_inputs(specs: Sequence[str], *, data_dir: str | None = None) -> tuple[list[str], list[str]]:
-    """Texts to score from plain text files and/or corpora (any ``load_corpus`` spec): (ids, texts)."""
+def describe_left_out(left_out: dict[str, Any], *, min_texts: int) -> list[str]:
+    """One plain sentence per reason ``training_rows`` left rows out (empty when none were)."""
+    lines = []
+    byline_only = left_out["no_author_byline_only"]
+    if byline_only:
+        shown = ", ".join(f"{name!r} ({n})" for name, n in list(byline_only.items())[:5])
+        lines.append(
+            f"Left out {sum(byline_only.values())} texts with a byline but no author ({shown}): a byline is "
+            "not taken for an author; if it is the author here, pass --author-col with the byline's column."
+        )
+    if left_out["no_author_no_byline"]:
+        lines.append(f"Left out {left_out['no_author_no_byline']} texts with no author.")
+    for key, why in (("joint_author_labels", "name several writers"), ("placeholder_author_labels", "name no writer")):
+        labels = left_out[key]
+        if labels:
+            shown = ", ".join(f"{name!r} ({n})" for name, n in labels.items())
+            lines.append(f"Left out {sum(labels.values())} texts whose author labels {why}: {shown}.")
+    rare = left_out["authors_with_too_few_texts"]
+    if rare:
+        shown = ", ".join(f"{name!r} ({n})" for name, n in list(rare.items())[:10])
+        lines.append(f"Left out {len(rare)} authors with fewer than {min_texts} texts (--min-texts): {shown}.")
+    return lines
+
+
+def read_inputs(specs: Sequence[str], *, data_dir: str | None = None) -> tuple[list[str], list[str], list[str | None]]:
+    """Texts to score from plain text files and/or corpora (any ``load_corpus`` spec):
+    (ids, texts, encodings); the encoding is the one a plain text file was decoded with, ``None``
+    for corpus rows (their loader names non-UTF-8 rows)."""
     from pathlib import Path
 
     from attribution.corpus import load_corpus
     from attribution.corpus.text import UndecodableError, decode_bytes
     from attribution.errors import CorpusError
 
-    ids, texts = [], []
+    ids, texts, encodings = [], [], []
     for spec in specs:
         path = Path(spec)
         if path.is_file() and path.suffix.lower() not in (".jsonl", ".json", ".csv", ".parquet", ".tsv"):
             try:
-                text, _ = decode_bytes(path.read_bytes())
+                text, encoding = decode_bytes(path.read_bytes())
             except UndecodableError as exc:
                 raise CorpusError(str(exc), path=path) from exc
             if not text.strip():
                 raise CorpusError("empty text file", path=path)
+            if encoding != "utf-8":
+                log.warning("%s: not UTF-8; read as %s", path, encoding)
             ids.append(str(path))
             texts.append(text)
+            encodings.append(encoding)
             continue
         corpus = load_corpus(spec, data_dir=data_dir)
         if len(corpus) == 0:
             raise CorpusError("no usable documents", path=spec)
         ids.extend(corpus.dataset["id"])
         texts.extend(corpus.dataset["text"])
-    return ids, texts
+        encodings.extend([None] * len(corpus))
+    return ids, texts, encodings

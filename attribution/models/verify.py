@@ -192,7 +192,10 @@ class GeneralImpostors(BaseEstimator):
                 raw.append(self._raw(pool[i], pool[rows[rows != i]], pool, ~mine))
                 label.append(1)
             for j in rng.permutation(others)[:per_author]:
-                raw.append(self._raw(pool[j], pool[rows], pool, ~mine & (groups != groups[j])))
+                allowed = ~mine & (groups != groups[j])
+                if not allowed.any():  # two impostor authors only: no third to compare against
+                    continue
+                raw.append(self._raw(pool[j], pool[rows], pool, allowed))
                 label.append(0)
         return np.asarray(raw, dtype=np.float64), np.asarray(label, dtype=np.float64)
 
@@ -238,7 +241,11 @@ class GeneralImpostors(BaseEstimator):
             same.append(self._raw(self.known_[i], rest, self.impostors_))
         different = []
         for j in rng.permutation(len(self.impostors_))[:max_calibration]:
-            different.append(self._raw(self.impostors_[j], self.known_, self.impostors_, groups != groups[j]))
+            allowed = groups != groups[j]
+            if allowed.any():  # one impostor author only: the text has no other to be compared with
+                different.append(self._raw(self.impostors_[j], self.known_, self.impostors_, allowed))
+        if not different:
+            raise InsufficientEvidenceError("verification needs impostor texts by at least 2 other writers: pass --impostors CORPUS")
         raw = np.asarray(same + different)
         label = np.r_[np.ones(len(same)), np.zeros(len(different))]
         self.n_reference_pairs_ = 0 if reference is None else len(reference[0])
@@ -336,10 +343,17 @@ def split_candidate(
 ) -> tuple[list[str], list[str], list[str], str]:
     """Known texts of the candidate and impostor texts (with authors) from corpus specs."""
     from attribution.corpus import load_corpus
+    from attribution.corpus.labels import label_problem
 
     def labelled(spec: str) -> list[tuple[str, str]]:
+        """(text, writer) rows. A byline stands for the writer only in a corpus with no authors
+        at all: beside authors it is a pen name ("Publius") over several. Joint and placeholder
+        labels name no one writer and are left out."""
         dataset = load_corpus(spec, data_dir=data_dir).dataset
-        return [(t, str(a or b or "")) for t, a, b in zip(dataset["text"], dataset["author"], dataset["byline"])]
+        bylines = not any(dataset["author"])
+        pairs = zip(dataset["text"], dataset["author"], dataset["byline"])
+        rows = [(t, str(a or (b if bylines else None) or "")) for t, a, b in pairs]
+        return [(t, a) for t, a in rows if a and label_problem(a) is None]
 
     rows = labelled(candidate_corpus)
     names = sorted({a for _, a in rows if a})

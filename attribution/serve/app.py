@@ -39,6 +39,11 @@ TEMPLATES = Path(__file__).parent / "templates"
 CASE_ID = r"^[0-9]{8}-[0-9]{6}-[0-9a-f]{12}$"
 MAX_BYLINE_CHARS = 200
 KINDS = ("article", "tweet")
+#: The tab icon: a pen nib on the page accent colour, as SVG (no binary asset to ship).
+FAVICON_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#1f5fbf"/>'
+    '<path d="M16 5l7 11-7 11-7-11z" fill="#fff"/><circle cx="16" cy="16" r="2.2" fill="#1f5fbf"/></svg>'
+)
 CaseId = Annotated[str, PathParam(pattern=CASE_ID, description="A case id, e.g. 20261125-141500-0123456789ab")]
 
 
@@ -53,6 +58,8 @@ class AppState:
     scoring: service.ScoringModel | None = None
     scoring_problem: str | None = None
     operators: Corpus | None = None
+    #: SHA-256 of the operators file named at start-up (``None`` for a folder or a corpus name)
+    operators_sha256: str | None = None
 
     def require_scoring(self) -> service.ScoringModel:
         if self.scoring is None:
@@ -204,7 +211,7 @@ def _start_vet(
             {
                 "role": "operators",
                 "name": operators_upload.label if operators_upload else str(state.config.operators),
-                "sha256": service.sha256(operators_upload.data) if operators_upload else None,
+                "sha256": service.sha256(operators_upload.data) if operators_upload else state.operators_sha256,
                 "parsed_sha256": service.dataset_digest(operators.dataset),
                 "bytes": len(operators_upload.data) if operators_upload else None,
                 "documents": len(operators),
@@ -265,6 +272,8 @@ def create_app(config: ServeConfig) -> FastAPI:
         from attribution.corpus import load_corpus
 
         state.operators = load_corpus(config.operators, data_dir=config.data_dir)
+        if Path(config.operators).is_file():
+            state.operators_sha256 = service.sha256(Path(config.operators).read_bytes())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -417,6 +426,11 @@ def create_app(config: ServeConfig) -> FastAPI:
             media_type="application/json",
             headers={"content-disposition": f'attachment; filename="attribution-{case_id}.json"'},
         )
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon() -> Response:
+        # Browsers ask for it on every page; without it each page logs a 404.
+        return Response(FAVICON_SVG, media_type="image/svg+xml", headers={"cache-control": "max-age=86400"})
 
     @app.get("/api/docs", response_class=HTMLResponse, include_in_schema=False)
     async def api_docs() -> HTMLResponse:

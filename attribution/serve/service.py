@@ -24,7 +24,7 @@ from attribution import __version__
 from attribution.corpus.load import Corpus
 from attribution.errors import AttributionError, ConfigError, ModelError
 from attribution.progress import ProgressFactory, no_progress
-from attribution.serve import trust
+from attribution.report import trust
 from attribution.serve.jobs import JobOutcome
 from attribution.serve.store import CaseStore
 from attribution.serve.uploads import has_timestamps

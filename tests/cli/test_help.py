@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import click
 import pytest
 from click.testing import CliRunner
@@ -66,3 +68,26 @@ def test_unknown_option_is_a_usage_error():
     path = LEAVES[0][0]
     result = CliRunner().invoke(main, [*path, "--no-such-option"])
     assert result.exit_code == 2
+
+
+def test_command_list_describes_every_command_in_full():
+    """`attribution --help` lists each command with a whole description, not a cut-off "Score FILE…"."""
+    result = CliRunner().invoke(main, ["--help"], terminal_width=100)
+    listing = result.output.split("Commands:", 1)[1]
+    for name in COMMANDS:
+        line = next(line for line in listing.splitlines() if line.split()[:1] == [name])
+        description = line.split(None, 1)[1]
+        assert not description.endswith("..."), f"`{name}` is listed cut off: {line.strip()!r}"
+        assert len(description.split()) >= 4, f"`{name}` is listed as {description!r}: say what it does"
+
+
+@pytest.mark.parametrize("path", [p for p, _ in LEAVES], ids=[" ".join(p) for p, _ in LEAVES])
+def test_help_names_only_metavars_the_command_has(path):
+    """An upper-case NAME_LIKE_THIS in the help is an argument or option metavar of that command."""
+    command = dict(LEAVES)[path]
+    ctx = click.Context(command, info_name=path[-1])
+    metavars = {param.make_metavar(ctx).rstrip(".").strip("[]") for param in command.params}
+    metavars |= {str(getattr(param, "metavar", "") or "") for param in command.params}
+    result = CliRunner().invoke(main, [*path, "--help"])
+    named = set(re.findall(r"(?<![$\w])[A-Z][A-Z0-9]*_[A-Z0-9_]+\b", result.output))  # not $ENV_VARS
+    assert named <= metavars, f"`attribution {' '.join(path)} --help` names {sorted(named - metavars)}, not its metavars"

@@ -40,8 +40,9 @@ def test_empty_file_and_empty_texts(tmp_path, assert_all_good_rows_used):
     )
     corpus = load_corpus(path)
     assert_all_good_rows_used(corpus, ["a", "d"])
-    assert problems_by_row(corpus)[2] == ["empty text"] and problems_by_row(corpus)[3] == ["empty text"]
-    assert corpus.report.to_dict()["problem_counts"]["empty text"] == 2
+    assert problems_by_row(corpus)[2] == ["empty text"]
+    assert problems_by_row(corpus)[3] == ["missing text field: the row has no 'text' value"]  # null, not ""
+    assert corpus.report.to_dict()["problem_counts"]["empty text"] == 1
 
 
 def test_binary_files_are_refused_or_named(tmp_path, assert_all_good_rows_used):

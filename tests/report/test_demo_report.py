@@ -26,6 +26,7 @@ def test_demo_writes_publius_report(demo_run):
     out, summary = demo_run
     report = out / "publius-report.html"
     assert report.is_file(), f"demo wrote {sorted(p.name for p in out.iterdir())}"
+    assert summary["written"] == [str(out / "publius.json"), str(report)]  # the JSON names what was written
     assert summary["publius"]["report"] == str(report)
     page = report.read_text(encoding="utf-8")
     assert "Publius" in page and "<script" not in page.lower()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from attribution.errors import ConfigError
-from attribution.serve import service, trust
+from attribution.report import trust
+from attribution.serve import service
 from attribution.serve.config import Limits
 from attribution.serve.uploads import Upload, byline_corpus
 

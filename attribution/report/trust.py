@@ -1,4 +1,6 @@
-"""How far to trust one score: text length, language and genre against the model's training texts.
+"""How far to trust one score: text length, encoding, language and genre against the training texts.
+
+The web page and the command line (``score``, ``verify``) show the same notes.
 
 Each check is a small pure function returning a note ``{"check", "level", "text", "value"}``
 with ``level`` in ``ok`` / ``caution`` / ``warning``. They are warnings to the reader, never
@@ -90,11 +92,14 @@ def genre_markers(text: str) -> dict:
     }
 
 
-def genre_note(text: str, *, training_kind: str | None = None, training_words: Sequence[int] = ()) -> dict:
+def genre_note(
+    text: str, *, training_kind: str | None = None, training_words: Sequence[int] = (), compared_with: str = "training texts"
+) -> dict:
     """Whether the text is of the kind and length the model was trained on.
 
     ``training_kind`` is ``article`` or ``tweet``; ``training_words`` the word counts of the
-    training texts (their 5th-95th percentile is the range called "in genre").
+    training texts (their 5th-95th percentile is the range called "in genre"); ``compared_with``
+    names them in the message (``verify`` compares with the candidate's known texts).
     """
     markers = genre_markers(text)
     post_like = markers["words"] < 80 or (markers["links"] + markers["tags"]) >= 2
@@ -111,26 +116,68 @@ def genre_note(text: str, *, training_kind: str | None = None, training_words: S
         high = ordered[int(round(0.95 * (len(ordered) - 1)))]
         if not low <= markers["words"] <= high:
             problems.append(
-                f"its length ({markers['words']} words) is outside the training texts' usual range "
+                f"its length ({markers['words']} words) is outside the {compared_with}' usual range "
                 f"({low}-{high} words)"
             )
     if problems:
         message = "Out of genre: " + "; ".join(problems) + ". Style differs by genre, so the scores are less reliable."
         level = "warning" if training_kind and training_kind != kind else "caution"
     elif training_kind or training_words:
-        level, message = "ok", "Same kind and length range as the model's training texts."
+        level, message = "ok", f"Same kind and length range as the {compared_with}."
     else:
         level, message = "caution", "The model does not record its training genre; genre could not be checked."
     return {"check": "genre", "level": level, "text": message, "value": kind}
 
 
-def trust_notes(text: str, *, training_kind: str | None = None, training_words: Sequence[int] = ()) -> list[dict]:
-    """All checks for one text, in reading order."""
-    return [
-        length_note(text),
-        language_note(text),
-        genre_note(text, training_kind=training_kind, training_words=training_words),
-    ]
+def encoding_note(encoding: str) -> dict:
+    """Whether the text's bytes were UTF-8; a guessed legacy encoding can garble letters and quotes."""
+    if encoding.lower().replace("_", "-") in ("utf-8", "utf-8-sig", "ascii"):
+        return {"check": "encoding", "level": "ok", "text": "UTF-8 text.", "value": encoding}
+    return {
+        "check": "encoding",
+        "level": "caution",
+        "text": f"The file is not UTF-8: it was read as {encoding}. If letters or quotes look wrong in it, "
+        "save it as UTF-8 and score again: wrong characters change the style measures.",
+        "value": encoding,
+    }
+
+
+#: Fewer impostor writers than these make General Impostors answer "same author" too easily.
+FEW_IMPOSTORS, ENOUGH_IMPOSTORS = 5, 10
+
+
+def impostor_note(writers: int) -> dict:
+    """Whether the impostor pool is broad enough for a same-author verdict to mean much."""
+    if writers < FEW_IMPOSTORS:
+        level, message = "warning", (
+            f"Only {writers} other writer(s) in the impostor pool. The test asks whether the text is closer to "
+            "the candidate than to these few; a text by anyone else can pass as the candidate's. "
+            "Pass --impostors with a broad corpus of similar writers."
+        )
+    elif writers < ENOUGH_IMPOSTORS:
+        level, message = "caution", (
+            f"{writers} other writers in the impostor pool; a broader pool of similar writers makes the verdict firmer."
+        )
+    else:
+        level, message = "ok", f"{writers} other writers in the impostor pool."
+    return {"check": "impostors", "level": level, "text": message, "value": writers}
+
+
+def trust_notes(
+    text: str,
+    *,
+    training_kind: str | None = None,
+    training_words: Sequence[int] = (),
+    encoding: str | None = None,
+    compared_with: str = "training texts",
+) -> list[dict]:
+    """All checks for one text, in reading order (encoding only when the bytes were read from a file)."""
+    notes = [length_note(text)]
+    if encoding is not None:
+        notes.append(encoding_note(encoding))
+    notes.append(language_note(text))
+    notes.append(genre_note(text, training_kind=training_kind, training_words=training_words, compared_with=compared_with))
+    return notes
 
 
 def overall_trust(notes: Sequence[dict]) -> str:
