@@ -141,19 +141,21 @@ def screen_corpus(
     top: int = TOP,
     full_tests: bool = True,
     exact_max: int = EXACT_MAX,
+    flush_rows: int = 64,
     progress: ProgressFactory = no_progress,
 ) -> dict:
     """Screen every account of ``posts`` (``account, text, timestamp``; ``id`` optional) into ``out``.
 
-    ``client``: a ``distributed.Client`` or ``None`` (this process). Returns the summary also
-    written to ``summary.json``.
+    ``client``: a ``distributed.Client`` or ``None`` (this process). ``flush_rows``: rows per
+    part file (fewer lose less work to an interruption, more make fewer files). Returns the
+    summary also written to ``summary.json``.
     """
     if not 0 < alpha < 1:
         raise ConfigError(f"alpha must be between 0 and 1, got {alpha!r}")
     started = time.perf_counter()
     out = Path(out)
     _open_folder(out, posts, calibration, seed)
-    store = PartStore(out / "parts", SCHEMA)
+    store = PartStore(out / "parts", SCHEMA, flush_rows=flush_rows)
     resumed = _screen_pending(posts, store, calibration, seed=seed, client=client, progress=progress)
     rows = _ranked(store.table(), alpha)
     edges, members, graph = coordination_graph(
