@@ -18,6 +18,7 @@ BENCHES = {
     "c50-open": "attribution.bench.c50_open",
     "federalist": "attribution.bench.federalist",
     "verify": "attribution.bench.verify",
+    "screen": "attribution.bench.screen",
 }
 
 

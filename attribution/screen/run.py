@@ -158,15 +158,18 @@ def screen_corpus(
     store = PartStore(out / "parts", SCHEMA, flush_rows=flush_rows)
     resumed = _screen_pending(posts, store, calibration, seed=seed, client=client, progress=progress)
     rows = _ranked(store.table(), alpha)
+    stages = {"accounts": time.perf_counter() - started}
     edges, members, graph = coordination_graph(
         posts, rows[["account", "style"]], style_threshold=calibration.style_threshold, seed=seed,
         exact_max=exact_max, progress=progress,
     )
     write_table(out / "edges.parquet", pa.Table.from_pandas(edges, preserve_index=False))
     write_table(out / "clusters.parquet", pa.Table.from_pandas(members, preserve_index=False))
+    stages["graph"] = time.perf_counter() - started - stages["accounts"]
     chosen = cascade.select_accounts(rows, alpha=alpha, top=top) if full_tests else []
     full = _run_full_tests(posts, chosen, out / "composite", data_dir=data_dir, seed=seed, client=client,
                            progress=progress)
+    stages["full_tests"] = time.perf_counter() - started - stages["accounts"] - stages["graph"]
     accounts = (
         rows.drop(columns=["style"])
         .merge(members, on="account", how="left")
@@ -194,6 +197,7 @@ def screen_corpus(
         "graph": graph,
         "workers": None if client is None else len(client.scheduler_info()["workers"]),
         "seconds": round(time.perf_counter() - started, 1),
+        "stage_seconds": {name: round(value, 1) for name, value in stages.items()},
     }
     write_overview(out / "overview.html", accounts, edges, members, summary)
     write_text(out / "summary.json", json.dumps(summary, indent=1, default=_plain))
