@@ -195,7 +195,7 @@ def screen_corpus(
         "calibration": {k: calibration.info.get(k) for k in ("reference_accounts", "held_out_accounts", "measured_fpr",
                                                              "style_between_account_rate")},
         "graph": graph,
-        "workers": None if client is None else len(client.scheduler_info()["workers"]),
+        "workers": None if client is None else len(client.nthreads()),
         "seconds": round(time.perf_counter() - started, 1),
         "stage_seconds": {name: round(value, 1) for name, value in stages.items()},
     }

@@ -62,7 +62,7 @@ def test_single_process_screen_reads_real_accounts(single, small_posts):
 
 
 def test_two_worker_cluster_gives_the_single_process_result(single, small_posts, calibration, client, tmp_path):
-    assert len(client.scheduler_info()["workers"]) == 2
+    assert len(client.nthreads()) == 2
     summary = _screen(small_posts, tmp_path, calibration, client=client)
     expected, _, expected_edges = _tables(single[0])
     accounts, parts, edges = _tables(tmp_path)
