@@ -96,13 +96,16 @@ def _coordination_edges(found: dict) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
+def find_coordination(posts: pd.DataFrame, *, seed: int = 0, progress: ProgressFactory = no_progress) -> dict:
+    """Copied texts and lockstep posting between every pair of accounts (``analyse_coordination``)."""
+    return analyse_coordination(posts[["account", "text", "timestamp"]], seed=seed, max_edges=10**7, progress=progress)
+
+
 def coordination_graph(
-    posts: pd.DataFrame, accounts: pd.DataFrame, *, style_threshold: float, seed: int = 0,
-    exact_max: int = EXACT_MAX, progress: ProgressFactory = no_progress,
+    found: dict, accounts: pd.DataFrame, *, style_threshold: float, seed: int = 0, exact_max: int = EXACT_MAX,
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    """(edges, cluster members, summary) for ``posts`` (account, text, timestamp) and screen rows."""
+    """(edges, cluster members, summary) from ``find_coordination``'s result and the screen rows."""
     style = _style_edges(accounts, style_threshold, seed, exact_max)
-    found = analyse_coordination(posts[["account", "text", "timestamp"]], seed=seed, max_edges=10**7, progress=progress)
     coordination = _coordination_edges(found)
     edges = style.merge(coordination, on=["source", "target"], how="outer")
     edges["style"] = edges["style_similarity"].notna()

@@ -2,7 +2,8 @@
 
 Steps, each a function below: check the output folder against the corpus (``_open_folder``),
 screen the accounts not yet on disk (``_screen_pending``), flag and rank them, build the account
-graph (``_write_graph``), run the full composite test on the flagged and top accounts
+graph (``graph``; on Dask, copies and lockstep are found in this process while the workers
+screen), run the full composite test on the flagged and top accounts
 (``_run_full_tests``), then write the tables and the HTML overview.
 """
 
@@ -13,6 +14,7 @@ import json
 import logging
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +32,7 @@ from attribution.screen import cascade, statistic
 from attribution.screen.account import SCHEMA
 from attribution.screen.calibration import Calibration
 from attribution.screen.executor import run_tasks, screen_accounts
-from attribution.screen.graph import EXACT_MAX, coordination_graph
+from attribution.screen.graph import EXACT_MAX, coordination_graph, find_coordination
 from attribution.screen.store import PartStore, write_table
 
 log = logging.getLogger(__name__)
@@ -156,12 +158,15 @@ def screen_corpus(
     out = Path(out)
     _open_folder(out, posts, calibration, seed)
     store = PartStore(out / "parts", SCHEMA, flush_rows=flush_rows)
-    resumed = _screen_pending(posts, store, calibration, seed=seed, client=client, progress=progress)
-    rows = _ranked(store.table(), alpha)
-    stages = {"accounts": time.perf_counter() - started}
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # With workers doing the accounts, this process finds copies and lockstep meanwhile.
+        found = pool.submit(find_coordination, posts, seed=seed) if client is not None else None
+        resumed = _screen_pending(posts, store, calibration, seed=seed, client=client, progress=progress)
+        rows = _ranked(store.table(), alpha)
+        stages = {"accounts": time.perf_counter() - started}
+        found = found.result() if found is not None else find_coordination(posts, seed=seed, progress=progress)
     edges, members, graph = coordination_graph(
-        posts, rows[["account", "style"]], style_threshold=calibration.style_threshold, seed=seed,
-        exact_max=exact_max, progress=progress,
+        found, rows[["account", "style"]], style_threshold=calibration.style_threshold, seed=seed, exact_max=exact_max
     )
     write_table(out / "edges.parquet", pa.Table.from_pandas(edges, preserve_index=False))
     write_table(out / "clusters.parquet", pa.Table.from_pandas(members, preserve_index=False))
