@@ -29,3 +29,13 @@ def test_screen_bench_keys_without_the_cascade(data_dir):
     assert result["peak_rss_mb_per_worker"] > 0
     assert result["fully_tested"] is None
     assert 0 <= result["coordination_recall"] <= 1
+
+
+def test_max_accounts_is_refused_by_a_bench_without_accounts(data_dir):
+    from click.testing import CliRunner
+
+    from attribution.cli import main
+
+    result = CliRunner().invoke(main, ["bench", "federalist", "--data", str(data_dir), "--max-accounts", "10"])
+    assert result.exit_code == 2
+    assert "does not take --max-accounts" in result.output
