@@ -3,8 +3,11 @@ worker loses nothing; an interrupted screen resumes without recomputing finished
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
+import re
 import signal
 import sys
 
@@ -57,6 +60,10 @@ def test_single_process_screen_reads_real_accounts(single, small_posts):
     assert screened["offset_label"].str.startswith("UTC").all()
     page = (out / "overview.html").read_text()
     assert "<script src" not in page and "http://" not in page.split("</head>")[0]
+    # The one inline script runs only if its hash is the one the page's CSP allows.
+    script = re.search(r"<script>(.*?)</script>", page, re.S).group(1)
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    assert f"script-src 'sha256-{digest}'" in page
     for name in screened["account"]:
         assert name in page
 
