@@ -25,6 +25,8 @@ from attribution.screen.calibration import Calibration
 log = logging.getLogger(__name__)
 
 PLUGIN_NAME = "attribution-screen-calibration"
+#: Seconds to wait for a scheduler given by address.
+CONNECT_TIMEOUT = 20
 #: Tasks in flight per worker thread.
 TASKS_PER_THREAD = 4
 
@@ -65,7 +67,11 @@ def open_client(cluster: str | None, workers: int | None, memory_limit: str | No
         raise ConfigError(f"--cluster {cluster!r} is not understood; give local, none or a scheduler address tcp://host:8786")
     if workers:
         log.warning("--workers is ignored when joining a scheduler: its workers are the cluster's")
-    with distributed.Client(cluster) as client:
+    try:
+        client = distributed.Client(cluster, timeout=CONNECT_TIMEOUT)
+    except (OSError, TimeoutError) as exc:
+        raise ConfigError(f"cannot reach the Dask scheduler at {cluster} ({exc}); is it running?") from exc
+    with client:
         log.info("Dask dashboard: %s (joined %s)", client.dashboard_link, cluster)
         yield client
 

@@ -152,6 +152,21 @@ def test_missing_scale_extra_names_it(monkeypatch):
             pass
 
 
+def test_an_unreachable_scheduler_is_a_clear_error(monkeypatch):
+    from attribution.screen import executor
+
+    monkeypatch.setattr(executor, "CONNECT_TIMEOUT", 2)
+    with pytest.raises(ConfigError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
+        with open_client("tcp://127.0.0.1:9", None, None):
+            pass
+
+
+def test_an_unknown_cluster_spelling_is_refused():
+    with pytest.raises(ConfigError, match="local, none or a scheduler address"):
+        with open_client("slurm", None, None):
+            pass
+
+
 @pytest.mark.slow
 def test_ann_neighbours_match_exact_ones_on_a_small_set():
     rng = np.random.default_rng(0)
