@@ -17,7 +17,7 @@ $(PY):
 $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q torch==2.13.0
-	$(PY) -m pip install -q -e ".[models,serve,test]"
+	$(PY) -m pip install -q -e ".[models,serve,scale,test]"
 	touch $(STAMP)
 
 setup: $(STAMP)

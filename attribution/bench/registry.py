@@ -20,6 +20,7 @@ BENCHES = {
     "verify": "attribution.bench.verify",
     "interleaved": "attribution.bench.interleaved",
     "first-use": "attribution.bench.first_use",
+    "screen": "attribution.bench.screen",
 }
 
 

@@ -29,6 +29,7 @@ COMMANDS = {
     "train": "train:train",
     "score": "score:score",
     "verify": "verify:verify",
+    "screen": "screen:screen",
 }
 
 

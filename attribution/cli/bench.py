@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+
 import click
 
 from attribution.bench.registry import BENCHES, load_bench
@@ -14,13 +16,21 @@ from attribution.report.jsonio import write_json
 @data_option
 @click.option("--seed", default=0, show_default=True, help="Seed for every random choice.")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False), default=None, help="Also write the JSON here.")
+@click.option("--max-accounts", type=click.IntRange(min=4), default=None,
+              help="Only this many accounts (benches over accounts: screen), for a quick run.")
 @command_options
-def bench(out: Output, name: str, data_dir: str | None, seed: int, out_path: str | None) -> None:
+def bench(out: Output, name: str, data_dir: str | None, seed: int, out_path: str | None, max_accounts: int | None) -> None:
     """Run benchmark NAME and print its results as one JSON object.
 
     Example: attribution bench federalist --json
     """
-    result = {"bench": name, "seed": seed, **load_bench(name).run(data_dir, seed=seed, progress=out.progress)}
+    module = load_bench(name)
+    options = {}
+    if max_accounts is not None:
+        if "max_accounts" not in inspect.signature(module.run).parameters:
+            raise click.UsageError(f"bench {name} does not take --max-accounts")
+        options["max_accounts"] = max_accounts
+    result = {"bench": name, "seed": seed, **module.run(data_dir, seed=seed, progress=out.progress, **options)}
     if out_path:
         write_json(out_path, result)
     out.as_json = True
