@@ -19,7 +19,7 @@ import subprocess
 from pathlib import Path
 
 import numpy as np
-from tqdm import tqdm
+from rich.progress import track
 
 from attribution.atomic import atomic_open
 from attribution.composite.pools import ira_posts
@@ -44,10 +44,11 @@ def commit() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=None)
-    parser.add_argument("--draws", type=int, default=60, help="null draws per size")
+    parser.add_argument("--draws", type=int, default=100, help="null draws per size")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    built_from = commit()
     posts = ira_posts(args.data)
     train = posts[posts["part"] == "train"].groupby("writer").sample(frac=1.0, random_state=args.seed)
     train = train.groupby("writer").head(TRAIN_POSTS_PER_WRITER)
@@ -72,7 +73,7 @@ def main() -> None:
         writers_per_size[str(size)] = len(eligible)
         if not eligible:
             continue
-        for _ in tqdm(range(args.draws), desc=f"null n={size}"):
+        for _ in track(range(args.draws), description=f"null n={size}", transient=True):
             rows = rows_of[eligible[int(rng.integers(len(eligible)))]]
             start = int(rng.integers(len(rows) - size + 1))
             window = rows[start : start + size]
@@ -81,7 +82,7 @@ def main() -> None:
                 null[view].setdefault(str(size), []).append(round(analysis.gain, 4))
     meta = {
         "built": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "commit": commit(),
+        "commit": built_from,
         "source": "IRA persona accounts (FiveThirtyEight release), split by attribution.composite.pools",
         "train_accounts": int(train["writer"].nunique()),
         "train_posts": len(train),
