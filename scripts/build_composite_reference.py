@@ -22,6 +22,7 @@ import numpy as np
 from rich.progress import track
 
 from attribution.atomic import atomic_open
+from attribution.composite.calibration import style_distance
 from attribution.composite.pools import ira_posts
 from attribution.composite.posts import analyse_posts
 from attribution.composite.sessions import sessions
@@ -66,6 +67,7 @@ def main() -> None:
     variances = measure_variances(vectors[head], tune["writer"].to_numpy()[head], session_ids[head])
     rng = np.random.default_rng(args.seed)
     rows_of = tune.groupby("writer").indices
+    typicality = sorted(round(float(style_distance(vectors[rows], variances)), 4) for rows in rows_of.values())
     null: dict[str, dict[str, list[float]]] = {view: {} for view in VIEWS}
     writers_per_size = {}
     for size in SIZES:
@@ -94,7 +96,11 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     space.save(OUT / "tweet_reference.npz", variances, meta)
     with atomic_open(OUT / "tweet_null.json") as handle:
-        json.dump({"meta": meta, "null": {v: {s: sorted(x) for s, x in d.items()} for v, d in null.items()}}, handle, indent=1)
+        json.dump(
+            {"meta": meta, "typicality": typicality, "null": {v: {s: sorted(x) for s, x in d.items()} for v, d in null.items()}},
+            handle,
+            indent=1,
+        )
     logging.info("wrote %s", OUT)
 
 

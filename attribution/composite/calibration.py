@@ -16,6 +16,7 @@ from functools import lru_cache
 from importlib import resources
 
 import numpy as np
+import pandas as pd
 
 from attribution.composite.style_space import StyleSpace
 from attribution.composite.writer_model import StyleVariances
@@ -58,3 +59,54 @@ def compare_to_null(gain: float, n_posts: int, view: str) -> NullComparison:
         outside = f"the byline has {n_posts} posts; the null was measured up to {sizes[-1]}, so its p-value is approximate"
     p = float((1 + np.sum(values >= gain)) / (1 + len(values)))
     return NullComparison(p_value=p, size_used=size, n_null=len(values), quantile_95=float(np.quantile(values, 0.95)), outside=outside)
+
+
+def style_distance(vectors: np.ndarray, variances: StyleVariances) -> float:
+    """How far a writer's (or byline's) mean style lies from the reference writers' centre, in
+    units of the spread between writers (root mean square over dimensions)."""
+    return float(np.sqrt(np.mean(vectors.mean(axis=0) ** 2 / variances.between)))
+
+
+def typicality(vectors: np.ndarray, variances: StyleVariances) -> tuple[float, float]:
+    """(distance, share of reference writers at least as far): a byline beyond every reference
+    writer lies outside what the null was measured on."""
+    distance = style_distance(vectors, variances)
+    reference = np.asarray(tweet_null()["typicality"], dtype=float)
+    return distance, float(np.mean(reference >= distance))
+
+
+def null_from_bylines(
+    streams: list[tuple[np.ndarray, pd.Series]], n_posts: int, views: tuple[str, ...], *, draws: int, seed: int
+) -> tuple[dict[str, np.ndarray], int, int]:
+    """The gain's null measured on the user's own single-writer bylines (``--reference``).
+
+    ``streams`` holds each reference byline's style vectors and time stamps in time order. Runs of
+    ``n_posts`` consecutive posts (or of the longest reference byline, if shorter) are drawn
+    from bylines long enough. Returns (gains per view, run length used, bylines used).
+    """
+    from attribution.composite.posts import analyse_posts
+
+    _, variances, _ = tweet_reference()
+    size = min(n_posts, max(len(v) for v, _ in streams))
+    eligible = [(v, t) for v, t in streams if len(v) >= size]
+    rng = np.random.default_rng([seed, 41, size])
+    gains: dict[str, list[float]] = {view: [] for view in views}
+    for _ in range(draws):
+        vectors, times = eligible[int(rng.integers(len(eligible)))]
+        start = int(rng.integers(len(vectors) - size + 1))
+        for view in views:
+            analysis = analyse_posts(vectors[start : start + size], times.iloc[start : start + size], variances,
+                                     view=view, seed=seed)
+            gains[view].append(analysis.gain)
+    return {view: np.sort(np.asarray(values)) for view, values in gains.items()}, size, len(eligible)
+
+
+def compare_to_values(gain: float, values: np.ndarray, size: int, n_posts: int) -> NullComparison:
+    """``compare_to_null`` against gains measured on a user's reference bylines."""
+    outside = None
+    if size < n_posts:
+        outside = (f"the reference bylines give runs of at most {size} posts, fewer than the byline's {n_posts}; "
+                   "its p-value errs towards 'several writers'")
+    p = float((1 + np.sum(values >= gain)) / (1 + len(values)))
+    return NullComparison(p_value=p, size_used=size, n_null=len(values), quantile_95=float(np.quantile(values, 0.95)),
+                          outside=outside)

@@ -12,6 +12,7 @@ from attribution.composite.sessions import sessions, time_bins
 from attribution.composite.writer_model import (
     ModelSettings,
     StyleVariances,
+    Units,
     WriterFit,
     WriterMixture,
     fit_writers,
@@ -30,7 +31,11 @@ class PostAnalysis:
     view: str
     fit: WriterFit
     unit_of_post: np.ndarray
-    n_units: int
+    units: Units
+
+    @property
+    def n_units(self) -> int:
+        return self.units.n_units
 
     @property
     def gain(self) -> float:
@@ -64,5 +69,5 @@ def analyse_posts(
         unit_of_post = sessions(times, gap_minutes)
     units = make_units(vectors, unit_of_post, time_bins(times), variances)
     model = WriterMixture(units, variances, view=view, settings=settings)
-    return PostAnalysis(view=view, fit=fit_writers(model, k_max, seed), unit_of_post=unit_of_post, n_units=units.n_units)
+    return PostAnalysis(view=view, fit=fit_writers(model, k_max, seed), unit_of_post=unit_of_post, units=units)
 

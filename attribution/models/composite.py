@@ -94,6 +94,15 @@ def _kind(dataset: datasets.Dataset) -> str:
     return "tweet" if kinds.count("tweet") > len(kinds) / 2 else "article"
 
 
+def _per_post(dataset: datasets.Dataset, kind: str, grouped: bool, reference: Any, operators: Any) -> bool:
+    """Time-stamped posts go to the per-post writer model (``attribution.composite``), unless the
+    caller brings its own reference or operators (the unit test of this module serves those)."""
+    if kind != "tweet" or grouped or reference is not None or operators is not None or len(dataset) < MIN_DOCUMENTS:
+        return False
+    stamps = dataset["timestamp"]
+    return sum(s is not None for s in stamps) >= 0.9 * len(stamps)
+
+
 def _units(dataset: datasets.Dataset, kind: str) -> datasets.Dataset:
     if kind == "tweet":
         return group_units(dataset, size=UNIT_POSTS)
@@ -269,6 +278,7 @@ def test_composite(
     grouped: bool = False,
     n_subsamples: int = N_SUBSAMPLES,
     seed: int = 0,
+    reference_corpus: Any = None,
     progress: ProgressFactory = no_progress,
 ) -> CompositeResult:
     """Test whether a byline's documents are one writer's; estimate k, clusters and operators.
@@ -279,7 +289,9 @@ def test_composite(
     ``reference``: the null's reference set (default: C50 authors for articles, IRA accounts
     for tweets, from ``data_dir``). ``grouped``: tweets are already analysis units.
     ``n_subsamples``: subsamples for the distribution over k and document stability (0: none;
-    the p-value, k and clusters do not depend on them).
+    the p-value, k and clusters do not depend on them). Time-stamped posts without operators go
+    to the per-post writer model (``attribution.composite.tweets``), whose null ships with the
+    package; ``reference_corpus`` (single-writer bylines of the byline's genre) replaces that null.
     """
     if not 0 < alpha < 1:
         raise ConfigError(f"alpha must be between 0 and 1, got {alpha!r}")
@@ -288,6 +300,14 @@ def test_composite(
     dataset, report = _as_dataset(corpus_or_dataset)
     dataset, name = _select_byline(dataset, byline)
     kind = _kind(dataset) if len(dataset) else "article"
+    if _per_post(dataset, kind, grouped, reference, operators):
+        from attribution.composite.tweets import test_posts
+
+        return CompositeResult(
+            test_posts(dataset, name=name, load=report.to_dict(), alpha=alpha, seed=seed, versions=_versions(),
+                       reference=None if reference_corpus is None else _as_dataset(reference_corpus)[0],
+                       progress=progress)
+        )
     units = dataset if grouped else _units(dataset, kind)
     texts = list(units["text"])
     ids = [str(i) for i in units["id"]]

@@ -1,0 +1,93 @@
+"""The per-post composite test on real IRA posts: the model, the shipped null, --reference, no --data."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from attribution.composite.calibration import tweet_null, tweet_reference
+from attribution.composite.interleave import merged_byline, post_purity
+from attribution.composite.pools import ira_posts
+from attribution.composite.posts import analyse_posts
+
+pytestmark = pytest.mark.slow
+
+#: Two held-out (test split) accounts of different categories whose posts the model separates.
+PAIR = ("MelvinSRoberts", "MissouriNewsUS")
+SINGLES = ("TheFoundingSon", "Stanley_Cox_", "debesstrs")
+
+
+@pytest.fixture(scope="module")
+def posts(data_dir):
+    frame = ira_posts(data_dir)
+    return frame[frame["part"] == "test"]
+
+
+@pytest.fixture(scope="module")
+def byline(posts):
+    streams = [posts[posts["writer"] == w].reset_index(drop=True) for w in PAIR]
+    made = merged_byline(streams, np.array([0.5, 0.5]), 300, np.random.default_rng(7))
+    assert made is not None
+    return made
+
+
+def test_the_merged_byline_alternates_post_by_post(byline):
+    writers = byline.posts["writer"].to_numpy()
+    assert set(writers) == set(PAIR)
+    switches = int((writers[1:] != writers[:-1]).sum())
+    assert switches >= 30, f"only {switches} changes of writer: the streams did not interleave"
+    assert byline.posts["timestamp"].is_monotonic_increasing
+
+
+def test_the_writer_model_finds_both_writers_post_by_post(byline):
+    space, variances, _ = tweet_reference()
+    vectors = space.transform(byline.posts["text"].tolist())
+    analysis = analyse_posts(vectors, byline.posts["timestamp"], variances, view="both")
+    assert analysis.gain > 0
+    assert post_purity(byline.posts["writer"].to_numpy(), analysis.post_labels(2)) >= 0.9
+    alone = analyse_posts(vectors[byline.posts["writer"].to_numpy() == PAIR[0]],
+                          byline.posts["timestamp"][byline.posts["writer"] == PAIR[0]], variances, view="both")
+    assert alone.gain < analysis.gain
+
+
+def _write_jsonl(path, frame):
+    with open(path, "w", encoding="utf-8") as handle:
+        for row in frame.itertuples():
+            handle.write(json.dumps({"text": row.text, "posted_at": row.timestamp.isoformat(), "account": row.writer}) + "\n")
+
+
+def _run(args, cwd):
+    env = {k: v for k, v in os.environ.items() if k != "ATTRIBUTION_DATA"}
+    done = subprocess.run([str(Path(sys.executable).parent / "attribution"), *args], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    return json.loads(done.stdout)
+
+
+def test_the_cli_tests_a_users_posts_with_no_data_folder(byline, tmp_path):
+    path = tmp_path / "byline.jsonl"
+    _write_jsonl(path, byline.posts.assign(writer="the byline"))
+    result = _run(["composite", str(path), "--kind", "tweet", "--json", "-q"], tmp_path)
+    assert result["n_documents"] == 300
+    assert result["test"]["reference"]["built"] == tweet_null()["meta"]["built"]
+    assert "tune accounts" in result["test"]["null_method"]
+    assert len(result["documents"]) == 300 and {d["cluster"] for d in result["documents"]} <= set(range(4))
+    assert result["k"]["estimate"] == (1 if result["test"]["p_value"] > 0.05 else max(2, result["k"]["estimate"]))
+    assert "style alone p" in result["test"]["evidence"]
+
+
+def test_reference_corpus_replaces_the_shipped_null(byline, posts, tmp_path):
+    path = tmp_path / "byline.jsonl"
+    _write_jsonl(path, byline.posts.assign(writer="the byline"))
+    reference = tmp_path / "reference.jsonl"
+    _write_jsonl(reference, posts[posts["writer"].isin(SINGLES)].groupby("writer").head(400))
+    result = _run(["composite", str(path), "--kind", "tweet", "--reference", str(reference), "--author-col", "account",
+                   "--json", "-q"], tmp_path)
+    assert "the user's reference corpus (3 single-writer bylines)" in result["test"]["null_method"]
+    assert result["test"]["n_null"] == 60
