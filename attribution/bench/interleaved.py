@@ -38,8 +38,8 @@ log = logging.getLogger(__name__)
 
 ALPHA = 0.05
 SIZES = (200, 1000, 4000)
-#: (negatives, composites) per size.
-PER_SIZE = (25, 30)
+#: (negatives, composites) per size: at 4,000 posts few test accounts can fill a byline.
+PER_SIZE = {200: (25, 35), 1000: (25, 35), 4000: (25, 30)}
 CATEGORIES = ("RightTroll", "LeftTroll", "HashtagGamer")
 CLEAN_SEPARABILITY = 0.9
 MINORITY_SHARES = (0.1, 0.5)
@@ -76,7 +76,7 @@ def build_bylines(posts: pd.DataFrame, seed: int) -> list[Byline]:
     category = posts.groupby("writer")["category"].first()
     out: list[Byline] = []
     for size in SIZES:
-        n_neg, n_pos = PER_SIZE
+        n_neg, n_pos = PER_SIZE[size]
         singles = sorted(w for w, s in streams.items() if len(s) >= size)
         for _ in range(n_neg if singles else 0):
             out.append(single_byline(streams[singles[int(rng.integers(len(singles)))]], size, rng))

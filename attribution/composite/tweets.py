@@ -37,6 +37,7 @@ BETWEEN_THRESHOLD = 0.5
 #: A user's reference byline needs this many posts; this many runs are drawn from them.
 MIN_REFERENCE_POSTS = 50
 REFERENCE_DRAWS = 60
+FEW_REFERENCE_BYLINES = 10
 
 
 def _time_ordered(dataset: datasets.Dataset) -> pd.DataFrame:
@@ -82,8 +83,8 @@ class _Null:
                 f"the reference corpus has no byline with {MIN_REFERENCE_POSTS} or more posts; "
                 "it needs single-writer bylines (an author or byline column) of the same genre"
             )
-        self.values, self.size, used = null_from_bylines(streams, n_posts, VIEWS, draws=REFERENCE_DRAWS, seed=seed)
-        self.description = f"the user's reference corpus ({used} single-writer bylines)"
+        self.values, self.size, self.bylines = null_from_bylines(streams, n_posts, VIEWS, draws=REFERENCE_DRAWS, seed=seed)
+        self.description = f"the user's reference corpus ({self.bylines} single-writer bylines)"
 
     def compare(self, gain: float, n_posts: int, view: str) -> NullComparison:
         if self.values is None:
@@ -173,11 +174,13 @@ def test_posts(
     labels = main.post_labels(k)
     confidence = _confidence(main, k)
     distance, share_as_far = typicality(vectors, variances)
-    caveats = [
-        "IRA accounts stand for single writers in the null, though some were run in shifts: the test leans towards "
-        "'one writer'.",
-        "Writers who post in the same sittings and share templates (one operator's accounts) cannot be told apart.",
-    ]
+    caveats = ["Writers who post in the same sittings and share templates (one operator's accounts) cannot be told apart."]
+    if reference is None:
+        caveats.append("IRA accounts stand for single writers in the null, though some were run in shifts: the test "
+                       "leans towards 'one writer'.")
+    elif pool.bylines < FEW_REFERENCE_BYLINES:
+        caveats.append(f"The null rests on {pool.bylines} reference bylines: too few to span how single writers vary, "
+                       "so the p-value may be too small.")
     if null.outside:
         caveats.append(null.outside)
     if share_as_far == 0.0:
@@ -205,7 +208,8 @@ def test_posts(
         }
         for i in range(len(frame))
     ]
-    ordered = datasets.Dataset.from_pandas(frame[["id"]].assign(timestamp=times), preserve_index=False)
+    # Each post is its own unit for the schedules (no ``meta.posts`` grouping).
+    ordered = datasets.Dataset.from_pandas(frame[["id"]].assign(timestamp=times, meta=None), preserve_index=False)
     reference_meta = tweet_null()["meta"]
     return {
         "byline": name,
