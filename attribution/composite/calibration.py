@@ -110,3 +110,12 @@ def compare_to_values(gain: float, values: np.ndarray, size: int, n_posts: int) 
     p = float((1 + np.sum(values >= gain)) / (1 + len(values)))
     return NullComparison(p_value=p, size_used=size, n_null=len(values), quantile_95=float(np.quantile(values, 0.95)),
                           outside=outside)
+
+
+def shipped_results(bench: str) -> dict | None:
+    """The results file a benchmark wrote (``attribution bench NAME --out``) and the package ships
+    beside the reference, or None; the test's measured false-positive rate is read from it."""
+    path = resources.files("attribution.composite") / "data" / f"bench_{bench}.json"
+    if not path.is_file():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))

@@ -20,6 +20,7 @@ from attribution.composite.calibration import (
     compare_to_null,
     compare_to_values,
     null_from_bylines,
+    shipped_results,
     tweet_null,
     tweet_reference,
     typicality,
@@ -147,6 +148,13 @@ def _confidence(analysis: PostAnalysis, k: int) -> np.ndarray:
     return unit_probability[analysis.unit_of_post]
 
 
+def _provenance(results: dict) -> str:
+    """Where a shipped measurement comes from, for the reader of a result."""
+    run = results.get("provenance") or {}
+    return (f"attribution bench interleaved (held-out IRA accounts, bylines of 1,000+ posts, alpha 0.05), "
+            f"run {run.get('utc', 'at an unrecorded time')} at commit {run.get('commit', 'unknown')}")
+
+
 def test_posts(
     dataset: datasets.Dataset,
     *,
@@ -211,6 +219,7 @@ def test_posts(
     # Each post is its own unit for the schedules (no ``meta.posts`` grouping).
     ordered = datasets.Dataset.from_pandas(frame[["id"]].assign(timestamp=times, meta=None), preserve_index=False)
     reference_meta = tweet_null()["meta"]
+    measured = shipped_results("interleaved") if reference is None else None
     return {
         "byline": name,
         "n_documents": len(frame),
@@ -231,7 +240,8 @@ def test_posts(
             "alpha": alpha,
             "null_method": f"{pool.description}, {null.n_null} runs of {null.size_used} consecutive posts",
             "n_null": null.n_null,
-            "measured_fpr": None,
+            "measured_fpr": None if measured is None else measured.get("fpr"),
+            "measured_fpr_source": None if measured is None else _provenance(measured),
             "reference": {"built": reference_meta["built"], "commit": reference_meta["commit"],
                           "typicality_distance": round(distance, 4), "reference_share_as_far": round(share_as_far, 4)},
         },
