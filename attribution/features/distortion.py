@@ -16,7 +16,7 @@ from collections import Counter
 from sklearn.utils.validation import check_is_fitted
 
 from attribution.features.base import register_family
-from attribution.features.counting import NgramTfidf, char_ngrams
+from attribution.features.counting import char_ngrams
 from attribution.features.ngrams import _NgramFamily
 from attribution.features.text import check_texts
 

@@ -81,7 +81,7 @@ class OperatorMatcher:
             self.classifier_ = None
         self.centroids_ = np.vstack([vectors[operators == n].mean(axis=0) for n in names])
         self.reference_scores_ = []
-        for i, name in enumerate(names):
+        for name in names:
             own = vectors[operators == name]
             leave_one_out = (own.sum(axis=0) - own) / max(len(own) - 1, 1)
             self.reference_scores_.append(_cosine_distances(own, leave_one_out))

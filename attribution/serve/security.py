@@ -57,7 +57,7 @@ async def _refuse(scope: Scope, send: Send, status: int, message: str, extra: li
             "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>attribution: "
             f"{status}</title></head><body style='font-family:sans-serif;max-width:40em;margin:3em auto'>"
             f"<h1>{status}</h1><p>{escape(message)}</p><p><a href='/'>Back to the start page</a></p></body></html>"
-        ).encode("utf-8")
+        ).encode()
         content_type = b"text/html; charset=utf-8"
     await send(
         {
