@@ -20,6 +20,7 @@ from attribution.features.counting import char_ngrams
 from attribution.features.ngrams import _NgramFamily
 from attribution.features.text import check_texts
 
+#: DV-MA masks runs of letters (digits are masked apart, as #): a masking rule, not a tokeniser.
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _DIGIT_RE = re.compile(r"\d")
 
