@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from attribution.bench.registry import BENCHES, load_bench
+from attribution.bench.registry import BENCHES, load_bench, provenance
 from attribution.cli.common import Output, command_options, data_option
 from attribution.report.jsonio import write_json
 
@@ -27,6 +27,7 @@ def bench(out: Output, name: str, data_dir: str | None, seed: int, out_path: str
     """
     options = _scale_options(name, sizes, transform_rows)
     result = {"bench": name, "seed": seed, **load_bench(name).run(data_dir, seed=seed, progress=out.progress, **options)}
+    result["provenance"] = provenance()  # version, commit, date and machine, for results files and docs
     if out_path:
         write_json(out_path, result)
     out.as_json = True

@@ -36,3 +36,7 @@ def test_bench_scale_measures_the_sizes_asked_for():
             measured = body["results"][stage][str(size)]
             assert measured["documents"] == size and measured["peak_rss_mb"] > 50, measured
     assert body["results"]["features"]["3000"]["rows_transformed"] == 500
+    # Every bench result says what produced it: version, commit, time, machine.
+    from attribution import __version__
+
+    assert body["provenance"]["attribution"] == __version__ and body["provenance"]["finished_utc"].endswith("Z")
