@@ -186,10 +186,10 @@ def run(
     transforms (see ``run_stage``). On the command line: ``bench scale --sizes --transform-rows``.
     """
     source = resolve_data_dir(data_dir, need="tweets") / "tweets" / "ira_english.parquet"
-    sizes = sorted(sizes or SIZES)
+    chosen = sorted(sizes or SIZES)
     results: dict[str, dict] = {stage: {} for stage in stages}
     with tempfile.TemporaryDirectory(prefix="attribution-scale-") as tmp:
-        for size in progress(sizes, desc="sizes"):
+        for size in progress(chosen, desc="sizes"):
             work = Path(tmp) / str(size)
             work.mkdir()
             path = build_synthetic(source, size, work / f"tweets-{size}.parquet", seed=seed)
@@ -197,11 +197,11 @@ def run(
                 results[stage][str(size)] = _child(stage, path, work / stage, seed, transform_rows)
                 log.info("scale %s %d: %s", stage, size, json.dumps(results[stage][str(size)]))
     growth = {
-        stage: {key: _growth(results[stage], sizes, key) for key in ("peak_rss_mb", "peak_anon_mb", "seconds")}
+        stage: {key: _growth(results[stage], chosen, key) for key in ("peak_rss_mb", "peak_anon_mb", "seconds")}
         for stage in stages
     }
     return {
-        "sizes": sizes,
+        "sizes": chosen,
         "source": "IRA English tweets, rows sampled with replacement (seeded)",
         "features_config": "light (fit on a seeded 20,000-tweet sample, transform in batches of 10,000)",
         "transform_rows_cap": transform_rows,

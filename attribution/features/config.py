@@ -169,7 +169,7 @@ def _validate(data: dict[str, Any], source: str) -> FeatureConfig:
         if name not in FAMILIES:
             raise ConfigError(f"config {source}: unknown family {name!r}; allowed: {', '.join(sorted(FAMILIES))}")
         spec = dict(spec or {})
-        allowed = set(inspect.signature(FAMILIES[name][0].__init__).parameters) - {"self"}
+        allowed = set(inspect.signature(FAMILIES[name][0]).parameters)
         bad = sorted(set(spec) - allowed - set(COMMON_FAMILY_KEYS))
         if bad:
             keys = ", ".join(sorted(allowed | set(COMMON_FAMILY_KEYS)))

@@ -472,7 +472,7 @@ class AuthorClassifier(ClassifierMixin, BaseEstimator):
         X: Sequence[str],
         y: Sequence[str],
         *,
-        order: Sequence[float] | None = None,
+        order: Sequence[float] | np.ndarray | None = None,
         progress: ProgressFactory = no_progress,
     ):
         """Fit features on the texts ``X``, then the classifier on authors ``y`` (and the threshold).

@@ -112,6 +112,6 @@ def count_table(texts: Sequence[str]) -> tuple[sparse.csr_matrix, np.ndarray]:
 
 def counts_to_rates(counts: np.ndarray | sparse.spmatrix, totals: np.ndarray) -> np.ndarray:
     """Square-root relative frequencies (variance-stabilised rates), dense ``(n, p)``."""
-    counts = counts.toarray() if sparse.issparse(counts) else np.asarray(counts, dtype=float)
+    counts = sparse.csr_matrix(counts).toarray() if sparse.issparse(counts) else np.asarray(counts, dtype=float)
     totals = np.maximum(np.asarray(totals, dtype=float), 1.0)
     return np.sqrt(counts / totals[..., None])

@@ -141,7 +141,8 @@ class AccessGuard:
         return name.lower() in self.allowed_hosts or host.lower() in self.allowed_hosts
 
     def _token_ok(self, candidate: str | None) -> bool:
-        return bool(candidate) and hmac.compare_digest(candidate.encode("utf-8"), self.token.encode("utf-8"))
+        return candidate is not None and candidate != "" and self.token is not None and hmac.compare_digest(
+            candidate.encode("utf-8"), self.token.encode("utf-8"))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
