@@ -8,7 +8,7 @@ export HF_DATASETS_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ATTRIBUTION_DATA ?= $(abspath ../shared/corpora)
 
-.PHONY: setup browser demo test bench clean
+.PHONY: setup browser demo test test-fast docs lint wheel-check clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -17,7 +17,7 @@ $(PY):
 $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q torch==2.13.0
-	$(PY) -m pip install -q -e ".[models,serve,scale,test]"
+	$(PY) -m pip install -q -e ".[models,serve,scale,test,dev]"
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -35,5 +35,23 @@ browser:
 test: setup browser
 	$(PY) -m pytest -q -rs
 
+# The edit loop: no model-backed, corpus-wide or browser tests (CI still runs them all).
+test-fast: setup
+	$(PY) -m pytest -q -m "not slow and not browser"
+
+# The documentation site; --strict turns every warning (a broken internal link or anchor, a
+# missing image, a page left out of the nav) into a failure.
+docs: setup
+	$(PY) -m pip install -q -e ".[docs]"
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --quiet
+
+lint: setup
+	$(VENV)/bin/ruff check attribution/
+	$(VENV)/bin/mypy attribution/
+
+# Build the wheel, install it into a fresh virtual environment outside the checkout, run it there.
+wheel-check: setup
+	PY=$(abspath $(PY)) bash .ci/wheel_check
+
 clean:
-	rm -rf $(VENV) demo-output .pytest_cache
+	rm -rf $(VENV) demo-output .pytest_cache site dist

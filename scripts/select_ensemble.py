@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Compare AuthorClassifier ensembles on chronological folds of C50 train/ (never test/).
 
-How the default ensemble (``DEFAULT_ENSEMBLE``, ``configs/attribution.yaml``) was chosen, on the
+How the default ensemble (``DEFAULT_ENSEMBLE``, ``attribution/configs/attribution.yaml``) was chosen, on the
 production code path: per fold, the feature union of all candidate families is fitted on the
 fold's training texts, and each candidate is a ``FamilyEnsemble`` of SVMs on its members'
 columns, temperature-calibrated and pooled by geometric mean, blended with the stacker at each

@@ -31,6 +31,7 @@ from scipy.sparse.csgraph import connected_components
 from scipy.stats import poisson
 
 from attribution.behaviour.profile import posts_frame
+from attribution.features.text import WORD_RE
 from attribution.progress import ProgressFactory, no_progress
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,8 @@ log = logging.getLogger(__name__)
 _URL = re.compile(r"https?://\S+", re.IGNORECASE)
 _MENTION = re.compile(r"@\w+")
 _HASHTAG = re.compile(r"#(\w+)")
-_TOKEN = re.compile(r"#?\w+")
+#: Shingle tokens: the features' word pattern, a hashtag keeping its mark.
+_TOKEN = re.compile(rf"#?{WORD_RE.pattern}")
 _RT = re.compile(r"^rt\s+@\w+:?\s*", re.IGNORECASE)
 
 

@@ -29,7 +29,6 @@ import pandas as pd
 
 from attribution.behaviour.profile import (
     format_offset,
-    local_hour_weekday,
     posting_profile,
     posts_frame,
     shift_profile,

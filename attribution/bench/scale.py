@@ -43,8 +43,6 @@ log = logging.getLogger(__name__)
 
 SIZES = (10_000, 100_000, 1_000_000)
 STAGES = ("features", "shifts")
-SIZES_ENV = "ATTRIBUTION_SCALE_SIZES"
-TRANSFORM_ENV = "ATTRIBUTION_SCALE_TRANSFORM_ROWS"
 COLUMNS = ("content", "author", "publish_date")
 #: Rows written to the synthetic Parquet file at a time.
 WRITE_ROWS = 100_000
@@ -173,12 +171,6 @@ def _growth(results: dict, sizes: list[int], key: str) -> float | None:
     return round(math.log(large[key] / small[key]) / math.log(sizes[-1] / sizes[-2]), 3)
 
 
-def configured_sizes() -> tuple[int, ...]:
-    """``SIZES``, or the comma-separated sizes in ``$ATTRIBUTION_SCALE_SIZES`` (for quick runs)."""
-    text = os.environ.get(SIZES_ENV)
-    return tuple(int(s) for s in text.split(",")) if text else SIZES
-
-
 def run(
     data_dir: str | Path | None,
     *,
@@ -190,16 +182,14 @@ def run(
 ) -> dict:
     """Build each synthetic size, run each stage in a child process, report time and memory.
 
-    ``transform_rows`` caps the rows the features stage transforms (see ``run_stage``);
-    ``$ATTRIBUTION_SCALE_TRANSFORM_ROWS`` sets it from the command line.
+    ``sizes`` defaults to ``SIZES``; ``transform_rows`` caps the rows the features stage
+    transforms (see ``run_stage``). On the command line: ``bench scale --sizes --transform-rows``.
     """
-    if transform_rows is None and os.environ.get(TRANSFORM_ENV):
-        transform_rows = int(os.environ[TRANSFORM_ENV])
     source = resolve_data_dir(data_dir, need="tweets") / "tweets" / "ira_english.parquet"
-    sizes = sorted(sizes or configured_sizes())
+    chosen = sorted(sizes or SIZES)
     results: dict[str, dict] = {stage: {} for stage in stages}
     with tempfile.TemporaryDirectory(prefix="attribution-scale-") as tmp:
-        for size in progress(sizes, desc="sizes"):
+        for size in progress(chosen, desc="sizes"):
             work = Path(tmp) / str(size)
             work.mkdir()
             path = build_synthetic(source, size, work / f"tweets-{size}.parquet", seed=seed)
@@ -207,11 +197,11 @@ def run(
                 results[stage][str(size)] = _child(stage, path, work / stage, seed, transform_rows)
                 log.info("scale %s %d: %s", stage, size, json.dumps(results[stage][str(size)]))
     growth = {
-        stage: {key: _growth(results[stage], sizes, key) for key in ("peak_rss_mb", "peak_anon_mb", "seconds")}
+        stage: {key: _growth(results[stage], chosen, key) for key in ("peak_rss_mb", "peak_anon_mb", "seconds")}
         for stage in stages
     }
     return {
-        "sizes": sizes,
+        "sizes": chosen,
         "source": "IRA English tweets, rows sampled with replacement (seeded)",
         "features_config": "light (fit on a seeded 20,000-tweet sample, transform in batches of 10,000)",
         "transform_rows_cap": transform_rows,

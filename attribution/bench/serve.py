@@ -100,8 +100,8 @@ def run(
     clients = max(1, min(int(clients), 16))
     duration_s = max(1.0, min(float(duration_s), 120.0))
     texts = load_corpus("federalist").texts
-    with tempfile.TemporaryDirectory(prefix="attribution-bench-serve-") as folder:
-        folder = Path(folder)
+    with tempfile.TemporaryDirectory(prefix="attribution-bench-serve-") as tmp:
+        folder = Path(tmp)
         started = time.perf_counter()
         if model_dir is None:
             model_dir = train_federalist_model(folder / "model", seed=seed)

@@ -117,7 +117,7 @@ def data_option(func: Callable) -> Callable:
 
 def corpus_argument(func: Callable) -> Callable:
     """The ``CORPUS`` argument (name, path or ``hf:NAME``) with its column-mapping options."""
-    options = [
+    options: list[Callable[[Callable], Callable]] = [
         click.argument("corpus_spec", metavar="CORPUS"),
         click.option("--text-col", default=None, help="Column with the text (default: text, content, body …)."),
         click.option("--author-col", default=None, help="Column with the true author, when known."),

@@ -30,9 +30,10 @@ def report(out: Output, result_path: str, out_path: str | None, validate: bool) 
     result = load_result(result_path, validate=validate)
     target = Path(out_path) if out_path else Path(result_path).with_suffix(".html")
     write_report(target, result)
+    size = target.stat().st_size
     summary = {
         "report": str(target),
-        "bytes": target.stat().st_size,
+        "bytes": size,
         "verdict": (result.get("verdict") or {}).get("text"),
     }
-    out.emit(summary, lambda: f"Wrote {target} ({summary['bytes'] // 1024} KiB). {summary['verdict'] or ''}".rstrip())
+    out.emit(summary, lambda: f"Wrote {target} ({size // 1024} KiB). {summary['verdict'] or ''}".rstrip())

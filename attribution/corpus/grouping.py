@@ -91,6 +91,7 @@ def group_posts(
     accounts = units.index.get_level_values(0)
     numbers = units.index.get_level_values(1)
     if by == "window":
+        assert step is not None  # set above for by="window"
         labels = [(WINDOW_ORIGIN + int(n) * step).strftime("%Y-%m-%dT%H:%M") for n in numbers]
     else:
         labels = [str(int(n)) for n in numbers]

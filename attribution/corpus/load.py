@@ -93,10 +93,6 @@ def cache_dir() -> Path:
     return Path(root) / "corpora"
 
 
-def _place(path: str, row: int | None) -> str:
-    return path + (f", row {row}" if row is not None else "")
-
-
 def _rows_text(rows: list[int | None]) -> str:
     shown = [str(r) for r in rows[:_SHOWN_ROWS] if r is not None]
     more = f" and {len(rows) - _SHOWN_ROWS} more" if len(rows) > _SHOWN_ROWS else ""

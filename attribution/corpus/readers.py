@@ -327,10 +327,3 @@ def iter_path(path: Path, report: LoadReport, batch_rows: int = BATCH_ROWS) -> I
         raise CorpusError(f"unknown file type {path.suffix!r}; expected one of {known}", path=path)
     return reader(path, report, batch_rows)
 
-
-def read_path(path: Path, report: LoadReport) -> pd.DataFrame:
-    """The whole file as one frame (small files; ``iter_path`` streams)."""
-    frames = [frame for frame in iter_path(path, report) if len(frame) or frame.columns.size > 1]
-    if not frames:
-        return pd.DataFrame({ROW_COLUMN: []})
-    return pd.concat(frames, ignore_index=True)

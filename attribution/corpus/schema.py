@@ -65,13 +65,6 @@ class Document:
             "meta": json.dumps(self.meta, sort_keys=True, ensure_ascii=False),
         }
 
-    @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Document:
-        """Rebuild a document from a corpus row."""
-        values = {name: row.get(name) for name in COLUMNS}
-        values["meta"] = json.loads(values["meta"] or "{}")
-        return cls(**values)
-
 
 def documents_to_dataset(documents: list[Document]) -> datasets.Dataset:
     """Build a corpus ``Dataset`` from documents."""

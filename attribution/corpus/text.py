@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-
 import pyarrow as pa
 import pyarrow.compute as pc
 from charset_normalizer import from_bytes

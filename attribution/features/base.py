@@ -16,9 +16,11 @@ def register_family(name: str, version: int = 1) -> Callable[[type], type]:
     """Register a transformer class as feature family ``name`` (``name.vN`` in saved configs)."""
 
     def decorate(cls: type) -> type:
-        cls.family = name
-        cls.component = f"{name}.v{version}"
-        FAMILIES[name] = (cls, cls.component)
+        component = f"{name}.v{version}"
+        # Class attributes every family carries, set here rather than declared on each class.
+        cls.family = name  # type: ignore[attr-defined]
+        cls.component = component  # type: ignore[attr-defined]
+        FAMILIES[name] = (cls, component)
         return cls
 
     return decorate

@@ -1,4 +1,5 @@
-"""Feature configs: YAML presets in ``configs/`` (light, default, heavy) or any YAML path."""
+"""Feature configs: YAML presets shipped in ``attribution/configs/`` (light, default, heavy,
+attribution) or any YAML path. A config may start from another with ``extends: NAME_OR_PATH``."""
 
 from __future__ import annotations
 
@@ -6,24 +7,31 @@ import copy
 import inspect
 import os
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from attribution.errors import ConfigError
 
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
 PRESETS = ("light", "default", "heavy", "attribution")
 #: Keys every family accepts besides its transformer's own parameters.
 COMMON_FAMILY_KEYS = ("enabled", "weight")
 TOP_KEYS = ("name", "seed", "cache", "families")
+#: Key naming the config a YAML file or dict starts from (resolved before validation).
+EXTENDS = "extends"
 CACHE_KEYS = ("dir", "enabled")
 
 
-def configs_dir() -> Path:
-    """Where presets live: ``$ATTRIBUTION_CONFIGS``, else the repository's ``configs/``."""
+def configs_dir() -> Traversable:
+    """Where presets live: ``$ATTRIBUTION_CONFIGS``, else ``attribution/configs`` in the installed
+    package (read through importlib.resources, so a wheel works anywhere)."""
     env = os.environ.get("ATTRIBUTION_CONFIGS")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "configs"
+    return Path(env) if env else resources.files("attribution").joinpath("configs")
 
 
 @dataclass(frozen=True)
@@ -61,28 +69,82 @@ class FeatureConfig:
 
 def load_feature_config(spec: str | Path | dict | FeatureConfig = "default") -> FeatureConfig:
     """Load a preset by name (``light``, ``default``, ``heavy``, ``attribution``), a YAML path, or
-    a dict. A bare name is a preset even when a folder of that name sits in the working directory."""
+    a dict. A bare name is a preset even when a folder of that name sits in the working directory.
+    ``extends:`` (a preset name or a YAML path, relative to the file that names it) is resolved
+    first: the config's keys override its parent's, family by family (``family: null`` drops one)."""
     if isinstance(spec, FeatureConfig):
         return spec
     if isinstance(spec, dict):
-        return FeatureConfig.from_dict(spec)
-    text = str(spec)
+        return FeatureConfig.from_dict(_resolve_extends(dict(spec), None, "<dict>", ()))
+    source = _locate(str(spec), None)
+    data = _read_config(source, ())
+    data.setdefault("name", _stem(source))
+    return FeatureConfig.from_dict(data, source=str(source))
+
+
+def _locate(text: str, base: Path | None) -> Traversable:
+    """The preset or YAML file ``text`` names; relative paths start at ``base`` (else the working
+    directory)."""
     path = Path(text).expanduser()
+    if base is not None and not path.is_absolute():
+        path = base / path
     if text in PRESETS or (not path.is_file() and not text.endswith((".yaml", ".yml")) and "/" not in text):
-        preset = configs_dir() / f"{text}.yaml"
+        preset = configs_dir().joinpath(f"{text}.yaml")
         if not preset.is_file():
             raise ConfigError(f"config {text!r}: no such preset; choose one of {', '.join(PRESETS)} or give a YAML path")
-        path = preset
+        return preset
     if not path.is_file():
         raise ConfigError(f"config {text!r}: file not found; give a preset ({', '.join(PRESETS)}) or a YAML path")
+    return path
+
+
+def _stem(source: Traversable) -> str:
+    return source.name.rsplit(".", 1)[0]
+
+
+def _read_config(source: Traversable, chain: tuple[str, ...]) -> dict[str, Any]:
+    """The YAML mapping in ``source`` with its ``extends`` chain merged in."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.safe_load(source.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        raise ConfigError(f"config {path}: not valid YAML ({exc})") from exc
+        raise ConfigError(f"config {source}: not valid YAML ({exc})") from exc
     if not isinstance(data, dict):
-        raise ConfigError(f"config {path}: expected a mapping at the top level, got {type(data).__name__}")
-    data.setdefault("name", path.stem)
-    return FeatureConfig.from_dict(data, source=str(path))
+        raise ConfigError(f"config {source}: expected a mapping at the top level, got {type(data).__name__}")
+    base = Path(str(source)).parent
+    return _resolve_extends(data, base, str(source), chain)
+
+
+def _resolve_extends(data: dict[str, Any], base: Path | None, source: str, chain: tuple[str, ...]) -> dict[str, Any]:
+    """Merge ``data`` over the config its ``extends`` names (recursively); refuse cycles."""
+    parent_spec = data.pop(EXTENDS, None)
+    if parent_spec is None:
+        return data
+    if not isinstance(parent_spec, str):
+        raise ConfigError(f"config {source}: extends must name a preset or a YAML path, got {parent_spec!r}")
+    parent_source = _locate(parent_spec, base)
+    if str(parent_source) in chain or str(parent_source) == source:
+        raise ConfigError(f"config {source}: extends {parent_spec!r} makes a cycle ({' -> '.join((*chain, source))})")
+    parent = _read_config(parent_source, (*chain, source))
+    parent.pop("name", None)  # a child is never named after its parent
+    return _merge(parent, data, source)
+
+
+def _merge(parent: dict[str, Any], child: dict[str, Any], source: str) -> dict[str, Any]:
+    """``child`` over ``parent``: top-level keys replace, ``cache`` and each family merge key by key."""
+    merged = copy.deepcopy(parent)
+    for key, value in child.items():
+        if key in ("cache", "families") and isinstance(value, dict) and isinstance(merged.get(key), dict):
+            target = merged[key]
+            for name, spec in value.items():
+                if key == "families" and spec is None:
+                    target.pop(name, None)
+                elif key == "families" and isinstance(spec, dict) and isinstance(target.get(name), dict):
+                    target[name] = {**target[name], **spec}
+                else:
+                    target[name] = copy.deepcopy(spec)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
 
 
 def _validate(data: dict[str, Any], source: str) -> FeatureConfig:
@@ -107,7 +169,7 @@ def _validate(data: dict[str, Any], source: str) -> FeatureConfig:
         if name not in FAMILIES:
             raise ConfigError(f"config {source}: unknown family {name!r}; allowed: {', '.join(sorted(FAMILIES))}")
         spec = dict(spec or {})
-        allowed = set(inspect.signature(FAMILIES[name][0].__init__).parameters) - {"self"}
+        allowed = set(inspect.signature(FAMILIES[name][0]).parameters)
         bad = sorted(set(spec) - allowed - set(COMMON_FAMILY_KEYS))
         if bad:
             keys = ", ".join(sorted(allowed | set(COMMON_FAMILY_KEYS)))

@@ -91,7 +91,7 @@ class NgramTfidf:
     alphabetical order. Rows are ``tf * idf`` with smoothed idf ``log((1 + n) / (1 + df)) + 1``,
     l2-normalised (an empty row stays zero), where ``tf`` is ``1 + log(count)`` (``sublinear``) or
     1 for every n-gram present (``binary``: an n-gram repeated because of the story's subject
-    counts once; the ``attribution`` preset uses it, see ``configs/attribution.yaml``).
+    counts once; the ``attribution`` preset uses it, see ``attribution/configs/attribution.yaml``).
     """
 
     def __init__(self, *, max_features: int | None, min_df: int, tf: str = "sublinear"):

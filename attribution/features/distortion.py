@@ -16,10 +16,11 @@ from collections import Counter
 from sklearn.utils.validation import check_is_fitted
 
 from attribution.features.base import register_family
-from attribution.features.counting import NgramTfidf, char_ngrams
+from attribution.features.counting import char_ngrams
 from attribution.features.ngrams import _NgramFamily
 from attribution.features.text import check_texts
 
+#: DV-MA masks runs of letters (digits are masked apart, as #): a masking rule, not a tokeniser.
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _DIGIT_RE = re.compile(r"\d")
 

@@ -183,7 +183,7 @@ class SentenceEmbeddings(FamilyTransformer):
             if payload is not None and len(payload) == 8 * dim:
                 out[i] = np.frombuffer(payload, dtype="<f4")
             else:
-                if payload is not None:
+                if payload is not None and store is not None:
                     store.corrupt += 1
                     log.warning("cached embedding of text %d has the wrong size; recomputing", i)
                 missing.append(i)

@@ -158,7 +158,8 @@ def parse_texts(
             doc = next(iter(DocBin().from_bytes(payload).get_docs(nlp.vocab)))
         except Exception as exc:  # a checksum-valid entry spaCy cannot read: recompute it
             log.warning("cached parse of text %d unreadable (%s); parsing again", i, exc)
-            store.corrupt += 1
+            if store is not None:
+                store.corrupt += 1
             missing.append(i)
             continue
         next(bar, None)

@@ -71,7 +71,7 @@ def build_features(
     for name in chosen:
         cls = FAMILIES[name][0]
         params = config.family_params(name)
-        accepted = inspect.signature(cls.__init__).parameters
+        accepted = inspect.signature(cls).parameters
         if "cache_dir" in accepted and params.get("cache_dir") is None:
             params["cache_dir"] = cache_dir or config.cache.get("dir")
         if "use_cache" in accepted and "use_cache" not in params:

@@ -28,7 +28,7 @@ def doc_events(doc, *, tag: str, function_words: frozenset[str], ranges: dict[st
     from spacy.attrs import DEP, HEAD, LOWER, POS, TAG
 
     n = len(doc)
-    counters = {view: Counter() for view in VIEWS}
+    counters: dict[str, Counter] = {view: Counter() for view in VIEWS}
     if n == 0:
         return counters, [0.0] * len(STATS)
     array = doc.to_array([TAG if tag == "tag" else POS, POS, DEP, LOWER, HEAD]).astype(np.int64)

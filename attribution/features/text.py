@@ -7,7 +7,7 @@ no extractor lowercases or splits text its own way.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 #: A word: letters/digits with inner apostrophes ("don't", "o'clock"); case folded by ``words``.
 WORD_RE = re.compile(r"\w+(?:['’]\w+)*")
@@ -62,7 +62,3 @@ def sentence_lengths(text: str) -> list[int]:
     lengths = [len(WORD_RE.findall(sentence)) for sentence in sentences(text)]
     return [n for n in lengths if n > 0]
 
-
-def join_lines(texts: Sequence[str]) -> str:
-    """Join posts into one analysis unit, one post per line."""
-    return "\n".join(text.strip() for text in texts)

@@ -35,7 +35,7 @@ CALIBRATIONS = ("temperature", "sigmoid", "isotonic", "none")
 #: Regularisation defaults, chosen on the C50 train split (C=3 > 1 > 0.3 for the SVM; 10 no better).
 DEFAULT_C = {"svm": 3.0, "logreg": 30.0}
 STYLO_METHODS = ("delta", "cosine_delta", "nsc")
-#: Feature preset of svm/logreg (configs/attribution.yaml, chosen on the C50 train split).
+#: Feature preset of svm/logreg (attribution/configs/attribution.yaml, chosen on the C50 train split).
 DEFAULT_CONFIG = "attribution"
 #: Rules that turn the inner split's scores into the "unknown" threshold (``learn_unknown_threshold``).
 THRESHOLD_RULES = ("known_rejection", "balanced")
@@ -472,7 +472,7 @@ class AuthorClassifier(ClassifierMixin, BaseEstimator):
         X: Sequence[str],
         y: Sequence[str],
         *,
-        order: Sequence[float] | None = None,
+        order: Sequence[float] | np.ndarray | None = None,
         progress: ProgressFactory = no_progress,
     ):
         """Fit features on the texts ``X``, then the classifier on authors ``y`` (and the threshold).

@@ -13,27 +13,12 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import sparse
 
-#: Function words: topic-poor, author-rich (Mosteller-Wallace, Burrows). Fixed, so that the
-#: representation never depends on the byline it is applied to.
-FUNCTION_WORDS = tuple(
-    """a about above according across after afterwards again against ago all almost alone along
-    already also although always am among amongst an and another any anybody anyhow anyone
-    anything anyway anywhere are around as at away back be became because become been before
-    beforehand behind being below beside besides between beyond both but by can cannot could
-    did do does doing done down during each either else elsewhere enough especially even ever
-    every everyone everything except few for former formerly from further had has have having he
-    hence her here hereby herein hers herself him himself his how however i if in indeed instead
-    into is it its itself just last latter least less let like likely many may me meanwhile might
-    mine more moreover most mostly much must my myself namely neither never nevertheless next no
-    nobody none nor not nothing now nowhere of off often on once one only onto or other others
-    otherwise ought our ours ourselves out over own per perhaps quite rather really same several
-    shall she should since so some somehow someone something sometimes somewhat still such than
-    that the their theirs them themselves then thence there thereby therefore therein thereof
-    these they this those though through throughout thus to together too toward towards under
-    unless until up upon us very via was we well were what whatever when whence whenever where
-    whereas whereby wherein whether which while whilst who whoever whole whom whose why will with
-    within without would yet you your yours yourself yourselves""".split()
-)
+from attribution.features.lexical import function_words
+from attribution.features.text import WORD_RE
+
+#: Function words: topic-poor, author-rich (Mosteller-Wallace, Burrows). The package's one list
+#: (``features/data/function_words.txt``), fixed, so the representation never depends on the byline.
+FUNCTION_WORDS = function_words()
 
 #: Punctuation marks counted per token.
 PUNCTUATION = {
@@ -53,7 +38,8 @@ PUNCTUATION = {
 #: Word-length bins 1..12 and 13+.
 LENGTH_BINS = 13
 
-_TOKEN = re.compile(r"https?://\S+|[@#]\w+|\w+(?:['’]\w+)*|[^\w\s]", re.UNICODE)
+#: Links, mentions/hashtags, words (the features' word pattern) and single punctuation marks.
+_TOKEN = re.compile(rf"https?://\S+|[@#]\w+|{WORD_RE.pattern}|[^\w\s]", re.UNICODE)
 _WORD_INDEX = {word: i for i, word in enumerate(FUNCTION_WORDS)}
 
 
@@ -126,6 +112,6 @@ def count_table(texts: Sequence[str]) -> tuple[sparse.csr_matrix, np.ndarray]:
 
 def counts_to_rates(counts: np.ndarray | sparse.spmatrix, totals: np.ndarray) -> np.ndarray:
     """Square-root relative frequencies (variance-stabilised rates), dense ``(n, p)``."""
-    counts = counts.toarray() if sparse.issparse(counts) else np.asarray(counts, dtype=float)
+    counts = sparse.csr_matrix(counts).toarray() if sparse.issparse(counts) else np.asarray(counts, dtype=float)
     totals = np.maximum(np.asarray(totals, dtype=float), 1.0)
     return np.sqrt(counts / totals[..., None])

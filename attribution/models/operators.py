@@ -81,7 +81,7 @@ class OperatorMatcher:
             self.classifier_ = None
         self.centroids_ = np.vstack([vectors[operators == n].mean(axis=0) for n in names])
         self.reference_scores_ = []
-        for i, name in enumerate(names):
+        for name in names:
             own = vectors[operators == name]
             leave_one_out = (own.sum(axis=0) - own) / max(len(own) - 1, 1)
             self.reference_scores_.append(_cosine_distances(own, leave_one_out))
@@ -157,11 +157,6 @@ class OutOfFold:
             counts[index[truth], index[guess]] += 1
         return counts
 
-    def rates(self) -> dict[str, tuple[int, int]]:
-        """Per operator, (own reference documents given to another operator, documents)."""
-        counts = self.confusion()
-        return {name: (int(row.sum() - row[i]), int(row.sum())) for i, (name, row) in enumerate(zip(self.classes, counts))}
-
 
 def out_of_fold(matcher: OperatorMatcher, texts: Sequence[str], operators: Sequence[str]) -> OutOfFold:
     """Score every reference document with a matcher refitted on the other folds (stratified)."""
@@ -184,11 +179,6 @@ def out_of_fold(matcher: OperatorMatcher, texts: Sequence[str], operators: Seque
         proba[held] = fold.predict_features(vectors[held], rates[held])[:, order]
         conformal[held] = fold.conformal_p(vectors[held])[:, order]
     return OutOfFold(operators, proba, conformal, list(matcher.classes_))
-
-
-def misattribution_rates(matcher: OperatorMatcher, texts: Sequence[str], operators: Sequence[str]) -> dict[str, tuple[int, int]]:
-    """Per operator, (own reference documents given to another operator, documents), out of fold."""
-    return out_of_fold(matcher, texts, operators).rates()
 
 
 def explained_test(conformal: np.ndarray, alpha: float) -> tuple[float, int]:

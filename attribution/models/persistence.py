@@ -155,7 +155,7 @@ def _dumps_without_strings(model: Any) -> tuple[bytes, bytes]:
             if key + "#index" in saved:
                 obj.index_ = saved[key + "#index"]
     buffer = io.BytesIO()
-    np.savez_compressed(buffer, **arrays)
+    np.savez_compressed(buffer, **arrays)  # type: ignore[arg-type]  # numpy's stub types **kwds oddly
     return data, buffer.getvalue()
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+#: Windows are cut at whitespace (punctuation stays with its word), not by a word tokeniser.
 _TOKEN = re.compile(r"\S+")
 
 

@@ -15,6 +15,8 @@ gives the distribution of the number of operators present.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from scipy import stats
 
@@ -147,7 +149,8 @@ def single_operator_test(given: np.ndarray, counts: np.ndarray, names: list[str]
     k = len(names)
     n = int(given.sum())
     rng = np.random.default_rng([seed, 13, n])
-    per_operator = {}
+    per_operator: dict[str, dict[str, Any]] = {}
+    p_values: list[float] = []
     for o, name in enumerate(names):
         concentration = counts[o] + SMOOTHING / k
         expected = concentration / concentration.sum()
@@ -163,5 +166,6 @@ def single_operator_test(given: np.ndarray, counts: np.ndarray, names: list[str]
             "reference_errors": f"{int(counts[o].sum() - counts[o, o])}/{int(counts[o].sum())}",
             "p_value": round(p, 6),
         }
-    p_value = max((v["p_value"] for v in per_operator.values()), default=1.0)
+        p_values.append(round(p, 6))
+    p_value = max(p_values, default=1.0)
     return {"p_value": p_value, "per_operator": per_operator}

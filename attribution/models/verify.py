@@ -89,7 +89,7 @@ class _Rows:
         self.blocks = blocks
 
     @classmethod
-    def of(cls, X, views: Sequence[np.ndarray]) -> "_Rows":
+    def of(cls, X, views: Sequence[np.ndarray]) -> _Rows:
         X = X.toarray() if sp.issparse(X) else np.asarray(X, dtype=np.float64)
         blocks = []
         for columns in views:
@@ -101,7 +101,7 @@ class _Rows:
     def __len__(self) -> int:
         return len(self.blocks[0])
 
-    def __getitem__(self, rows) -> "_Rows":
+    def __getitem__(self, rows) -> _Rows:
         return _Rows([block[rows] for block in self.blocks])
 
 

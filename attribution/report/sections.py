@@ -14,6 +14,7 @@ from markupsafe import Markup
 from attribution.report import plots
 from attribution.report.wording import FAMILY_NAMES, format_p, group_label, shift_sentence, truncate
 
+
 def behaviour_clusters(behaviour: Mapping) -> list[tuple[str, Any, Mapping]]:
     """(cluster key, 7x24 grid or None, entry) from either behaviour shape.
 

@@ -12,21 +12,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
+from attribution.features.lexical import function_words
+from attribution.features.text import words as text_words
+
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _MENTION = re.compile(r"(?<!\w)[@#]\w+")
 
-#: The most frequent English words; English prose has roughly 40-55% of its tokens among them.
-ENGLISH_FUNCTION_WORDS = frozenset(
-    """the of and to a in that is was he for it with as his on be at by i this had not are but from or
-    have an they which one you were her all she there would their we him been has when who will more
-    no if out so said what up its about into than them can only other new some could time these two
-    may then do first any my now such like our over man me even most made after also did many before
-    must through back years where much your way well down should because each just those people how
-    too little state good very make world still own see men work long get here between both life being
-    under never day same another know while last might us great old year off come since against go
-    came right used take three upon shall""".split()
-)
+#: English function words (the package's one list); English prose has roughly 40-55% of its
+#: tokens among them.
+ENGLISH_FUNCTION_WORDS = frozenset(function_words())
 
 #: Below this many words, stylometric scores are unreliable; below the first, very unreliable.
 SHORT_WORDS, ADEQUATE_WORDS = 150, 500
@@ -35,8 +29,8 @@ MIN_ENGLISH_SHARE, LOW_ENGLISH_SHARE = 0.15, 0.28
 
 
 def words(text: str) -> list[str]:
-    """The text's words, lower-cased (letters and inner apostrophes)."""
-    return [w.lower() for w in _WORD.findall(text)]
+    """The text's words, lower-cased, by the features' tokeniser (links are not words)."""
+    return text_words(text)
 
 
 def length_note(text: str) -> dict:

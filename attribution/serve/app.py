@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import FastAPI, File, Form, HTTPException, Path as PathParam, Query, Request, UploadFile
+from fastapi import FastAPI, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -65,12 +66,6 @@ class AppState:
         if self.scoring is None:
             raise service.EngineUnavailable(self.scoring_problem or "no model loaded")
         return self.scoring
-
-    def vet_problem(self) -> str | None:
-        missing = [name for name in ("composite", "report") if not service.engine_status()[name]]
-        if missing:
-            return f"this build lacks the {' and '.join(missing)} engine(s); vetting cannot run."
-        return None
 
 
 # -- helpers ---------------------------------------------------------------------------------------
@@ -178,7 +173,7 @@ def _start_vet(
 ) -> str:
     """Parse the uploads, save a case and queue the vetting job; return the case id.
 
-    The uploads are checked first, so a bad file is named even where an engine is missing.
+    The uploads are checked first, so a bad file is named before any work is queued.
     """
     if kind not in KINDS:
         raise UploadError(f"kind {kind!r} is unknown; choose one of {', '.join(KINDS)}")
@@ -189,9 +184,6 @@ def _start_vet(
         vet = service.prepare_vet(corpus, byline)
     except ConfigError as exc:
         raise UploadError(str(exc)) from exc
-    problem = state.vet_problem()
-    if problem:
-        raise service.EngineUnavailable(problem)
     if state.runner.active() >= limits.max_queued_jobs:
         raise UploadError(
             f"{limits.max_queued_jobs} jobs are already queued or running; wait for one to finish", status_code=429
@@ -349,10 +341,8 @@ def create_app(config: ServeConfig) -> FastAPI:
         return score_page(text=article, byline=claimed, result=result, case_id=case_id)
 
     def vet_page(status: int = 200, **context: Any) -> HTMLResponse:
-        problem = state.vet_problem()
         return _page(
-            state, "vet.html", status, page="vet", vet_ready=problem is None, vet_problem=problem,
-            default_operators=config.operators, **context,
+            state, "vet.html", status, page="vet", default_operators=config.operators, **context,
         )
 
     @app.get("/vet", response_class=HTMLResponse, include_in_schema=False)
@@ -438,12 +428,11 @@ def create_app(config: ServeConfig) -> FastAPI:
                      needs_token=config.needs_token)
 
     # -- JSON API ------------------------------------------------------------------------------
-    @app.get("/api/health", tags=["service"], summary="Versions, engines in this build, limits")
+    @app.get("/api/health", tags=["service"], summary="Versions, the loaded model, limits")
     async def api_health() -> dict:
         return {
             "status": "ok",
             "versions": service.versions(),
-            "engines": service.engine_status(),
             "model": {"loaded": state.scoring is not None, "problem": state.scoring_problem,
                       "classes": state.scoring.classes if state.scoring else None},
             "operators": sorted({a for a in state.operators.dataset["author"] if a}) if state.operators else None,
@@ -486,7 +475,7 @@ def create_app(config: ServeConfig) -> FastAPI:
               "optionally known operators. Returns at once; poll the case until status is done or failed.",
               responses={413: {"description": "too large or too many documents"},
                          415: {"description": "wrong file type"}, 422: {"description": "malformed or no usable rows"},
-                         429: {"description": "too many jobs"}, 503: {"description": "engine missing"}})
+                         429: {"description": "too many jobs"}})
     async def api_vet(
         file: Annotated[UploadFile, File(description="JSONL, CSV or ZIP of .txt")],
         operators: Annotated[UploadFile | None, File(description="known operators' writing")] = None,

@@ -57,7 +57,7 @@ async def _refuse(scope: Scope, send: Send, status: int, message: str, extra: li
             "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>attribution: "
             f"{status}</title></head><body style='font-family:sans-serif;max-width:40em;margin:3em auto'>"
             f"<h1>{status}</h1><p>{escape(message)}</p><p><a href='/'>Back to the start page</a></p></body></html>"
-        ).encode("utf-8")
+        ).encode()
         content_type = b"text/html; charset=utf-8"
     await send(
         {
@@ -141,7 +141,8 @@ class AccessGuard:
         return name.lower() in self.allowed_hosts or host.lower() in self.allowed_hosts
 
     def _token_ok(self, candidate: str | None) -> bool:
-        return bool(candidate) and hmac.compare_digest(candidate.encode("utf-8"), self.token.encode("utf-8"))
+        return candidate is not None and candidate != "" and self.token is not None and hmac.compare_digest(
+            candidate.encode("utf-8"), self.token.encode("utf-8"))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

@@ -1,8 +1,7 @@
 """One function per action of the web application; each engine is called from here only.
 
-The pages and the JSON API call these functions and nothing else of the library. An engine
-that is not installed in this build raises ``EngineUnavailable`` (HTTP 503) with its name;
-nothing is ever faked.
+The pages and the JSON API call these functions and nothing else of the library. Engines are
+imported when an action first needs them, so the server starts fast.
 """
 
 from __future__ import annotations
@@ -31,47 +30,14 @@ from attribution.serve.uploads import has_timestamps
 
 log = logging.getLogger(__name__)
 
-#: engine name -> (module, attribute, the issue that builds it)
-ENGINES = {
-    "scoring": ("attribution.models.persistence", "load_model", "issue 3"),
-    "composite": ("attribution.models.composite", "test_composite", "issue 4"),
-    "report": ("attribution.report.html", "render_composite_report", "issue 5"),
-    "shifts": ("attribution.behaviour.shifts", "analyse_shifts", "issue 8"),
-    "coordination": ("attribution.behaviour.coordination", "analyse_coordination", "issue 8"),
-}
-
 UNKNOWN = "unknown"
 Phase = Callable[[str, float, float], None]
 
 
 class EngineUnavailable(AttributionError):
-    """An analysis engine this build does not include."""
+    """The server cannot run this action now (no scoring model is loaded): HTTP 503."""
 
     status_code = 503
-
-
-def engine(name: str) -> Callable:
-    """The engine function ``name`` from ``ENGINES``, or ``EngineUnavailable`` naming what is missing."""
-    module_name, attribute, issue = ENGINES[name]
-    try:
-        module = importlib.import_module(module_name)
-        return getattr(module, attribute)
-    except (ImportError, AttributeError) as exc:
-        raise EngineUnavailable(
-            f"the {name} engine ({module_name}.{attribute}, {issue}) is not part of this build: {exc}"
-        ) from exc
-
-
-def engine_status() -> dict[str, bool]:
-    """Which engines this build has."""
-    status = {}
-    for name in ENGINES:
-        try:
-            engine(name)
-            status[name] = True
-        except EngineUnavailable:
-            status[name] = False
-    return status
 
 
 def versions() -> dict[str, str | None]:
@@ -122,9 +88,9 @@ def load_scoring_model(model_dir: str | Path) -> ScoringModel:
     path = Path(model_dir)
     if not path.is_dir():
         raise ModelError(f"no model folder at {path}; pass the folder that save_model wrote")
-    load_model = engine("scoring")
+    from attribution.models.persistence import load_model, read_model_config
+
     model = load_model(path)
-    from attribution.models.persistence import read_model_config
 
     saved = read_model_config(path)
     described = saved.get("model") if isinstance(saved.get("model"), dict) else {}
@@ -264,8 +230,11 @@ def vet_byline(
 ) -> JobOutcome:
     """Run the composite test on a byline's documents (and, for time-stamped posts, the shift and
     coordination analyses); return the result, a one-line summary and the HTML report."""
-    test_composite = engine("composite")
-    render = engine("report")
+    from attribution.behaviour.coordination import analyse_coordination
+    from attribution.behaviour.shifts import analyse_shifts
+    from attribution.models.composite import test_composite
+    from attribution.report.html import render_composite_report as render
+
     phase("composite test", 0.02, 0.80)
     result = test_composite(
         vet.documents,
@@ -278,11 +247,11 @@ def vet_byline(
     result_dict = result.to_dict() if hasattr(result, "to_dict") else dict(result)
     if has_timestamps(vet.posts):
         phase("posting-time shifts", 0.80, 0.88)
-        result_dict["shifts"] = _optional(lambda: engine("shifts")(vet.posts, progress=progress), "shift analysis")
+        result_dict["shifts"] = _optional(lambda: analyse_shifts(vet.posts, progress=progress), "shift analysis")
         if len(vet.accounts) > 1:
             phase("coordination across accounts", 0.88, 0.95)
             result_dict["coordination"] = _optional(
-                lambda: engine("coordination")(vet.posts, seed=seed, progress=progress), "coordination analysis"
+                lambda: analyse_coordination(vet.posts, seed=seed, progress=progress), "coordination analysis"
             )
     phase("writing the report", 0.95, 1.0)
     html = render(result_dict)
@@ -294,8 +263,6 @@ def _optional(run: Callable[[], dict], what: str) -> dict:
     """Run an extra analysis; when it cannot say anything, record why instead of failing the case."""
     try:
         return run()
-    except EngineUnavailable as exc:
-        return {"available": False, "reason": str(exc)}
     except AttributionError as exc:
         return {"available": True, "error": f"{what} could not run: {exc}"}
 

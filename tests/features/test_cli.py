@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 from click.testing import CliRunner
 
 from attribution.cli import main
@@ -13,6 +14,7 @@ from attribution.features import build_features
 from attribution.features.matrix_io import read_feature_matrix
 
 
+@pytest.mark.slow
 def test_features_command_writes_the_light_matrix(tmp_path):
     out = tmp_path / "features.parquet"
     result = CliRunner().invoke(main, ["features", "federalist", "--config", "light", "--out", str(out), "--json"])
@@ -27,6 +29,7 @@ def test_features_command_writes_the_light_matrix(tmp_path):
     assert np.allclose(matrix.toarray(), expected.toarray())
 
 
+@pytest.mark.slow
 def test_features_command_groups_tweets(tmp_path, data_dir):
     out = tmp_path / "senate.parquet"
     args = ["features", "senate", "--data", str(data_dir), "--config", "light", "--group-by", "account", "--out", str(out), "--json"]

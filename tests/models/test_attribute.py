@@ -66,6 +66,7 @@ def test_family_ensemble_pools_two_authors_and_a_zero_stack_weight_leaves_the_po
         FamilyEnsemble(members(), columns, stack_weight=1.5).fit(X, y)
 
 
+@pytest.mark.slow
 def test_the_ensemble_refuses_a_calibration_it_does_not_apply(c50_small):
     """The family ensemble scales its members by temperature; asking for sigmoid must not be
     silently ignored. With ``ensemble=None`` the single calibrated SVM takes it."""
@@ -104,6 +105,7 @@ def test_threshold_is_learned_on_held_out_authors(fitted_svm):
     assert info["inner_balanced"] > 0.5
 
 
+@pytest.mark.slow
 def test_withheld_author_is_mostly_unknown(c50_small, data_dir):
     from attribution.models.attribute import document_number
     from attribution.corpus import load_corpus

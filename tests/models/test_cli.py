@@ -61,6 +61,7 @@ def test_score_human_output_and_bad_model(model_dir, folder, tmp_path):
     assert result.exit_code == 1 and "no such model folder" in result.output
 
 
+@pytest.mark.slow
 def test_verify_gives_same_author_probability(folder):
     root, questioned = folder
     args = ["verify", str(questioned[0]), "--candidate-corpus", str(root / "train"), "--candidate", AUTHORS[0], "--json", "--quiet"]
@@ -73,6 +74,7 @@ def test_verify_gives_same_author_probability(folder):
     assert row["verdict"] in ("same author", "different author", "undecided")
 
 
+@pytest.mark.slow
 def test_verify_with_unmasking_adds_a_second_view(folder):
     root, questioned = folder
     args = ["verify", str(questioned[0]), "--candidate-corpus", str(root / "train"), "--candidate", AUTHORS[0], "--unmasking", "--json", "--quiet"]

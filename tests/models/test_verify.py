@@ -18,6 +18,7 @@ def test_c_at_1_credits_unanswered_at_the_accuracy_rate():
     assert c_at_1([1, 0], [0.2, 0.8]) == pytest.approx(0.0)
 
 
+@pytest.mark.slow
 def test_same_author_scores_above_different_author(c50_small):
     train, y_train, test, y_test = c50_small
     union = build_features(VERIFY_CONFIG)
@@ -37,6 +38,7 @@ def test_same_author_scores_above_different_author(c50_small):
     assert set(np.unique(answers[np.abs(proba - 0.5) < gi.band_])) <= {0.5}
 
 
+@pytest.mark.slow
 def test_impostor_authors_calibrate_beside_the_candidate(c50_small):
     """Named impostor authors stand in as candidates: their pairs separate same from different
     author, join the candidate's own in the Platt fit, and are the same whether passed in or
@@ -59,6 +61,7 @@ def test_impostor_authors_calibrate_beside_the_candidate(c50_small):
     assert anonymous.n_reference_pairs_ == 0
 
 
+@pytest.mark.slow
 def test_feature_families_are_compared_as_separate_views(c50_small):
     """VERIFY_CONFIG's char and word families become two views that partition the columns; GI
     on them still ranks the candidate's new texts first; one view of every column is the
@@ -91,6 +94,7 @@ def test_verification_needs_impostors():
         GeneralImpostors().fit(np.eye(3), np.eye(3)[:1])
 
 
+@pytest.mark.slow
 def test_a_large_impostor_pool_does_not_flatten_the_score(data_dir):
     """With every other C50 author as impostors (2,450 texts) the candidate's own new texts
     still beat most of the 100 nearest impostors, and other authors' texts score lower. (With

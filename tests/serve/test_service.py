@@ -49,10 +49,3 @@ def test_trust_notes_flag_short_foreign_and_off_genre_texts():
     assert trust.overall_trust(list(notes.values())) == "low"
     french = "Le gouvernement de la république doit rendre compte au peuple de toutes ses décisions. " * 30
     assert trust.language_note(french)["level"] == "warning"
-
-
-def test_engine_discovery_names_what_is_missing(monkeypatch):
-    monkeypatch.setitem(service.ENGINES, "ghost", ("attribution.no_such_module", "run", "issue 99"))
-    with pytest.raises(service.EngineUnavailable, match="ghost engine .*issue 99"):
-        service.engine("ghost")
-    assert service.engine_status()["ghost"] is False
