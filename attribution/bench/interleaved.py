@@ -17,7 +17,6 @@ from __future__ import annotations
 import logging
 import resource
 import time
-from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -79,7 +78,9 @@ def build_bylines(posts: pd.DataFrame, seed: int) -> list[Byline]:
         n_neg, n_pos = PER_SIZE[size]
         singles = sorted(w for w, s in streams.items() if len(s) >= size)
         for _ in range(n_neg if singles else 0):
-            out.append(single_byline(streams[singles[int(rng.integers(len(singles)))]], size, rng))
+            single = single_byline(streams[singles[int(rng.integers(len(singles)))]], size, rng)
+            if single is not None:
+                out.append(single)
         made = attempts = 0
         while made < n_pos and attempts < 400:
             attempts += 1

@@ -196,7 +196,7 @@ def run(
         "posts_per_second": round(two["posts"] / two["seconds"], 1),
         "speedup_2_workers": round(runs[1]["seconds"] / two["seconds"], 3),
         "speedup_2_workers_accounts_stage": round(runs[1]["stage_seconds"]["accounts"] / two["stage_seconds"]["accounts"], 3),
-        "peak_rss_mb_per_worker": max(memory[WORKERS[-1]].values()),
+        "peak_rss_mb_per_worker": max((memory[WORKERS[-1]] or {}).values(), default=None),
         "identical_to_single_process": identical,
         "flagged": int(accounts["flagged"].sum()),
         "fully_tested": None,

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Iterable, Iterator
-from typing import TypeVar
+from collections.abc import Iterable, Iterator, Sized
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -25,13 +25,20 @@ class Bars:
     """Nested progress bars and spinners on one live display."""
 
     def __init__(self) -> None:
-        self._progress = None
+        self._progress: Any = None  # a rich Progress while any bar is open
         self._open = 0
 
     def _start(self):
         if self._progress is None:
             from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                SpinnerColumn,
+                TextColumn,
+                TimeElapsedColumn,
+            )
 
             console = Console(file=sys.stderr, force_terminal=True)
             self._progress = Progress(
@@ -51,7 +58,7 @@ class Bars:
 
     def track(self, items: Iterable[T], *, desc: str = "", total: int | None = None) -> Iterator[T]:
         """Yield ``items`` while a bar counts them."""
-        if total is None and hasattr(items, "__len__"):
+        if total is None and isinstance(items, Sized):
             total = len(items)
         progress = self._start()
         task = progress.add_task(desc or "working", total=total)

@@ -58,8 +58,8 @@ def score(out: Output, inputs: tuple[str, ...], model_dir: str, top: int, out_pa
         results += score_texts(model, texts[begin : begin + BATCH], ids[begin : begin + BATCH], top=top)
     log.info("model loaded in %.2f s; %d text(s) scored in %.2f s", loaded - start, len(texts), time.perf_counter() - loaded)
     words = [int(n) for n in training.get("words", []) if isinstance(n, (int, float))]
-    for row, text, encoding in zip(results, texts, encodings):
-        notes = trust.trust_notes(text, training_kind=training.get("kind"), training_words=words, encoding=encoding)
+    for row, body, encoding in zip(results, texts, encodings):
+        notes = trust.trust_notes(body, training_kind=training.get("kind"), training_words=words, encoding=encoding)
         row["trust"] = {"level": trust.overall_trust(notes), "notes": notes}
     result = {
         "model": model_dir,

@@ -6,7 +6,6 @@ import click
 
 from attribution.cli.common import Output, command_options, data_option
 
-
 #: What ``verify`` answers, said in its output beside ``score``'s question.
 QUESTION = (
     "verify asks whether each text is closer to {candidate}'s known texts than to those of the "
@@ -57,8 +56,8 @@ def verify(
     writers = len(set(impostor_authors))
     known_words = [len(t.split()) for t in known]
     rows = []
-    for i, r, text, encoding in zip(ids, results, texts, encodings):
-        notes = trust.trust_notes(text, training_words=known_words, encoding=encoding, compared_with="candidate's known texts")
+    for i, r, body, encoding in zip(ids, results, texts, encodings):
+        notes = trust.trust_notes(body, training_words=known_words, encoding=encoding, compared_with="candidate's known texts")
         notes.append(trust.impostor_note(writers))
         rows.append({"id": i, **r, "trust": {"level": trust.overall_trust(notes), "notes": notes}})
     question = QUESTION.format(candidate=name, writers=writers)

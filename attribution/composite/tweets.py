@@ -249,7 +249,7 @@ def test_posts(
         "clusters": clusters,
         "documents": documents,
         "operators": None,
-        "behaviour": byline_schedules(ordered, ordered, labels, seed=seed) if k > 1 else None,
+        "behaviour": byline_schedules(ordered, ordered, labels.tolist(), seed=seed) if k > 1 else None,
         "rolling": None,
         "methods": {
             "features": "Per post: hashed character 1-4-grams and word 1-2-grams with links, mentions and numbers "
@@ -267,4 +267,4 @@ def test_posts(
     }
 
 
-test_posts.__test__ = False  # a library function, not a pytest test
+test_posts.__test__ = False  # type: ignore[attr-defined]  # a library function, not a pytest test

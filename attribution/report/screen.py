@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -74,7 +75,7 @@ def _account_rows(accounts: pd.DataFrame) -> list[dict]:
 
 
 def _cluster_rows(edges: pd.DataFrame, members: pd.DataFrame) -> list[dict]:
-    out = []
+    out: list[dict[str, Any]] = []
     for cluster, group in members.groupby("cluster", sort=True):
         names = set(group["account"])
         inside = edges[edges["source"].isin(names) & edges["target"].isin(names)]

@@ -93,7 +93,7 @@ def _plugin_class():
 def _screen_on_worker(account: str, posts: pd.DataFrame, seed: int) -> dict:
     from distributed import get_worker
 
-    calibration = get_worker().plugins[PLUGIN_NAME].calibration
+    calibration = get_worker().plugins[PLUGIN_NAME].calibration  # type: ignore[attr-defined]  # our CalibrationPlugin
     return screen_account(account, posts, calibration, seed=seed)
 
 

@@ -13,7 +13,7 @@ import hashlib
 import json
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -118,6 +118,7 @@ def _run_full_tests(
     todo = [a for a in chosen if not (folder / f"{cascade.report_name(a)}.json").exists()]
     groups = posts.groupby("account", sort=True)
     arguments = [(a, groups.get_group(a), data_dir, seed) for a in todo]
+    results: Iterable[dict]
     if client is None:
         results = (cascade.full_test(*args) for args in arguments)
     else:
@@ -160,11 +161,11 @@ def screen_corpus(
     store = PartStore(out / "parts", SCHEMA, flush_rows=flush_rows)
     with ThreadPoolExecutor(max_workers=1) as pool:
         # With workers doing the accounts, this process finds copies and lockstep meanwhile.
-        found = pool.submit(find_coordination, posts, seed=seed) if client is not None else None
+        pending = pool.submit(find_coordination, posts, seed=seed) if client is not None else None
         resumed = _screen_pending(posts, store, calibration, seed=seed, client=client, progress=progress)
         rows = _ranked(store.table(), alpha)
         stages = {"accounts": time.perf_counter() - started}
-        found = found.result() if found is not None else find_coordination(posts, seed=seed, progress=progress)
+        found = pending.result() if pending is not None else find_coordination(posts, seed=seed, progress=progress)
     edges, members, graph = coordination_graph(
         found, rows[["account", "style"]], style_threshold=calibration.style_threshold, seed=seed, exact_max=exact_max
     )
