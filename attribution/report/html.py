@@ -218,6 +218,8 @@ def _facts(result: Mapping, layout: _Layout, group_rows: Sequence[Mapping]) -> l
         if k.get("source") == "operators" and style_k is not None:
             text += f" (from the operator evidence; style alone: {style_k})"
         facts.append(("How many writers", text + "."))
+    if test.get("evidence"):
+        facts.append(("Which evidence", test["evidence"]))
     if test.get("operator_p_value") is not None:
         facts.append(("Two tests", f"Style test {format_p(test.get('style_p_value'))}; operator test "
                                    f"{format_p(test['operator_p_value'])}; combined by Bonferroni."))
