@@ -30,13 +30,15 @@ def bench(out: Output, name: str, data_dir: str | None, seed: int, out_path: str
     Example: attribution bench federalist --json
     """
     module = load_bench(name)
+    started = provenance()  # the commit the bench starts from, not whatever is checked out when it ends
     options = _scale_options(name, sizes, transform_rows)
     if max_accounts is not None:
         if "max_accounts" not in inspect.signature(module.run).parameters:
             raise click.UsageError(f"bench {name} does not take --max-accounts")
         options["max_accounts"] = max_accounts
     result = {"bench": name, "seed": seed, **module.run(data_dir, seed=seed, progress=out.progress, **options)}
-    result["provenance"] = provenance()  # version, commit, date and machine, for results files and docs
+    # version, commit, date and machine, for results files and docs
+    result["provenance"] = {**started, "finished_utc": provenance()["finished_utc"]}
     if out_path:
         write_json(out_path, result)
     out.as_json = True
