@@ -119,3 +119,10 @@ def shipped_results(bench: str) -> dict | None:
     if not path.is_file():
         return None
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def results_source(results: dict, bench: str, what: str) -> str:
+    """Where a shipped measurement comes from, in words a report can quote."""
+    run = results.get("provenance") or {}
+    return (f"attribution bench {bench} ({what}), run {run.get('finished_utc', 'at an unrecorded time')} "
+            f"at commit {run.get('commit', 'unknown')}")

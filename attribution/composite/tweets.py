@@ -20,6 +20,7 @@ from attribution.composite.calibration import (
     compare_to_null,
     compare_to_values,
     null_from_bylines,
+    results_source,
     shipped_results,
     tweet_null,
     tweet_reference,
@@ -148,13 +149,6 @@ def _confidence(analysis: PostAnalysis, k: int) -> np.ndarray:
     return unit_probability[analysis.unit_of_post]
 
 
-def _provenance(results: dict) -> str:
-    """Where a shipped measurement comes from, for the reader of a result."""
-    run = results.get("provenance") or {}
-    return (f"attribution bench interleaved (held-out IRA accounts, bylines of 1,000+ posts, alpha 0.05), "
-            f"run {run.get('utc', 'at an unrecorded time')} at commit {run.get('commit', 'unknown')}")
-
-
 def test_posts(
     dataset: datasets.Dataset,
     *,
@@ -241,7 +235,8 @@ def test_posts(
             "null_method": f"{pool.description}, {null.n_null} runs of {null.size_used} consecutive posts",
             "n_null": null.n_null,
             "measured_fpr": None if measured is None else measured.get("fpr"),
-            "measured_fpr_source": None if measured is None else _provenance(measured),
+            "measured_fpr_source": None if measured is None else results_source(
+                measured, "interleaved", "held-out IRA accounts, bylines of 1,000+ posts, alpha 0.05"),
             "reference": {"built": reference_meta["built"], "commit": reference_meta["commit"],
                           "typicality_distance": round(distance, 4), "reference_share_as_far": round(share_as_far, 4)},
         },

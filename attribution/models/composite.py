@@ -45,12 +45,6 @@ SUBSAMPLE = 0.8
 N_SPLITS = 15
 #: A document whose cluster stability is below this is flagged as between clusters.
 BETWEEN_THRESHOLD = 0.5
-#: Measured on held-out single-author bylines by ``attribution bench composite`` (seed 0): the
-#: style test alone (no operators), 60 C50 and 40 IRA negatives.
-MEASURED_FPR: dict[str, float | None] = {"article": 0.0167, "tweet": 0.0}
-#: With operators (style and operator tests combined): the larger of the two kinds of negatives,
-#: author among the operators (C50 0.0167, IRA 0.0) and author outside them (C50 0.0, IRA 0.075).
-MEASURED_FPR_WITH_OPERATORS: dict[str, float | None] = {"article": 0.0167, "tweet": 0.075}
 STATISTIC = "pair-likelihood gain of the best split over one writer"
 
 
@@ -92,6 +86,27 @@ def _select_byline(dataset: datasets.Dataset, byline: str | None) -> tuple[datas
 def _kind(dataset: datasets.Dataset) -> str:
     kinds = dataset["kind"]
     return "tweet" if kinds.count("tweet") > len(kinds) / 2 else "article"
+
+
+def _measured_fpr(kind: str, with_operators: bool) -> tuple[float | None, str | None]:
+    """The false-positive rate ``bench composite`` measured on held-out single writers, from the
+    results file the package ships, and where it comes from (None, None when none ships).
+
+    With operators: the larger of its two kinds of negatives (author among the operators, or not).
+    """
+    from attribution.composite.calibration import results_source, shipped_results
+
+    results = shipped_results("composite")
+    block = (results or {}).get("c50" if kind == "article" else "tweets")
+    if not block:
+        return None, None
+    if with_operators:
+        rates = [block.get("fpr_operators_include_author"), block.get("fpr_operators_exclude_author")]
+        value = max((r for r in rates if r is not None), default=None)
+    else:
+        value = block.get("fpr_style_only")
+    what = "held-out C50 authors" if kind == "article" else "held-out IRA accounts in units of 20 posts"
+    return value, results_source(results or {}, "composite", what)
 
 
 def _per_post(dataset: datasets.Dataset, kind: str, grouped: bool, reference: Any, operators: Any) -> bool:
@@ -341,7 +356,7 @@ def test_composite(
         data.update(
             verdict=_verdict("insufficient_evidence", None, None, None),
             test={"statistic_name": STATISTIC, "statistic": None, "p_value": None, "alpha": alpha,
-                  "null_method": "not run", "n_null": 0, "measured_fpr": MEASURED_FPR.get(kind)},
+                  "null_method": "not run", "n_null": 0, "measured_fpr": None},
             k={"estimate": None, "interval": None, "probabilities": {}, "source": "style", "style_only": None,
                "operator_informed": None},
             clusters=[],
@@ -457,6 +472,7 @@ def test_composite(
             "single-operator test on the documents the operators explain; its false-positive rate is measured with "
             "the author among the operators and with 8 distractor operators only."
         )
+    measured_fpr, measured_source = _measured_fpr(kind, evidence is not None)
     data.update(
         verdict=verdict,
         test={
@@ -470,7 +486,8 @@ def test_composite(
             "alpha": alpha,
             "null_method": f"single-author sets of the same size from {reference.name}",
             "n_null": int(len(null)),
-            "measured_fpr": (MEASURED_FPR if evidence is None else MEASURED_FPR_WITH_OPERATORS).get(kind),
+            "measured_fpr": measured_fpr,
+            "measured_fpr_source": measured_source,
         },
         k=k_block,
         clusters=clusters,

@@ -246,7 +246,8 @@ def _facts(result: Mapping, layout: _Layout, group_rows: Sequence[Mapping]) -> l
                 f" ({format_p(explained.get('p_value'))})" if explained.get("p_value") is not None else "")))
     if test.get("measured_fpr") is not None:
         facts.append(("False alarms", f"On bylines known to have one writer, this test said \u201cseveral\u201d "
-                                      f"{format_percent(test['measured_fpr'], 1)} of the time (\u03b1 = {test.get('alpha', 0.05)})."))
+                                      f"{format_percent(test['measured_fpr'], 1)} of the time (\u03b1 = {test.get('alpha', 0.05)})"
+                                      + (f"; from {test['measured_fpr_source']}." if test.get("measured_fpr_source") else ".")))
     documents = layout.documents
     if documents and len(group_rows) > 1:
         n_between = sum(bool(d.get("between_clusters")) for d in documents)

@@ -121,7 +121,8 @@ def methods_paragraph(result: Mapping, n_groups: int) -> str:
             sentence += f" at \u03b1 = {test['alpha']}"
         sentence += "."
         if test.get("measured_fpr") is not None:
-            sentence += f" On single-author bylines the test's measured false-positive rate was {format_percent(test['measured_fpr'], 1)}."
+            sentence += f" On single-author bylines the test's measured false-positive rate was {format_percent(test['measured_fpr'], 1)}"
+            sentence += f" ({test['measured_fpr_source']})." if test.get("measured_fpr_source") else "."
         sentences.append(sentence)
     if k.get("estimate") is not None:
         interval = k.get("interval") or []
