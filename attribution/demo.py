@@ -33,7 +33,7 @@ def run_demo(
 
 def _data_dir(chosen: str | Path | None) -> Path:
     """The shared corpora folder (``chosen``, ``$ATTRIBUTION_DATA`` or beside the checkout), checked."""
-    from attribution.corpora import DATA_ENV, resolve_data_dir
+    from attribution.corpora import resolve_data_dir
     from attribution.errors import CorpusError
 
     try:
@@ -41,8 +41,7 @@ def _data_dir(chosen: str | Path | None) -> Path:
     except CorpusError as exc:
         raise CorpusError(
             f"the demo's composite test needs the shared corpora (Reuters C50 is its reference), "
-            f"so nothing was run or written: {exc}. Pass --data DIR or set {DATA_ENV} to the folder "
-            "that holds c50/ and tweets/."
+            f"so nothing was run or written: {exc}"
         ) from exc
 
 
