@@ -28,7 +28,11 @@ def resolve_data_dir(data_dir: str | Path | None = None, *, need: str | None = N
     if not path.is_dir():
         raise CorpusError(f"the data folder does not exist (from --data or {DATA_ENV})", path=path)
     if need is not None and not (path / need).exists():
-        raise CorpusError(f"the data folder has no {need!r}; is it the corpora folder?", path=path)
+        raise CorpusError(
+            f"the data folder has no {need!r}: pass --data DIR or set {DATA_ENV} to the folder "
+            "that holds c50/ and tweets/",
+            path=path,
+        )
     return path
 
 
