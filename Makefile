@@ -46,7 +46,8 @@ docs: setup
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --quiet
 
 lint: setup
-	$(VENV)/bin/ruff check attribution/
+	$(VENV)/bin/ruff check attribution/ tests/ scripts/ corpora/
+	$(VENV)/bin/ruff format --check attribution/ tests/ scripts/ corpora/
 	$(VENV)/bin/mypy attribution/
 
 # Build the wheel, install it into a fresh virtual environment outside the checkout, run it there.

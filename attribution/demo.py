@@ -71,7 +71,8 @@ def _publius(out_dir: Path, data_dir: Path, *, seed: int, progress: ProgressFact
     findings = [
         f"Composite test of 'Publius' (85 papers, operators Hamilton, Madison, Jay from the undisputed papers): "
         f"{result['verdict']['text']}",
-        "Operator attribution: " + ", ".join(f"{n} papers to {op}" for op, n in sorted(per_operator.items()))
+        "Operator attribution: "
+        + ", ".join(f"{n} papers to {op}" for op, n in sorted(per_operator.items()))
         + f"; {summary['disputed_to_madison']} of the {summary['disputed']} disputed papers go to Madison "
         "(the consensus since Mosteller and Wallace gives all 12 to Madison).",
         f"Joint papers (18-20): {summary['joint_flagged']} of {summary['joint']} flagged as mixed "

@@ -37,7 +37,9 @@ VARIANCE_POSTS_PER_WRITER = 600
 
 def commit() -> str:
     try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
 
@@ -80,7 +82,9 @@ def main() -> None:
             start = int(rng.integers(len(rows) - size + 1))
             window = rows[start : start + size]
             for view in VIEWS:
-                analysis = analyse_posts(vectors[window], tune["timestamp"].iloc[window], variances, view=view, seed=args.seed)
+                analysis = analyse_posts(
+                    vectors[window], tune["timestamp"].iloc[window], variances, view=view, seed=args.seed
+                )
                 null[view].setdefault(str(size), []).append(round(analysis.gain, 4))
     meta = {
         "built": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -97,7 +101,11 @@ def main() -> None:
     space.save(OUT / "tweet_reference.npz", variances, meta)
     with atomic_open(OUT / "tweet_null.json") as handle:
         json.dump(
-            {"meta": meta, "typicality": typicality, "null": {v: {s: sorted(x) for s, x in d.items()} for v, d in null.items()}},
+            {
+                "meta": meta,
+                "typicality": typicality,
+                "null": {v: {s: sorted(x) for s, x in d.items()} for v, d in null.items()},
+            },
             handle,
             indent=1,
         )

@@ -89,8 +89,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folds", default=",".join(FOLDS), help="comma-separated folds of " + ", ".join(FOLDS))
     parser.add_argument("--out", default=None, help="also write the JSON here")
     parser.add_argument("--candidate", action="append", choices=list(CANDIDATES), help="run only these (repeatable)")
-    parser.add_argument("--tf", choices=["sublinear", "binary"], default=None, help="override the preset's tf weighting")
-    parser.add_argument("--stack-weights", default=f"0,{STACK_WEIGHT:g}", help="comma-separated stacker weights to score")
+    parser.add_argument(
+        "--tf", choices=["sublinear", "binary"], default=None, help="override the preset's tf weighting"
+    )
+    parser.add_argument(
+        "--stack-weights", default=f"0,{STACK_WEIGHT:g}", help="comma-separated stacker weights to score"
+    )
     args = parser.parse_args(argv)
     candidates = {name: CANDIDATES[name] for name in (args.candidate or CANDIDATES)}
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)

@@ -18,9 +18,8 @@ import sys
 import time
 
 import numpy as np
-from sklearn.metrics import roc_auc_score
-
 from select_ensemble import held_out_mask  # scripts/ is on the path when a script runs
+from sklearn.metrics import roc_auc_score
 
 from attribution.bench.verify import pair_scores
 from attribution.corpus import load_corpus
@@ -35,7 +34,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", required=True, help="folder holding c50/")
     parser.add_argument("--seed", type=int, default=0, help="draw of candidates and of the questioned texts")
-    parser.add_argument("--families", nargs="+", default=list(VERIFY_CONFIG["families"]), help="views: families of VERIFY_CONFIG")
+    parser.add_argument(
+        "--families", nargs="+", default=list(VERIFY_CONFIG["families"]), help="views: families of VERIFY_CONFIG"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(message)s")
     start = time.perf_counter()
@@ -60,7 +61,9 @@ def main(argv: list[str] | None = None) -> int:
         labels.extend([1] * len(own) + [0] * len(other))
         r = None  # the raw scores do not depend on the calibration pairs: computed once
         for name, pairs in variants.items():
-            gi = GeneralImpostors(random_state=args.seed).fit(X[(y == author) & ~late], X[pool], y[pool], views=views, reference=pairs)
+            gi = GeneralImpostors(random_state=args.seed).fit(
+                X[(y == author) & ~late], X[pool], y[pool], views=views, reference=pairs
+            )
             r = gi.raw_scores(questioned) if r is None else r
             p = gi._calibrate(r)
             proba[name].extend(p)
@@ -73,7 +76,9 @@ def main(argv: list[str] | None = None) -> int:
             "pairs": int(len(labels)),
             "config": config["families"],
             "auc_raw": round(float(roc_auc_score(labels, raw)), 4),
-            "calibration": {name: pair_scores(labels, np.asarray(proba[name]), np.asarray(answers[name])) for name in variants},
+            "calibration": {
+                name: pair_scores(labels, np.asarray(proba[name]), np.asarray(answers[name])) for name in variants
+            },
             "seconds": round(time.perf_counter() - start, 1),
         }
     )

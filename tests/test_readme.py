@@ -40,12 +40,17 @@ def test_readme_walkthrough_runs_as_written(tmp_path):
     shutil.copytree(ROOT / "corpora" / "federalist", repo / "corpora" / "federalist")
     (tmp_path / "shared").mkdir()
     (tmp_path / "shared" / "corpora").symlink_to(SHARED)
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-           "HF_HUB_OFFLINE": "1", "ATTRIBUTION_DATA": str(tmp_path / "shared" / "corpora")}
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        "HF_HUB_OFFLINE": "1",
+        "ATTRIBUTION_DATA": str(tmp_path / "shared" / "corpora"),
+    }
     outputs = {}
     for command in walkthrough_commands((ROOT / "README.md").read_text(encoding="utf-8")):
-        done = subprocess.run(["bash", "-o", "pipefail", "-c", command], cwd=repo, env=env,
-                              capture_output=True, text=True, timeout=600)
+        done = subprocess.run(
+            ["bash", "-o", "pipefail", "-c", command], cwd=repo, env=env, capture_output=True, text=True, timeout=600
+        )
         assert done.returncode == 0, f"README step failed ({done.returncode}): {command}\n{done.stderr[-2000:]}"
         assert "Traceback" not in done.stderr, command
         outputs[command] = done.stdout

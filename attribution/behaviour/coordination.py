@@ -67,8 +67,15 @@ def post_hashtags(text: str) -> list[str]:
 
 
 def _duplicate_pairs(
-    texts: list[str], accounts: np.ndarray, *, threshold: float, num_perm: int, min_tokens: int, seed: int,
-    max_bucket: int, progress: ProgressFactory,
+    texts: list[str],
+    accounts: np.ndarray,
+    *,
+    threshold: float,
+    num_perm: int,
+    min_tokens: int,
+    seed: int,
+    max_bucket: int,
+    progress: ProgressFactory,
 ) -> pd.DataFrame:
     """Cross-account post pairs with estimated Jaccard >= threshold: columns i, j, jaccard."""
     from datasketch import MinHash, MinHashLSH
@@ -190,10 +197,18 @@ def analyse_coordination(
     texts = frame["text"].tolist()
 
     duplicates = _duplicate_pairs(
-        texts, account_index, threshold=duplicate_threshold, num_perm=num_perm, min_tokens=min_tokens,
-        seed=seed, max_bucket=200, progress=progress,
+        texts,
+        account_index,
+        threshold=duplicate_threshold,
+        num_perm=num_perm,
+        min_tokens=min_tokens,
+        seed=seed,
+        max_bucket=200,
+        progress=progress,
     )
-    post_seconds = frame["timestamp"].astype("datetime64[s, UTC]").astype("int64").to_numpy() if "timestamp" in frame else None
+    post_seconds = (
+        frame["timestamp"].astype("datetime64[s, UTC]").astype("int64").to_numpy() if "timestamp" in frame else None
+    )
     timed = frame["timestamp"].notna().to_numpy() if "timestamp" in frame else np.zeros(len(frame), bool)
     dup_count = np.zeros((n, n))
     synced_dup = np.zeros((n, n))
@@ -298,7 +313,9 @@ def analyse_coordination(
                 "cluster": cluster_id[c],
                 "size": int(sizes[c]),
                 "accounts": members,
-                "edges_with_near_duplicates": sum(e["evidence"]["near_duplicates"] >= min_duplicate_pairs for e in inside),
+                "edges_with_near_duplicates": sum(
+                    e["evidence"]["near_duplicates"] >= min_duplicate_pairs for e in inside
+                ),
                 "edges_with_synchrony": sum(e["evidence"]["synchronised_p_bonferroni"] < alpha for e in inside),
             }
         )

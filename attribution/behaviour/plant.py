@@ -11,8 +11,20 @@ import pandas as pd
 from attribution.behaviour.coordination import is_retweet, normalise_post
 
 #: Endings a member appends to its copy of a template, as templated campaigns do.
-_ENDINGS = ("#tcot", "#news", "#usa", "#politics", "Share this!", "RT if you agree", "#MustRead", "Read more:",
-            "via @newsdesk", "#breaking", "#America", "Retweet!")
+_ENDINGS = (
+    "#tcot",
+    "#news",
+    "#usa",
+    "#politics",
+    "Share this!",
+    "RT if you agree",
+    "#MustRead",
+    "Read more:",
+    "via @newsdesk",
+    "#breaking",
+    "#America",
+    "Retweet!",
+)
 
 
 def _variant(rng: np.random.Generator, template: str, vocabulary: list[str]) -> str:

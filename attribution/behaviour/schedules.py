@@ -16,7 +16,9 @@ from attribution.errors import ConfigError, InsufficientEvidenceError
 
 def _aligned_seconds(timestamps: Iterable) -> tuple[np.ndarray, np.ndarray]:
     """UTC seconds and a validity mask, aligned with the input (missing stamps -> invalid)."""
-    values = pd.Series(list(timestamps) if not isinstance(timestamps, (pd.Series, pd.Index, np.ndarray)) else timestamps)
+    values = pd.Series(
+        list(timestamps) if not isinstance(timestamps, (pd.Series, pd.Index, np.ndarray)) else timestamps
+    )
     if pd.api.types.is_datetime64_any_dtype(values):
         parsed = pd.to_datetime(values, utc=True)
     else:
@@ -90,8 +92,17 @@ def compare_cluster_schedules(
             entry["shift"] = {
                 key: value
                 for key, value in model.to_dict().items()
-                if key in ("model", "office_score", "offset", "offset_label", "offset_interval",
-                           "office_schedule_utc", "regularity", "volume")
+                if key
+                in (
+                    "model",
+                    "office_score",
+                    "offset",
+                    "offset_label",
+                    "offset_interval",
+                    "office_schedule_utc",
+                    "regularity",
+                    "volume",
+                )
             }
         else:
             entry["shift"] = None
@@ -151,11 +162,13 @@ def _sentence(clusters: list[dict], test: dict | None, differ: bool | None) -> s
         return "Only one group has time-stamped posts; there is no schedule to compare."
     offsets = ", ".join(
         f"group {c['label']}: {c['shift']['model']} schedule, {c['shift']['offset_label']}"
-        for c in clusters if c["shift"] is not None
+        for c in clusters
+        if c["shift"] is not None
     )
     verdict = "post at different hours" if differ else "do not post at detectably different hours"
-    return (f"The {len(clusters)} groups {verdict} (permutation test on the hour of day, p = {test['p_value']:.3g})"
-            + (f"; {offsets}." if offsets else "."))
+    return f"The {len(clusters)} groups {verdict} (permutation test on the hour of day, p = {test['p_value']:.3g})" + (
+        f"; {offsets}." if offsets else "."
+    )
 
 
 def byline_schedules(posts, units, labels: Sequence[int], *, min_posts: int = 30, seed: int = 0) -> dict | None:

@@ -266,7 +266,9 @@ class ShiftPatternModel:
     #: Free parameters: office = 4 rates + start, end, lunch; organic = 2 harmonics x 2 + weekend.
     K_OFFICE, K_ORGANIC = 7, 5
 
-    def __init__(self, *, prior: SchedulePrior = SchedulePrior(), min_posts: int = 30, plausible_daily_posts: int = 100):
+    def __init__(
+        self, *, prior: SchedulePrior = SchedulePrior(), min_posts: int = 30, plausible_daily_posts: int = 100
+    ):
         self.prior = prior
         self.min_posts = min_posts
         self.plausible_daily_posts = plausible_daily_posts
@@ -390,8 +392,10 @@ class ShiftPatternModel:
             "offset": self.offset_,
             "offset_label": format_offset(self.offset_),
             "offset_interval": list(self.offset_interval_),
-            "offset_log_posterior": {str(int(o)): round(float(v - self.offset_log_posterior_.max()), 3)
-                                     for o, v in zip(OFFSETS, self.offset_log_posterior_)},
+            "offset_log_posterior": {
+                str(int(o)): round(float(v - self.offset_log_posterior_.max()), 3)
+                for o, v in zip(OFFSETS, self.offset_log_posterior_)
+            },
             "office_schedule_local": schedule,
             "office_schedule_utc": {
                 "start": (schedule["start"] - self.office_offset_) % 24,
@@ -448,8 +452,7 @@ def analyse_shifts(
         try:
             model = ShiftPatternModel(prior=prior, min_posts=min_posts).fit(seconds)
         except InsufficientEvidenceError as exc:
-            entry.update(status="insufficient_evidence", reason=str(exc),
-                         profile_utc=posting_profile(seconds).tolist())
+            entry.update(status="insufficient_evidence", reason=str(exc), profile_utc=posting_profile(seconds).tolist())
             results.append(entry)
             continue
         entry.update(status="ok", **model.to_dict())

@@ -35,7 +35,12 @@ def _poisson_times(rng: np.random.Generator, begin: float, finish: float, rate: 
 
 
 def simulate_office(
-    rng: np.random.Generator, *, offset: int, n_posts: int, schedule: OfficeSchedule = OfficeSchedule(), start_day: int = 0
+    rng: np.random.Generator,
+    *,
+    offset: int,
+    n_posts: int,
+    schedule: OfficeSchedule = OfficeSchedule(),
+    start_day: int = 0,
 ) -> np.ndarray:
     """UTC seconds of an account posting on an office schedule at UTC ``offset`` hours."""
     hours = max(schedule.end - schedule.start - (1.0 if schedule.lunch is not None else 0.0), 1.0)

@@ -122,7 +122,9 @@ def _record(result: dict, byline: dict, n: int, k: int, distractor: bool) -> dic
     truth = np.asarray(byline["authors"])
     labels = np.array([d["cluster"] for d in result["documents"]])
     assigned = np.array([d["operator"] for d in result["documents"]])
-    closed = np.array([max(d["operator_probabilities"], key=d["operator_probabilities"].get) for d in result["documents"]])
+    closed = np.array(
+        [max(d["operator_probabilities"], key=d["operator_probabilities"].get) for d in result["documents"]]
+    )
     return {
         "n": n,
         "k": k,
@@ -211,7 +213,23 @@ def run(
         results["tweets"] = _evaluate(units, pool, reference, "tweets", seed, progress)
         log.info("tweets done in %.0f s", time.perf_counter() - started)
     headline = results.get("c50") or next(iter(results.values()))
-    keys = ("fpr", "fpr_operators_include_author", "fpr_operators_exclude_author", "tpr", "auc", "k_accuracy",
-            "k_accuracy_style_only", "doc_accuracy", "ari", "by_k", "by_size", "size_20_plus")
-    return {**{k: headline[k] for k in keys}, "headline_source": "c50" if "c50" in results else "tweets", **results,
-            "seconds": round(time.perf_counter() - started, 1)}
+    keys = (
+        "fpr",
+        "fpr_operators_include_author",
+        "fpr_operators_exclude_author",
+        "tpr",
+        "auc",
+        "k_accuracy",
+        "k_accuracy_style_only",
+        "doc_accuracy",
+        "ari",
+        "by_k",
+        "by_size",
+        "size_20_plus",
+    )
+    return {
+        **{k: headline[k] for k in keys},
+        "headline_source": "c50" if "c50" in results else "tweets",
+        **results,
+        "seconds": round(time.perf_counter() - started, 1),
+    }

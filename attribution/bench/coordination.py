@@ -54,8 +54,11 @@ def senate_frame(data_dir) -> pd.DataFrame:
 def ira_sample(data_dir, *, n_accounts: int, seed: int, posts: int = POSTS_PER_ACCOUNT) -> pd.DataFrame:
     """Persona accounts (not NewsFeed) with >= ``posts`` posts; each one's latest ``posts`` posts."""
     path = resolve_data_dir(data_dir, need="tweets") / "tweets" / "ira_english.parquet"
-    table = pq.read_table(path, columns=["author", "account_category", "content", "publish_date"],
-                          filters=pc.field("account_category") != "NewsFeed")
+    table = pq.read_table(
+        path,
+        columns=["author", "account_category", "content", "publish_date"],
+        filters=pc.field("account_category") != "NewsFeed",
+    )
     frame = table.to_pandas().rename(columns={"author": "account", "content": "text", "publish_date": "timestamp"})
     frame["timestamp"] = pd.to_datetime(frame["timestamp"]).dt.tz_localize("UTC")
     counts = frame["account"].value_counts()

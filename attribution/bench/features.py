@@ -88,7 +88,9 @@ def _raw_library_seconds(union, texts: list[str]) -> dict:
     log.info("raw nlp.pipe: %d tokens in %.1f s", tokens, spacy_s)
     encoder = load_embedding_model(embed.model, embed.device)
     sentences = [
-        s for text in texts for s in split_for_embedding(text, max_sentences=embed.max_sentences, line_breaks=embed.line_breaks)
+        s
+        for text in texts
+        for s in split_for_embedding(text, max_sentences=embed.max_sentences, line_breaks=embed.line_breaks)
     ]
     with torch_threads(embed.threads):
         start = time.perf_counter()
@@ -160,7 +162,9 @@ def run(data_dir: str | Path | None, *, seed: int = 0, progress: ProgressFactory
         "docs_per_s": {"cold": round(n / cold_s, 2), "warm": round(n / warm_s, 2)},
         "seconds": {"cold": round(cold_s, 2), "warm": round(warm_s, 2), "model_load": round(model_load_s, 2)},
         # Highest resident memory of any phase (the kernel's mark is reset per phase).
-        "peak_rss_mb": max([raw["peak_rss_mb"]] + [f["peak_rss_mb"][k] for f in families.values() for k in ("cold", "warm")]),
+        "peak_rss_mb": max(
+            [raw["peak_rss_mb"]] + [f["peak_rss_mb"][k] for f in families.values() for k in ("cold", "warm")]
+        ),
         "families": families,
         "raw": {k: round(v, 2) if isinstance(v, float) else v for k, v in raw.items()},
         "targets": {
@@ -168,6 +172,9 @@ def run(data_dir: str | Path | None, *, seed: int = 0, progress: ProgressFactory
             "warm_speedup_min": MIN_WARM_SPEEDUP,
             "met": bool(overhead < MAX_OVERHEAD and speedup >= MIN_WARM_SPEEDUP),
         },
-        "machine": {"cpus": os.cpu_count(), "load_average_before": [round(x, 2) for x in load_before],
-                    "load_average_after": [round(x, 2) for x in os.getloadavg()]},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "load_average_before": [round(x, 2) for x in load_before],
+            "load_average_after": [round(x, 2) for x in os.getloadavg()],
+        },
     }

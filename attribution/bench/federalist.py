@@ -115,11 +115,16 @@ def run(data_dir: str | Path | None, *, seed: int = 0, progress: ProgressFactory
         progress=progress,
     )
     consulted = [m for m in METHODS if methods[m]["cv_balanced_accuracy"] >= AGREEMENT_CV_FLOOR]
-    answers = {m: {p["paper"]: p["attributed_to"] for p in methods[m]["disputed_papers"] + methods[m]["joint_papers"]} for m in consulted}
+    answers = {
+        m: {p["paper"]: p["attributed_to"] for p in methods[m]["disputed_papers"] + methods[m]["joint_papers"]}
+        for m in consulted
+    }
     for paper, share in zip(scored, votes):
         paper["resample_agreement"] = round(float(share[list(classes).index(paper["attributed_to"])]), 4)
         paper["methods_agreeing"] = [m for m in consulted if answers[m][paper["paper"]] == paper["attributed_to"]]
-        paper["stable"] = paper["resample_agreement"] >= STABLE_AGREEMENT and len(paper["methods_agreeing"]) == len(consulted)
+        paper["stable"] = paper["resample_agreement"] >= STABLE_AGREEMENT and len(paper["methods_agreeing"]) == len(
+            consulted
+        )
     return {
         "disputed": len(best["disputed_papers"]),
         "disputed_to_madison": int(best["disputed_to_madison"]),

@@ -72,13 +72,20 @@ def _tweet_byline(data_dir: Path, folder: Path, seed: int) -> Path | None:
     counts = frame["author"].value_counts()
     eligible = sorted(counts[counts >= TWEETS // ACCOUNTS].index)
     chosen = list(np.random.default_rng(seed).choice(eligible, ACCOUNTS, replace=False))
-    rows = frame[frame["author"].isin(chosen)].sort_values(["author", "publish_date"]).groupby("author").head(TWEETS // ACCOUNTS)
-    table = pd.DataFrame({
-        "text": rows["content"].to_numpy(),
-        "posted_at": rows["publish_date"].astype(str).to_numpy(),
-        "byline": "the byline",
-        "account": rows["author"].to_numpy(),
-    })
+    rows = (
+        frame[frame["author"].isin(chosen)]
+        .sort_values(["author", "publish_date"])
+        .groupby("author")
+        .head(TWEETS // ACCOUNTS)
+    )
+    table = pd.DataFrame(
+        {
+            "text": rows["content"].to_numpy(),
+            "posted_at": rows["publish_date"].astype(str).to_numpy(),
+            "byline": "the byline",
+            "account": rows["author"].to_numpy(),
+        }
+    )
     path = folder / "tweet-byline.csv"
     table.to_csv(path, index=False)
     return path
@@ -123,8 +130,12 @@ def run(data_dir: str | Path | None, *, seed: int = 0, progress: ProgressFactory
             steps["composite_tweets"] = ["composite", str(tweets), "--data", str(data)]
         results = {}
         for name in progress(list(steps), desc="first-use steps"):
-            measured = measure([*steps[name], "--seed", str(seed), "--json", "-q"] if name != "score"
-                               else [*steps[name], "--json", "-q"], folder)
+            measured = measure(
+                [*steps[name], "--seed", str(seed), "--json", "-q"]
+                if name != "score"
+                else [*steps[name], "--json", "-q"],
+                folder,
+            )
             measured["answer"] = _summary(name, measured.pop("output"))
             results[name] = measured
     return {

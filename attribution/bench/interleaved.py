@@ -55,7 +55,9 @@ def _separability(byline: Byline, rng: np.random.Generator) -> float:
     labels = posts["writer"].to_numpy()
     if np.unique(labels, return_counts=True)[1].min() < 5:
         return float("nan")
-    features = TfidfVectorizer(analyzer="char", ngram_range=(2, 4), sublinear_tf=True, min_df=2, lowercase=False).fit_transform(texts)
+    features = TfidfVectorizer(
+        analyzer="char", ngram_range=(2, 4), sublinear_tf=True, min_df=2, lowercase=False
+    ).fit_transform(texts)
     model = LogisticRegression(C=10, max_iter=2000, class_weight="balanced")
     return float(cross_val_score(model, features, labels, cv=5, scoring="balanced_accuracy").mean())
 
@@ -96,7 +98,9 @@ def build_bylines(posts: pd.DataFrame, seed: int) -> list[Byline]:
                 out.append(byline)
                 made += 1
         if made < n_pos:
-            log.warning("interleaved: only %d of %d composites of %d posts could be built from test accounts", made, n_pos, size)
+            log.warning(
+                "interleaved: only %d of %d composites of %d posts could be built from test accounts", made, n_pos, size
+            )
     return out
 
 
@@ -212,10 +216,14 @@ def run(data_dir=None, *, seed: int = 0, progress: ProgressFactory = no_progress
     result["clean_truth"] = {
         "rule": f"composites whose writers a supervised char n-gram classifier separates at balanced accuracy >= {CLEAN_SEPARABILITY}",
         "share_of_composites": round(sum(r["k"] > 1 for r in clean) / max(1, sum(r["k"] > 1 for r in big)), 4),
-        "separability_median": round(float(np.nanmedian([r["separability"] for r in big if r["k"] > 1] or [np.nan])), 4),
+        "separability_median": round(
+            float(np.nanmedian([r["separability"] for r in big if r["k"] > 1] or [np.nan])), 4
+        ),
         **{view: _summary(clean, view) for view in VIEWS},
     }
-    largest = [b for b in bylines if len(b.posts) == max(SIZES) and b.k > 1] or [b for b in bylines if len(b.posts) == max(SIZES)]
+    largest = [b for b in bylines if len(b.posts) == max(SIZES) and b.k > 1] or [
+        b for b in bylines if len(b.posts) == max(SIZES)
+    ]
     if largest:
         cost = _product_cost(largest[0])
         result["seconds_per_byline"] = round(cost["seconds"], 2)

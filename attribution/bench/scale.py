@@ -151,8 +151,16 @@ def run_stage(stage: str, path: Path, work: Path, *, seed: int = 0, transform_ro
 def _child(stage: str, path: Path, work: Path, seed: int, transform_rows: int | None = None) -> dict:
     """Run ``run_stage`` in a fresh interpreter (clean peak memory); parse its JSON line."""
     env = {**os.environ, "ATTRIBUTION_CACHE": str(work / "cache")}
-    command = [sys.executable, "-m", "attribution.bench.scale", stage, str(path), str(work), str(seed),
-               str(transform_rows or 0)]
+    command = [
+        sys.executable,
+        "-m",
+        "attribution.bench.scale",
+        stage,
+        str(path),
+        str(work),
+        str(seed),
+        str(transform_rows or 0),
+    ]
     try:
         done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=STAGE_TIMEOUT_S)
     except subprocess.TimeoutExpired:

@@ -76,8 +76,10 @@ def plant_composites(
     for i, (a, b) in enumerate(zip(chosen[0::2], chosen[1::2])):
         parts = [frame[frame["account"] == x] for x in (a, b)]
         size = min(COMPOSITE_POSTS, *(len(p) for p in parts))
-        merged += [p.sample(size, random_state=int(rng.integers(2**31))).assign(account=f"planted-composite-{i}")
-                   for p in parts]
+        merged += [
+            p.sample(size, random_state=int(rng.integers(2**31))).assign(account=f"planted-composite-{i}")
+            for p in parts
+        ]
     rest = frame[~frame["account"].isin(chosen)]
     singles = sorted(set(held_out) - set(chosen))
     return pd.concat([rest, *merged], ignore_index=True), [f"planted-composite-{i}" for i in range(n)], singles
@@ -106,8 +108,9 @@ def _timed_screen(posts, calibration, workers: int, out: Path, seed: int, progre
     with open_client(None, workers, "2GB") as client:
         if client is not None:
             client.run(importlib.import_module, "attribution.screen.account")
-        summary = screen_corpus(posts, out, calibration, client=client, seed=seed, alpha=ALPHA, top=TOP,
-                                full_tests=False, progress=progress)
+        summary = screen_corpus(
+            posts, out, calibration, client=client, seed=seed, alpha=ALPHA, top=TOP, full_tests=False, progress=progress
+        )
         memory = worker_peak_rss_mb(client) if client is not None else None
     return summary, memory
 
@@ -141,13 +144,16 @@ def _coordination(members: pd.DataFrame, groups: list[list[str]]) -> dict:
 def _cascade(posts, folder: Path, calibration, truth: dict, data: str, seed: int, progress) -> dict:
     """The full tests of the cascade, and on every planted composite; recall and FPR of each."""
     started = time.perf_counter()
-    cascade = screen_corpus(posts, folder, calibration, data_dir=data, seed=seed, alpha=ALPHA, top=TOP, progress=progress)
+    cascade = screen_corpus(
+        posts, folder, calibration, data_dir=data, seed=seed, alpha=ALPHA, top=TOP, progress=progress
+    )
     seconds = time.perf_counter() - started
     accounts = pd.read_parquet(folder / "accounts.parquet").set_index("account")
     groups = posts.groupby("account")
     # Planted composites the cascade already tested keep that verdict; the others are tested now.
     on_all = [
-        accounts.at[a, "full_level"] if isinstance(accounts.at[a, "full_level"], str)
+        accounts.at[a, "full_level"]
+        if isinstance(accounts.at[a, "full_level"], str)
         else full_test(a, groups.get_group(a), data, seed)["verdict"]["level"]
         for a in truth["composites"]
     ]
@@ -163,8 +169,12 @@ def _cascade(posts, folder: Path, calibration, truth: dict, data: str, seed: int
 
 
 def run(
-    data_dir: str | Path | None, *, seed: int = 0, progress: ProgressFactory = no_progress,
-    max_accounts: int | None = None, cascade: bool | None = None,
+    data_dir: str | Path | None,
+    *,
+    seed: int = 0,
+    progress: ProgressFactory = no_progress,
+    max_accounts: int | None = None,
+    cascade: bool | None = None,
 ) -> dict:
     """Time, memory, identity across paths, and the planted truth recovered."""
     if cascade is None:
@@ -195,7 +205,9 @@ def run(
         "stage_seconds": {str(w): runs[w]["stage_seconds"] for w in runs},
         "posts_per_second": round(two["posts"] / two["seconds"], 1),
         "speedup_2_workers": round(runs[1]["seconds"] / two["seconds"], 3),
-        "speedup_2_workers_accounts_stage": round(runs[1]["stage_seconds"]["accounts"] / two["stage_seconds"]["accounts"], 3),
+        "speedup_2_workers_accounts_stage": round(
+            runs[1]["stage_seconds"]["accounts"] / two["stage_seconds"]["accounts"], 3
+        ),
         "peak_rss_mb_per_worker": max((memory[WORKERS[-1]] or {}).values(), default=None),
         "identical_to_single_process": identical,
         "flagged": int(accounts["flagged"].sum()),

@@ -52,8 +52,17 @@ def train_federalist_model(
     return folder
 
 
-def _client(base_url: str, texts: list[str], deadline: float, stop: threading.Event, latencies: list, errors: list,
-            budget: list, lock: threading.Lock, offset: int) -> None:
+def _client(
+    base_url: str,
+    texts: list[str],
+    deadline: float,
+    stop: threading.Event,
+    latencies: list,
+    errors: list,
+    budget: list,
+    lock: threading.Lock,
+    offset: int,
+) -> None:
     import httpx
 
     # trust_env=False: no proxy from the environment can divert loopback traffic
@@ -106,7 +115,9 @@ def run(
         if model_dir is None:
             model_dir = train_federalist_model(folder / "model", seed=seed)
         train_s = time.perf_counter() - started
-        app = create_app(ServeConfig(host=HOST, port=0, model_dir=Path(model_dir), db_path=folder / "cases.sqlite3", seed=seed))
+        app = create_app(
+            ServeConfig(host=HOST, port=0, model_dir=Path(model_dir), db_path=folder / "cases.sqlite3", seed=seed)
+        )
         with serve_in_thread(app, host=HOST, port=0) as base_url:
             with httpx.Client(base_url=base_url, trust_env=False, timeout=120.0) as http:
                 warm = []
@@ -121,8 +132,11 @@ def run(
             began = time.monotonic()
             deadline = began + duration_s
             threads = [
-                threading.Thread(target=_client, args=(base_url, texts, deadline, stop, latencies, errors, budget, lock,
-                                                       i * 17), daemon=True)
+                threading.Thread(
+                    target=_client,
+                    args=(base_url, texts, deadline, stop, latencies, errors, budget, lock, i * 17),
+                    daemon=True,
+                )
                 for i in range(clients)
             ]
             for thread in threads:
@@ -148,8 +162,12 @@ def run(
         "warmup_ms": [round(w, 1) for w in warm],
         "cases_saved": cases,
         "host": HOST,
-        "model": {"config": app.state.attribution.scoring.info.get("features"), "method": MODEL_METHOD,
-                  "trained_on": "federalist (Hamilton, Madison, Jay)", "train_s": round(train_s, 1)},
+        "model": {
+            "config": app.state.attribution.scoring.info.get("features"),
+            "method": MODEL_METHOD,
+            "trained_on": "federalist (Hamilton, Madison, Jay)",
+            "train_s": round(train_s, 1),
+        },
         "text_words_median": int(np.median([len(t.split()) for t in texts])),
         "first_errors": errors[:5],
     }

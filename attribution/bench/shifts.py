@@ -77,14 +77,22 @@ def _synthetic(seed: int, n_accounts: int, progress: ProgressFactory) -> dict:
     # Offices that start at 08:00 or 10:00: the offset is identifiable only up to the schedule
     # convention (09:00), so these are expected to come out one hour off.
     shifted = simulate_accounts(
-        60, seed=seed + 1, office_share=1.0, posts=(200, 3000),
+        60,
+        seed=seed + 1,
+        office_share=1.0,
+        posts=(200, 3000),
         schedules=(OfficeSchedule(8, 17, 12), OfficeSchedule(10, 19, 14)),
     )
     shifted_errors = np.array([_fit(a["seconds"]).offset_ - a["offset"] for a in shifted])
     return {
         "offset_exact_rate": round(float((office["estimate"] == office["true"]).mean()), 4),
-        "office_auc": round(_auc(frame.loc[frame["kind"] == "office", "score"].to_numpy(),
-                                 frame.loc[frame["kind"] == "organic", "score"].to_numpy()), 4),
+        "office_auc": round(
+            _auc(
+                frame.loc[frame["kind"] == "office", "score"].to_numpy(),
+                frame.loc[frame["kind"] == "organic", "score"].to_numpy(),
+            ),
+            4,
+        ),
         "synthetic": {
             "accounts": len(frame),
             "office_accounts": int((frame["kind"] == "office").sum()),
@@ -119,8 +127,15 @@ def _real(data_dir, progress: ProgressFactory) -> dict:
             if len(stamps) < min_posts:
                 continue
             model = _fit(stamps)
-            rows.append({"account": name, "offset": model.offset_, "model": model.model_,
-                         "mismatch": model.mismatch(US_OFFSETS), "n": len(stamps)})
+            rows.append(
+                {
+                    "account": name,
+                    "offset": model.offset_,
+                    "model": model.model_,
+                    "mismatch": model.mismatch(US_OFFSETS),
+                    "n": len(stamps),
+                }
+            )
         return pd.DataFrame(rows)
 
     senators = fit_all(senate, "byline", 100, "senators")
@@ -130,8 +145,12 @@ def _real(data_dir, progress: ProgressFactory) -> dict:
     trolls["category"] = trolls["account"].map(category)
     us_share = lambda part: round(float(part["offset"].isin(US_OFFSETS).mean()), 4)  # noqa: E731
     by_category = {
-        name: {"accounts": len(part), "offsets": _distribution(part["offset"].tolist()), "us_offset_share": us_share(part),
-               "office_share": round(float((part["model"] == "office").mean()), 4)}
+        name: {
+            "accounts": len(part),
+            "offsets": _distribution(part["offset"].tolist()),
+            "us_offset_share": us_share(part),
+            "office_share": round(float((part["model"] == "office").mean()), 4),
+        }
         for name, part in trolls.groupby("category")
     }
     newsfeed = ira[ira["account_category"] == "NewsFeed"]
@@ -158,8 +177,11 @@ def _real(data_dir, progress: ProgressFactory) -> dict:
                 "senate": posting_profile(senate["timestamp"]).tolist(),
                 "ira_persona": posting_profile(persona["timestamp"]).tolist(),
                 "ira_newsfeed": posting_profile(newsfeed["timestamp"]).tolist(),
-                **{f"ira_{name}": posting_profile(part["timestamp"]).tolist()
-                   for name, part in persona.groupby("account_category") if len(part) >= 5000},
+                **{
+                    f"ira_{name}": posting_profile(part["timestamp"]).tolist()
+                    for name, part in persona.groupby("account_category")
+                    if len(part) >= 5000
+                },
             },
         },
         "ira_publish_date_check": _debate_check(ira),
@@ -172,7 +194,9 @@ def _debate_check(ira: pd.DataFrame) -> dict:
     nights = {}
     for day in DEBATE_NIGHTS_UTC:
         stamps = mentions["timestamp"]
-        part = mentions[(stamps >= pd.Timestamp(day, tz="UTC")) & (stamps < pd.Timestamp(day, tz="UTC") + pd.Timedelta(hours=12))]
+        part = mentions[
+            (stamps >= pd.Timestamp(day, tz="UTC")) & (stamps < pd.Timestamp(day, tz="UTC") + pd.Timedelta(hours=12))
+        ]
         hours = np.bincount(part["timestamp"].dt.hour, minlength=24)[:12]
         nights[day] = {"tweets_by_utc_hour_00_11": hours.tolist(), "peak_utc_hour": int(hours.argmax())}
     persona = ira[ira["account_category"] != "NewsFeed"]

@@ -54,7 +54,9 @@ def run(data_dir: str | Path | None, *, seed: int = 0, progress: ProgressFactory
     hard_rng = np.random.default_rng([seed, 2])  # its own stream: the main pairs stay as they were
     hard_other, listed_same, listed_other = [], [], []
     for author in progress(candidates, desc="candidates", total=len(candidates)):
-        gi = GeneralImpostors(random_state=seed).fit(X_train[y_train == author], X_train[pool], y_train[pool], views=views, reference=reference)
+        gi = GeneralImpostors(random_state=seed).fit(
+            X_train[y_train == author], X_train[pool], y_train[pool], views=views, reference=reference
+        )
         own = rng.permutation(np.flatnonzero(y_test == author))[:PER_SIDE]
         others = np.flatnonzero(np.isin(y_test, candidates) & (y_test != author))
         other = rng.choice(others, PER_SIDE, replace=False)
@@ -156,7 +158,9 @@ def _nearest_writer_summary(same: np.ndarray, hard: np.ndarray, random_other: np
     }
 
 
-def _auc_gain(labels: np.ndarray, base: np.ndarray, pooled: np.ndarray, *, seed: int, n_boot: int = 1000) -> tuple[float, float, float]:
+def _auc_gain(
+    labels: np.ndarray, base: np.ndarray, pooled: np.ndarray, *, seed: int, n_boot: int = 1000
+) -> tuple[float, float, float]:
     """AUC of ``pooled`` minus AUC of ``base`` on the same pairs, with a paired bootstrap 95% interval."""
     rng = np.random.default_rng(seed)
     gains = []

@@ -16,15 +16,35 @@ from attribution.report.jsonio import write_json
 @data_option
 @click.option("--seed", default=0, show_default=True, help="Seed for every random choice.")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False), default=None, help="Also write the JSON here.")
-@click.option("--max-accounts", type=click.IntRange(min=4), default=None,
-              help="Only this many accounts (benches over accounts: screen), for a quick run.")
-@click.option("--sizes", default=None, metavar="N,N,...",
-              help="scale only: corpus sizes to measure (default 10000,100000,1000000).")
-@click.option("--transform-rows", type=click.IntRange(min=1), default=None,
-              help="scale only: stop the features transform after this many rows.")
+@click.option(
+    "--max-accounts",
+    type=click.IntRange(min=4),
+    default=None,
+    help="Only this many accounts (benches over accounts: screen), for a quick run.",
+)
+@click.option(
+    "--sizes",
+    default=None,
+    metavar="N,N,...",
+    help="scale only: corpus sizes to measure (default 10000,100000,1000000).",
+)
+@click.option(
+    "--transform-rows",
+    type=click.IntRange(min=1),
+    default=None,
+    help="scale only: stop the features transform after this many rows.",
+)
 @command_options
-def bench(out: Output, name: str, data_dir: str | None, seed: int, out_path: str | None, max_accounts: int | None,
-          sizes: str | None, transform_rows: int | None) -> None:
+def bench(
+    out: Output,
+    name: str,
+    data_dir: str | None,
+    seed: int,
+    out_path: str | None,
+    max_accounts: int | None,
+    sizes: str | None,
+    transform_rows: int | None,
+) -> None:
     """Run benchmark NAME and print its results as one JSON object.
 
     Example: attribution bench federalist --json
@@ -56,8 +76,9 @@ def _scale_options(name: str, sizes: str | None, transform_rows: int | None) -> 
         try:
             options["sizes"] = tuple(int(size) for size in sizes.split(","))
         except ValueError:
-            raise click.BadParameter(f"{sizes!r}: give whole numbers separated by commas, e.g. 10000,100000",
-                                     param_hint="--sizes") from None
+            raise click.BadParameter(
+                f"{sizes!r}: give whole numbers separated by commas, e.g. 10000,100000", param_hint="--sizes"
+            ) from None
         if any(size < 1 for size in options["sizes"]):
             raise click.BadParameter(f"{sizes!r}: every size must be at least 1", param_hint="--sizes")
     return options

@@ -10,21 +10,46 @@ from attribution.cli.common import Output, command_options, corpus_argument, loa
 @click.command(short_help="Is a byline one writer or several; how many; who.")
 @corpus_argument
 @click.option("--byline", default=None, help="The byline to test when the corpus holds several.")
-@click.option("--operators", "operators_spec", default=None, metavar="OPERATOR_CORPUS",
-              help="Corpus of known operators' writings (author column names them).")
-@click.option("--reference", "reference_spec", default=None, metavar="REFERENCE_CORPUS",
-              help="Single-writer bylines of the same genre (author or byline column) to measure the null on, "
-                   "instead of the shipped one (time-stamped posts); read with the same column options.")
+@click.option(
+    "--operators",
+    "operators_spec",
+    default=None,
+    metavar="OPERATOR_CORPUS",
+    help="Corpus of known operators' writings (author column names them).",
+)
+@click.option(
+    "--reference",
+    "reference_spec",
+    default=None,
+    metavar="REFERENCE_CORPUS",
+    help="Single-writer bylines of the same genre (author or byline column) to measure the null on, "
+    "instead of the shipped one (time-stamped posts); read with the same column options.",
+)
 @click.option("--alpha", default=0.05, show_default=True, help="Significance level of the test.")
 @click.option("--seed", default=0, show_default=True, help="Seed for every random choice.")
-@click.option("--report", "report_path", type=click.Path(dir_okay=False), default=None,
-              help="Also write the HTML report here.")
-@click.option("--out", "out_path", type=click.Path(dir_okay=False), default=None,
-              help="Also write the result: .json (all of it) or .csv (one row per document).")
+@click.option(
+    "--report", "report_path", type=click.Path(dir_okay=False), default=None, help="Also write the HTML report here."
+)
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also write the result: .json (all of it) or .csv (one row per document).",
+)
 @command_options
-def composite(out: Output, corpus_spec: str, byline: str | None, operators_spec: str | None,
-              reference_spec: str | None, alpha: float,
-              seed: int, report_path: str | None, out_path: str | None, **options) -> None:
+def composite(
+    out: Output,
+    corpus_spec: str,
+    byline: str | None,
+    operators_spec: str | None,
+    reference_spec: str | None,
+    alpha: float,
+    seed: int,
+    report_path: str | None,
+    out_path: str | None,
+    **options,
+) -> None:
     """Test whether the byline of CORPUS is one writer or several; estimate how many and who.
 
     Time-stamped posts: a per-post writer model (style and posting times), its p-value
@@ -49,8 +74,16 @@ def composite(out: Output, corpus_spec: str, byline: str | None, operators_spec:
         if reference_spec:
             reference = load_from_options(reference_spec, **options)
     with out.step("composite test"):
-        result = test_composite(corpus, byline=byline, operators=operators, data_dir=options.get("data_dir"),
-                                alpha=alpha, seed=seed, reference_corpus=reference, progress=out.progress).to_dict()
+        result = test_composite(
+            corpus,
+            byline=byline,
+            operators=operators,
+            data_dir=options.get("data_dir"),
+            alpha=alpha,
+            seed=seed,
+            reference_corpus=reference,
+            progress=out.progress,
+        ).to_dict()
     written = [path for path in (report_path, out_path) if path]
     result["written"] = written
     if report_path:

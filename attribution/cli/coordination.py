@@ -15,7 +15,8 @@ def _format(result: dict) -> str:
     ]
     for cluster in result["clusters"]:
         lines.append(
-            f"  cluster {cluster['cluster']} ({cluster['size']}): " + ", ".join(cluster["accounts"][:12])
+            f"  cluster {cluster['cluster']} ({cluster['size']}): "
+            + ", ".join(cluster["accounts"][:12])
             + (" …" if cluster["size"] > 12 else "")
         )
     for edge in [e for e in result["edges"] if e["strong"]][:10]:

@@ -9,8 +9,13 @@ from attribution.demo import run_demo
 
 
 @click.command(short_help="Run the engine on the Federalist Papers.")
-@click.option("--out-dir", type=click.Path(file_okay=False), default="demo-output", show_default=True,
-              help="Folder for the demo's reports.")
+@click.option(
+    "--out-dir",
+    type=click.Path(file_okay=False),
+    default="demo-output",
+    show_default=True,
+    help="Folder for the demo's reports.",
+)
 @click.option("--seed", default=0, show_default=True, help="Seed for every random choice.")
 @data_option
 @command_options

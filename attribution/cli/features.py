@@ -27,7 +27,9 @@ def grouping_options(func: Callable) -> Callable:
             help="Group posts into analysis units: per account, per time window, or per N posts.",
         ),
         click.option("--group-size", default=50, show_default=True, help="Posts per unit with --group-by count."),
-        click.option("--group-window", default="7D", show_default=True, help="Window with --group-by window (1D, 7D, 12h …)."),
+        click.option(
+            "--group-window", default="7D", show_default=True, help="Window with --group-by window (1D, 7D, 12h …)."
+        ),
         click.option("--min-posts", default=1, show_default=True, help="Drop units with fewer posts."),
     ]
     for option in reversed(options):
@@ -46,10 +48,21 @@ def apply_grouping(dataset, group_by: str, group_size: int, group_window: str, m
 
 @click.command(short_help="Write the feature matrix of a corpus.")
 @corpus_argument
-@click.option("--config", "config_spec", default="default", show_default=True, help="Preset (light, default, heavy) or YAML path.")
-@click.option("--out", "out_path", type=click.Path(dir_okay=False), required=True,
-              help="File to write: .parquet (readable back as a matrix) or .csv (id, feature, value).")
-@click.option("--cache-dir", default=None, help="Cache folder for parses and embeddings (default: config, $ATTRIBUTION_CACHE, ~/.cache/attribution).")
+@click.option(
+    "--config", "config_spec", default="default", show_default=True, help="Preset (light, default, heavy) or YAML path."
+)
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False),
+    required=True,
+    help="File to write: .parquet (readable back as a matrix) or .csv (id, feature, value).",
+)
+@click.option(
+    "--cache-dir",
+    default=None,
+    help="Cache folder for parses and embeddings (default: config, $ATTRIBUTION_CACHE, ~/.cache/attribution).",
+)
 @click.option(
     "--batch-rows",
     type=click.IntRange(min=0),
@@ -57,7 +70,13 @@ def apply_grouping(dataset, group_by: str, group_size: int, group_window: str, m
     help="Fit on a seeded sample of --fit-sample texts, then transform and write N rows at a time "
     "(bounded memory). Default: on, with 10000, for corpora over 200000 documents.",
 )
-@click.option("--fit-sample", type=click.IntRange(min=1), default=20_000, show_default=True, help="Texts fitted on with --batch-rows.")
+@click.option(
+    "--fit-sample",
+    type=click.IntRange(min=1),
+    default=20_000,
+    show_default=True,
+    help="Texts fitted on with --batch-rows.",
+)
 @grouping_options
 @command_options
 def features(
@@ -122,6 +141,8 @@ def features(
     }
     out.emit(
         result,
-        lambda: f"wrote {out_path}: {n_docs} documents x {len(names)} features "
-        f"({', '.join(f'{k} {v}' for k, v in families.items())})",
+        lambda: (
+            f"wrote {out_path}: {n_docs} documents x {len(names)} features "
+            f"({', '.join(f'{k} {v}' for k, v in families.items())})"
+        ),
     )

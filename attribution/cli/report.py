@@ -11,10 +11,19 @@ from attribution.cli.common import Output, command_options
 
 @click.command(short_help="Render a saved composite result as HTML.")
 @click.argument("result_path", metavar="RESULT.json", type=click.Path(exists=True, dir_okay=False))
-@click.option("--out", "out_path", type=click.Path(dir_okay=False), default=None,
-              help="HTML file to write  [default: RESULT.html beside the JSON].")
-@click.option("--validate/--no-validate", default=True, show_default=True,
-              help="Check the result against the composite schema shipped in the package first.")
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="HTML file to write  [default: RESULT.html beside the JSON].",
+)
+@click.option(
+    "--validate/--no-validate",
+    default=True,
+    show_default=True,
+    help="Check the result against the composite schema shipped in the package first.",
+)
 @command_options
 def report(out: Output, result_path: str, out_path: str | None, validate: bool) -> None:
     """Render a composite result saved as JSON into an HTML report that opens offline.

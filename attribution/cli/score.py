@@ -19,13 +19,26 @@ BATCH = 16
 
 @click.command(short_help="Rank a saved model's authors for texts.")
 @click.argument("inputs", nargs=-1, required=True, metavar="FILE...")
-@click.option("--model", "model_dir", type=click.Path(file_okay=False), required=True, help="Model folder from `attribution train`.")
+@click.option(
+    "--model",
+    "model_dir",
+    type=click.Path(file_okay=False),
+    required=True,
+    help="Model folder from `attribution train`.",
+)
 @click.option("--top", default=5, show_default=True, help="Candidates listed per text.")
-@click.option("--out", "out_path", type=click.Path(dir_okay=False), default=None,
-              help="Also write the results: .json (all of it) or .csv (one row per text and candidate).")
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also write the results: .json (all of it) or .csv (one row per text and candidate).",
+)
 @data_option
 @command_options
-def score(out: Output, inputs: tuple[str, ...], model_dir: str, top: int, out_path: str | None, data_dir: str | None) -> None:
+def score(
+    out: Output, inputs: tuple[str, ...], model_dir: str, top: int, out_path: str | None, data_dir: str | None
+) -> None:
     """Score FILE... (plain text files, or corpora) with a saved model.
 
     Prints, per text, the ranked candidates with calibrated probabilities and the open-set
@@ -56,7 +69,9 @@ def score(out: Output, inputs: tuple[str, ...], model_dir: str, top: int, out_pa
     results = []
     for begin in out.progress(batches, desc=f"scoring {len(texts)} text(s)", total=len(batches)):
         results += score_texts(model, texts[begin : begin + BATCH], ids[begin : begin + BATCH], top=top)
-    log.info("model loaded in %.2f s; %d text(s) scored in %.2f s", loaded - start, len(texts), time.perf_counter() - loaded)
+    log.info(
+        "model loaded in %.2f s; %d text(s) scored in %.2f s", loaded - start, len(texts), time.perf_counter() - loaded
+    )
     words = [int(n) for n in training.get("words", []) if isinstance(n, (int, float))]
     for row, body, encoding in zip(results, texts, encodings):
         notes = trust.trust_notes(body, training_kind=training.get("kind"), training_words=words, encoding=encoding)

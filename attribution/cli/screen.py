@@ -19,21 +19,54 @@ def _format(summary: dict, out_dir: str) -> str:
 
 @click.command()
 @corpus_argument
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
-              help="Output folder (Parquet tables, overview.html); an interrupted screen resumes in it.")
-@click.option("--cluster", default=None,
-              help="local (default: an embedded LocalCluster), none (this process) or a scheduler address tcp://host:8786.")
-@click.option("--workers", type=click.IntRange(min=0), default=None,
-              help="Worker processes of the local cluster (default: CPU count); 0 runs in this process.")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Output folder (Parquet tables, overview.html); an interrupted screen resumes in it.",
+)
+@click.option(
+    "--cluster",
+    default=None,
+    help="local (default: an embedded LocalCluster), none (this process) or a scheduler address tcp://host:8786.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Worker processes of the local cluster (default: CPU count); 0 runs in this process.",
+)
 @click.option("--memory-limit", default="2GB", show_default=True, help="Memory limit per local worker process.")
-@click.option("--top", type=click.IntRange(min=0), default=10, show_default=True,
-              help="Also give the full composite test to the N accounts with the smallest screen p-values.")
-@click.option("--alpha", type=float, default=0.01, show_default=True, help="Screen p-value at or below which an account is flagged.")
+@click.option(
+    "--top",
+    type=click.IntRange(min=0),
+    default=10,
+    show_default=True,
+    help="Also give the full composite test to the N accounts with the smallest screen p-values.",
+)
+@click.option(
+    "--alpha",
+    type=float,
+    default=0.01,
+    show_default=True,
+    help="Screen p-value at or below which an account is flagged.",
+)
 @click.option("--no-full-test", is_flag=True, help="Screen only: no full composite test.")
 @click.option("--seed", default=0, show_default=True, help="Seed for every random choice.")
 @command_options
-def screen(out: Output, out_dir: str, cluster: str | None, workers: int | None, memory_limit: str, top: int,
-           alpha: float, no_full_test: bool, seed: int, **options) -> None:
+def screen(
+    out: Output,
+    out_dir: str,
+    cluster: str | None,
+    workers: int | None,
+    memory_limit: str,
+    top: int,
+    alpha: float,
+    no_full_test: bool,
+    seed: int,
+    **options,
+) -> None:
     """Screen every account: composite screen, behaviour, and the account graph.
 
     Example: attribution screen ira --data ../shared/corpora --out screen-ira --workers 2
@@ -44,7 +77,15 @@ def screen(out: Output, out_dir: str, cluster: str | None, workers: int | None, 
     calibration = load_calibration(options["data_dir"], seed=seed)
     with open_client(cluster, workers, memory_limit) as client:
         summary = screen_corpus(
-            posts_for_screen(loaded.dataset), out_dir, calibration, data_dir=options["data_dir"], client=client,
-            seed=seed, alpha=alpha, top=top, full_tests=not no_full_test, progress=out.progress,
+            posts_for_screen(loaded.dataset),
+            out_dir,
+            calibration,
+            data_dir=options["data_dir"],
+            client=client,
+            seed=seed,
+            alpha=alpha,
+            top=top,
+            full_tests=not no_full_test,
+            progress=out.progress,
         )
     out.emit(summary, lambda: _format(summary, out_dir))

@@ -10,17 +10,45 @@ from attribution.cli.common import Output, command_options, data_option
 
 
 @click.command(short_help="Start the local web application.")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on. Anything but loopback requires the access token this command prints.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0 = any free port).")
-@click.option("--model", "model_dir", type=click.Path(file_okay=False, exists=True), default=None,
-              help="A saved attribution model folder, for 'Score an article'.")
-@click.option("--operators", default=None, metavar="CORPUS",
-              help="Known operators' writing (corpus name or path with an author column), for 'Vet a byline'.")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False), default=None,
-              help="The cases database (SQLite); default $ATTRIBUTION_CASES_DB or ~/.local/share/attribution/cases.sqlite3.")
-@click.option("--max-upload-mb", default=20, show_default=True, type=click.IntRange(1, 1024), help="Largest upload, per file.")
-@click.option("--max-documents", default=5000, show_default=True, type=click.IntRange(1), help="Most documents in one byline upload.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. Anything but loopback requires the access token this command prints.",
+)
+@click.option(
+    "--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0 = any free port)."
+)
+@click.option(
+    "--model",
+    "model_dir",
+    type=click.Path(file_okay=False, exists=True),
+    default=None,
+    help="A saved attribution model folder, for 'Score an article'.",
+)
+@click.option(
+    "--operators",
+    default=None,
+    metavar="CORPUS",
+    help="Known operators' writing (corpus name or path with an author column), for 'Vet a byline'.",
+)
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="The cases database (SQLite); default $ATTRIBUTION_CASES_DB or ~/.local/share/attribution/cases.sqlite3.",
+)
+@click.option(
+    "--max-upload-mb", default=20, show_default=True, type=click.IntRange(1, 1024), help="Largest upload, per file."
+)
+@click.option(
+    "--max-documents",
+    default=5000,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Most documents in one byline upload.",
+)
 @click.option("--seed", default=0, show_default=True, help="Seed for every random choice.")
 @data_option
 @command_options
@@ -68,7 +96,9 @@ def serve(
     try:
         socket.getaddrinfo(host, port)
     except (socket.gaierror, UnicodeError) as exc:
-        raise click.BadParameter(f"{host!r} is not an address this computer can listen on ({exc})", param_hint="--host") from exc
+        raise click.BadParameter(
+            f"{host!r} is not an address this computer can listen on ({exc})", param_hint="--host"
+        ) from exc
     app = create_app(config)
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/"

@@ -27,14 +27,18 @@ def _format(result: dict) -> str:
             line += f"; claimed {claim['claimed_tz']}: {verdict}"
         lines.append(line)
     summary = result["summary"]
-    lines.append(f"{summary['fitted']} of {summary['accounts']} accounts fitted, {summary['office']} on an office schedule")
+    lines.append(
+        f"{summary['fitted']} of {summary['accounts']} accounts fitted, {summary['office']} on an office schedule"
+    )
     return "\n".join(lines)
 
 
 @click.command(short_help="Posting schedules: office hours and shifts.")
 @corpus_argument
 @click.option("--account", default=None, help="Only this byline / account.")
-@click.option("--claimed-tz", default=None, help="Claimed zone to test: IANA name (America/New_York) or offset (UTC-5).")
+@click.option(
+    "--claimed-tz", default=None, help="Claimed zone to test: IANA name (America/New_York) or offset (UTC-5)."
+)
 @click.option("--min-posts", default=30, show_default=True, help="Fewer time-stamped posts than this: no fit.")
 @command_options
 def shifts(out: Output, account: str | None, claimed_tz: str | None, min_posts: int, **options) -> None:
@@ -45,6 +49,7 @@ def shifts(out: Output, account: str | None, claimed_tz: str | None, min_posts: 
     from attribution.behaviour import analyse_shifts
 
     loaded = load_from_options(**options)
-    result = analyse_shifts(loaded.dataset, account=account, claimed_tz=claimed_tz, min_posts=min_posts,
-                            progress=out.progress)
+    result = analyse_shifts(
+        loaded.dataset, account=account, claimed_tz=claimed_tz, min_posts=min_posts, progress=out.progress
+    )
     out.emit(result, lambda: _format(result))

@@ -9,8 +9,19 @@ from attribution.cli.common import Output, command_options, corpus_argument, loa
 
 @click.command(short_help="Train an attribution model on a corpus.")
 @corpus_argument
-@click.option("--config", "config_spec", default=None, help="Feature preset or YAML (default: attribution for svm/logreg, 500 MFW for the stylo methods).")
-@click.option("--method", type=click.Choice(["svm", "logreg", "delta", "cosine_delta", "nsc"]), default="svm", show_default=True, help="Classifier.")
+@click.option(
+    "--config",
+    "config_spec",
+    default=None,
+    help="Feature preset or YAML (default: attribution for svm/logreg, 500 MFW for the stylo methods).",
+)
+@click.option(
+    "--method",
+    type=click.Choice(["svm", "logreg", "delta", "cosine_delta", "nsc"]),
+    default="svm",
+    show_default=True,
+    help="Classifier.",
+)
 @click.option("--C", "C", type=float, default=None, help="Regularisation of svm/logreg (default 3 / 30).")
 @click.option("--closed-set", is_flag=True, help="Do not learn the 'unknown' threshold (faster).")
 @click.option("--min-texts", default=2, show_default=True, help="Drop authors with fewer training texts.")
@@ -46,7 +57,8 @@ def train(
     left_out = describe_left_out(summary["left_out"], min_texts=min_texts)
     if len(set(authors)) < 2:
         raise InsufficientEvidenceError(
-            f"training needs at least 2 authors with {min_texts}+ texts; found {len(set(authors))}. " + " ".join(left_out)
+            f"training needs at least 2 authors with {min_texts}+ texts; found {len(set(authors))}. "
+            + " ".join(left_out)
         )
     model = AuthorClassifier(config=config_spec, method=method, C=C, open_set=not closed_set, random_state=seed)
     with out.step(f"training on {len(texts)} texts of {len(set(authors))} authors"):
@@ -54,12 +66,20 @@ def train(
     # The texts' word counts let `score` say when a text is out of the training genre.
     training = {"corpus": corpus_options["corpus_spec"], **summary, "words": sorted(len(t.split()) for t in texts)}
     save_model(model, out_dir, extra={"training": training})
-    result = {"model": out_dir, "written": [out_dir], "training": summary, "left_out_text": left_out, **describe_model(model)}
+    result = {
+        "model": out_dir,
+        "written": [out_dir],
+        "training": summary,
+        "left_out_text": left_out,
+        **describe_model(model),
+    }
     threshold = model.threshold_
 
     def text() -> str:
         lines = [f"Saved {method} model for {summary['authors']} authors ({summary['texts']} texts) to {out_dir}"]
-        lines.append(f"'unknown' threshold: {threshold:.3f}" if threshold is not None else "closed set (no 'unknown' answer)")
+        lines.append(
+            f"'unknown' threshold: {threshold:.3f}" if threshold is not None else "closed set (no 'unknown' answer)"
+        )
         return "\n".join(lines + left_out)
 
     out.emit(result, text)

@@ -17,11 +17,28 @@ QUESTION = (
 
 @click.command(short_help="Same author as a candidate? (General Impostors)")
 @click.argument("inputs", nargs=-1, required=True, metavar="TEXT...")
-@click.option("--candidate-corpus", required=True, help="Corpus with the candidate's known texts (and, without --impostors, other writers' texts).")
-@click.option("--candidate", default=None, help="The candidate's author/byline name in --candidate-corpus (needed when it holds several).")
-@click.option("--impostors", "impostor_spec", default=None, help="Corpus of texts by other writers (default: the other authors of --candidate-corpus).")
+@click.option(
+    "--candidate-corpus",
+    required=True,
+    help="Corpus with the candidate's known texts (and, without --impostors, other writers' texts).",
+)
+@click.option(
+    "--candidate",
+    default=None,
+    help="The candidate's author/byline name in --candidate-corpus (needed when it holds several).",
+)
+@click.option(
+    "--impostors",
+    "impostor_spec",
+    default=None,
+    help="Corpus of texts by other writers (default: the other authors of --candidate-corpus).",
+)
 @click.option("--seed", default=0, show_default=True, help="Seed of the random feature subsets.")
-@click.option("--unmasking", is_flag=True, help="Add unmasking (Koppel & Schler) as a second view: its probability and accuracy curve.")
+@click.option(
+    "--unmasking",
+    is_flag=True,
+    help="Add unmasking (Koppel & Schler) as a second view: its probability and accuracy curve.",
+)
 @data_option
 @command_options
 def verify(
@@ -52,12 +69,16 @@ def verify(
             candidate_corpus, candidate=candidate, impostors=impostor_spec, data_dir=data_dir
         )
     with out.step(f"verifying {len(texts)} text(s) against {name}"):
-        results = verify_texts(texts, known, impostors, impostor_authors, random_state=seed, unmasking=unmasking, progress=out.progress)
+        results = verify_texts(
+            texts, known, impostors, impostor_authors, random_state=seed, unmasking=unmasking, progress=out.progress
+        )
     writers = len(set(impostor_authors))
     known_words = [len(t.split()) for t in known]
     rows = []
     for i, r, body, encoding in zip(ids, results, texts, encodings):
-        notes = trust.trust_notes(body, training_words=known_words, encoding=encoding, compared_with="candidate's known texts")
+        notes = trust.trust_notes(
+            body, training_words=known_words, encoding=encoding, compared_with="candidate's known texts"
+        )
         notes.append(trust.impostor_note(writers))
         rows.append({"id": i, **r, "trust": {"level": trust.overall_trust(notes), "notes": notes}})
     question = QUESTION.format(candidate=name, writers=writers)

@@ -56,9 +56,13 @@ def compare_to_null(gain: float, n_posts: int, view: str) -> NullComparison:
     values = np.asarray(table[str(size)], dtype=float)
     outside = None
     if not above:
-        outside = f"the byline has {n_posts} posts; the null was measured up to {sizes[-1]}, so its p-value is approximate"
+        outside = (
+            f"the byline has {n_posts} posts; the null was measured up to {sizes[-1]}, so its p-value is approximate"
+        )
     p = float((1 + np.sum(values >= gain)) / (1 + len(values)))
-    return NullComparison(p_value=p, size_used=size, n_null=len(values), quantile_95=float(np.quantile(values, 0.95)), outside=outside)
+    return NullComparison(
+        p_value=p, size_used=size, n_null=len(values), quantile_95=float(np.quantile(values, 0.95)), outside=outside
+    )
 
 
 def style_distance(vectors: np.ndarray, variances: StyleVariances) -> float:
@@ -95,8 +99,9 @@ def null_from_bylines(
         vectors, times = eligible[int(rng.integers(len(eligible)))]
         start = int(rng.integers(len(vectors) - size + 1))
         for view in views:
-            analysis = analyse_posts(vectors[start : start + size], times.iloc[start : start + size], variances,
-                                     view=view, seed=seed)
+            analysis = analyse_posts(
+                vectors[start : start + size], times.iloc[start : start + size], variances, view=view, seed=seed
+            )
             gains[view].append(analysis.gain)
     return {view: np.sort(np.asarray(values)) for view, values in gains.items()}, size, len(eligible)
 
@@ -105,11 +110,14 @@ def compare_to_values(gain: float, values: np.ndarray, size: int, n_posts: int) 
     """``compare_to_null`` against gains measured on a user's reference bylines."""
     outside = None
     if size < n_posts:
-        outside = (f"the reference bylines give runs of at most {size} posts, fewer than the byline's {n_posts}; "
-                   "its p-value errs towards 'several writers'")
+        outside = (
+            f"the reference bylines give runs of at most {size} posts, fewer than the byline's {n_posts}; "
+            "its p-value errs towards 'several writers'"
+        )
     p = float((1 + np.sum(values >= gain)) / (1 + len(values)))
-    return NullComparison(p_value=p, size_used=size, n_null=len(values), quantile_95=float(np.quantile(values, 0.95)),
-                          outside=outside)
+    return NullComparison(
+        p_value=p, size_used=size, n_null=len(values), quantile_95=float(np.quantile(values, 0.95)), outside=outside
+    )
 
 
 def shipped_results(bench: str) -> dict | None:
@@ -124,5 +132,7 @@ def shipped_results(bench: str) -> dict | None:
 def results_source(results: dict, bench: str, what: str) -> str:
     """Where a shipped measurement comes from, in words a report can quote."""
     run = results.get("provenance") or {}
-    return (f"attribution bench {bench} ({what}), run {run.get('finished_utc', 'at an unrecorded time')} "
-            f"at commit {run.get('commit', 'unknown')}")
+    return (
+        f"attribution bench {bench} ({what}), run {run.get('finished_utc', 'at an unrecorded time')} "
+        f"at commit {run.get('commit', 'unknown')}"
+    )

@@ -67,8 +67,11 @@ def merged_byline(streams: list[pd.DataFrame], shares: np.ndarray, n: int, rng: 
                 pick = np.sort(rng.choice(len(inside), c, replace=False))
                 parts.append(inside.iloc[pick][["text", "timestamp", "writer"]])
             posts = pd.concat(parts).sort_values("timestamp", kind="stable").reset_index(drop=True)
-            return Byline(posts=posts, writers=[str(s["writer"].iloc[0]) for s in streams],
-                          shares=(counts / counts.sum()).round(4).tolist())
+            return Byline(
+                posts=posts,
+                writers=[str(s["writer"].iloc[0]) for s in streams],
+                shares=(counts / counts.sum()).round(4).tolist(),
+            )
     return None
 
 

@@ -70,4 +70,3 @@ def analyse_posts(
     units = make_units(vectors, unit_of_post, time_bins(times), variances)
     model = WriterMixture(units, variances, view=view, settings=settings)
     return PostAnalysis(view=view, fit=fit_writers(model, k_max, seed), unit_of_post=unit_of_post, units=units)
-

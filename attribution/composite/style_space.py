@@ -53,7 +53,7 @@ class StyleSpace:
         """Arrays in ``path`` (.npz) with the variances and a JSON description (never pickle)."""
         with atomic_open(Path(path), "wb") as handle:
             np.savez_compressed(
-                    handle,
+                handle,
                 projection=self.projection_.astype(np.float16),
                 offset=self.offset_,
                 within=variances.within,
@@ -85,6 +85,7 @@ def measure_variances(vectors: np.ndarray, writers: np.ndarray, session_ids: np.
     ``session_ids`` must be unique across writers. Measured on writers the space was not fitted
     on, so the variances are those of new writers.
     """
+
     def group_means(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         uniq, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
         sums = np.zeros((len(uniq), values.shape[1]))

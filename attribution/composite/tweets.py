@@ -50,7 +50,10 @@ def _time_ordered(dataset: datasets.Dataset) -> pd.DataFrame:
 
 def _fit_views(vectors: np.ndarray, times: pd.Series, seed: int, progress: ProgressFactory) -> dict[str, PostAnalysis]:
     _, variances, _ = tweet_reference()
-    return {view: analyse_posts(vectors, times, variances, view=view, seed=seed) for view in progress(VIEWS, desc="writer model")}
+    return {
+        view: analyse_posts(vectors, times, variances, view=view, seed=seed)
+        for view in progress(VIEWS, desc="writer model")
+    }
 
 
 def _decide_k(analysis: PostAnalysis, null: NullComparison, alpha: float) -> int:
@@ -85,7 +88,9 @@ class _Null:
                 f"the reference corpus has no byline with {MIN_REFERENCE_POSTS} or more posts; "
                 "it needs single-writer bylines (an author or byline column) of the same genre"
             )
-        self.values, self.size, self.bylines = null_from_bylines(streams, n_posts, VIEWS, draws=REFERENCE_DRAWS, seed=seed)
+        self.values, self.size, self.bylines = null_from_bylines(
+            streams, n_posts, VIEWS, draws=REFERENCE_DRAWS, seed=seed
+        )
         self.description = f"the user's reference corpus ({self.bylines} single-writer bylines)"
 
     def compare(self, gain: float, n_posts: int, view: str) -> NullComparison:
@@ -120,8 +125,11 @@ def _evidence_sentence(nulls: dict[str, NullComparison], alpha: float) -> str:
     if both <= alpha and style > alpha and behaviour > alpha:
         lead = "Only style and posting behaviour together reject one writer"
     elif both <= alpha:
-        lead = "One writer is rejected" + (" by style" if style <= alpha else "") + (
-            " and by posting behaviour" if behaviour <= alpha else "")
+        lead = (
+            "One writer is rejected"
+            + (" by style" if style <= alpha else "")
+            + (" and by posting behaviour" if behaviour <= alpha else "")
+        )
     else:
         lead = "Neither style nor posting behaviour rejects one writer"
     return f"{lead} ({'; '.join(parts)})."
@@ -176,13 +184,19 @@ def test_posts(
     labels = main.post_labels(k)
     confidence = _confidence(main, k)
     distance, share_as_far = typicality(vectors, variances)
-    caveats = ["Writers who post in the same sittings and share templates (one operator's accounts) cannot be told apart."]
+    caveats = [
+        "Writers who post in the same sittings and share templates (one operator's accounts) cannot be told apart."
+    ]
     if reference is None:
-        caveats.append("IRA accounts stand for single writers in the null, though some were run in shifts: the test "
-                       "leans towards 'one writer'.")
+        caveats.append(
+            "IRA accounts stand for single writers in the null, though some were run in shifts: the test "
+            "leans towards 'one writer'."
+        )
     elif pool.bylines < FEW_REFERENCE_BYLINES:
-        caveats.append(f"The null rests on {pool.bylines} reference bylines: too few to span how single writers vary, "
-                       "so the p-value may be too small.")
+        caveats.append(
+            f"The null rests on {pool.bylines} reference bylines: too few to span how single writers vary, "
+            "so the p-value may be too small."
+        )
     if null.outside:
         caveats.append(null.outside)
     if share_as_far == 0.0:
@@ -235,10 +249,15 @@ def test_posts(
             "null_method": f"{pool.description}, {null.n_null} runs of {null.size_used} consecutive posts",
             "n_null": null.n_null,
             "measured_fpr": None if measured is None else measured.get("fpr"),
-            "measured_fpr_source": None if measured is None else results_source(
-                measured, "interleaved", "held-out IRA accounts, bylines of 1,000+ posts, alpha 0.05"),
-            "reference": {"built": reference_meta["built"], "commit": reference_meta["commit"],
-                          "typicality_distance": round(distance, 4), "reference_share_as_far": round(share_as_far, 4)},
+            "measured_fpr_source": None
+            if measured is None
+            else results_source(measured, "interleaved", "held-out IRA accounts, bylines of 1,000+ posts, alpha 0.05"),
+            "reference": {
+                "built": reference_meta["built"],
+                "commit": reference_meta["commit"],
+                "typicality_distance": round(distance, 4),
+                "reference_share_as_far": round(share_as_far, 4),
+            },
         },
         "k": {"estimate": int(k), "source": "style", "style_only": None, "operator_informed": None, **k_block},
         "clusters": clusters,

@@ -83,7 +83,9 @@ class ModelSettings:
 class WriterMixture:
     """Score partitions of a byline's units into writers and find the best one for each k."""
 
-    def __init__(self, units: Units, variances: StyleVariances, *, view: str = "both", settings: ModelSettings | None = None):
+    def __init__(
+        self, units: Units, variances: StyleVariances, *, view: str = "both", settings: ModelSettings | None = None
+    ):
         if view not in VIEWS:
             raise ValueError(f"view must be one of {VIEWS}, got {view!r}")
         self.units = units
@@ -111,7 +113,9 @@ class WriterMixture:
         """Per cluster: style plus time evidence of the (soft) members, up to a partition-free constant."""
         terms = np.zeros(resp.shape[1])
         if self.use_style:
-            terms += self._style_term(_weighted_sums(resp, self.units.precision), _weighted_sums(resp, self.units.precision * self.units.mean))
+            terms += self._style_term(
+                _weighted_sums(resp, self.units.precision), _weighted_sums(resp, self.units.precision * self.units.mean)
+            )
         if self.use_time:
             terms += self._time_term(_weighted_sums(resp, self.onehot))
         return terms
@@ -121,7 +125,9 @@ class WriterMixture:
         used = shares[shares > 0.5]
         g = self.settings.label_concentration
         k = len(used)
-        return float(gammaln(k * g) - gammaln(k * g + used.sum()) + (gammaln(g + used) - gammaln(g)).sum() - gammaln(k + 1))
+        return float(
+            gammaln(k * g) - gammaln(k * g + used.sum()) + (gammaln(g + used) - gammaln(g)).sum() - gammaln(k + 1)
+        )
 
     # -- search ---------------------------------------------------------------------------------
     def fit_k(self, k: int, seed: int = 0) -> tuple[float, np.ndarray, np.ndarray]:

@@ -73,9 +73,7 @@ class ColumnMap:
             if exact is None and loose is not None and report is not None:
                 report.add(path, None, f"columns: using column {loose!r} for {spec.name}", "warning")
         if resolved["text"] is None:
-            raise CorpusError(
-                f"no text column found (columns: {_shown(present)}); name it with --text-col", path=path
-            )
+            raise CorpusError(f"no text column found (columns: {_shown(present)}); name it with --text-col", path=path)
         # The same column may feed two fields (tweets: author = byline); "used" means any.
         used = set(v for v in resolved.values() if v)
         unknown = [str(c) for c in present if c not in used and not str(c).startswith("_")]

@@ -55,13 +55,17 @@ def group_posts(
     frame["account"] = frame["byline"].where(frame["byline"].notna(), frame["author"])
     no_account = frame["account"].isna()
     if no_account.any():
-        log.warning("group_posts: %d posts have neither byline nor author; grouped as '(unknown)'", int(no_account.sum()))
+        log.warning(
+            "group_posts: %d posts have neither byline nor author; grouped as '(unknown)'", int(no_account.sum())
+        )
         frame.loc[no_account, "account"] = "(unknown)"
     frame["timestamp"] = pd.to_datetime(frame["timestamp"], utc=True)
     if by == "window":
         untimed = frame["timestamp"].isna()
         if untimed.any():
-            log.warning("group_posts: %d posts without a time stamp cannot go in a time window; left out", int(untimed.sum()))
+            log.warning(
+                "group_posts: %d posts without a time stamp cannot go in a time window; left out", int(untimed.sum())
+            )
             frame = frame[~untimed]
     frame["order"] = range(len(frame))
     # Time order within an account; untimed posts last, in corpus order (stable, deterministic).

@@ -55,6 +55,7 @@ class ReadOptions:
     detect_language: bool = True
     max_chars: int = MAX_TEXT_CHARS
 
+
 #: Files larger than this, or Parquet files with more rows than ``STREAM_ROWS``, are streamed to
 #: a memory-mapped Arrow file instead of held in memory.
 STREAM_BYTES = 512 * 1024**2
@@ -399,7 +400,11 @@ class _BatchConverter:
             stem = Path(path).stem
             fallback = pc.binary_join_element_wise(f"{stem}:", pc.cast(pa.array(rows), pa.string()), "")
             ids = pc.if_else(pc.is_null(ids), fallback, ids)
-        bylines = pa.repeat(pa.scalar(self.options.byline, pa.string()), n) if self.options.byline is not None else column("byline")
+        bylines = (
+            pa.repeat(pa.scalar(self.options.byline, pa.string()), n)
+            if self.options.byline is not None
+            else column("byline")
+        )
         table = pa.table(
             {
                 "id": ids,
@@ -467,7 +472,9 @@ class _BatchConverter:
             where, row = place(int(index))
             suffix = f"row{row}" if row is not None else hashlib.sha1(where.encode()).hexdigest()[:8]
             new_ids[index] = f"{ids[index]}#{suffix}"
-            self.report.add(where, row, f"duplicate id: {ids[index]!r} is taken; the row was kept as {new_ids[index]!r}", "warning")
+            self.report.add(
+                where, row, f"duplicate id: {ids[index]!r} is taken; the row was kept as {new_ids[index]!r}", "warning"
+            )
         return table.set_column(0, "id", pa.array(new_ids, type=pa.string()))
 
     def _flag_languages(self, table: pa.Table, texts: pa.Array, analysis, place) -> pa.Table:
@@ -510,7 +517,12 @@ class _BatchConverter:
             for number, part in enumerate(parts, start=1):
                 meta_part = {**meta, "parent": row["id"], "part": number, "parts": len(parts)}
                 records.append(
-                    {**row, "id": f"{row['id']}#part{number}", "text": part, "meta": json.dumps(meta_part, sort_keys=True)}
+                    {
+                        **row,
+                        "id": f"{row['id']}#part{number}",
+                        "text": part,
+                        "meta": json.dumps(meta_part, sort_keys=True),
+                    }
                 )
             pieces.append(pa.Table.from_pylist(records, schema=table.schema))
             start = index + 1
@@ -595,7 +607,9 @@ def load_hub(name: str, *, split: str = "train", columns: ColumnMap = ColumnMap(
         raise CorpusError(f"cannot load hub dataset: {exc}", path=name) from exc
     report = LoadReport(rows_read=len(frame))
     frame[ROW_COLUMN] = range(1, len(frame) + 1)
-    return Corpus(convert_batches([frame], report, path=name, options=ReadOptions(columns=columns, kind=kind)), report, name)
+    return Corpus(
+        convert_batches([frame], report, path=name, options=ReadOptions(columns=columns, kind=kind)), report, name
+    )
 
 
 def _stream_target(path: Path, options: ReadOptions) -> Path:
@@ -631,7 +645,10 @@ def log_reference_problems(corpus: Corpus) -> None:
         listed = ", ".join(f"{kind} {n}" for kind, n in counts.items())
         log.debug(
             "reference corpus %s: %d known problems (%s), kept as they are; `attribution corpus info %s` lists them",
-            corpus.name, sum(counts.values()), listed, corpus.name,
+            corpus.name,
+            sum(counts.values()),
+            listed,
+            corpus.name,
         )
 
 

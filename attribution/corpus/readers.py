@@ -326,4 +326,3 @@ def iter_path(path: Path, report: LoadReport, batch_rows: int = BATCH_ROWS) -> I
         known = ", ".join(sorted(READERS)) + ", or a folder of .txt files"
         raise CorpusError(f"unknown file type {path.suffix!r}; expected one of {known}", path=path)
     return reader(path, report, batch_rows)
-

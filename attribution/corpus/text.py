@@ -128,7 +128,10 @@ _URL = r"https?://\S+|www\.\S+"
 
 #: Punctuation and symbols trimmed from the ends of each word (ASCII and the common Unicode
 #: quotes, dashes and ellipses); trimming words is far cheaper than a Unicode regex per match.
-PUNCTUATION = "".join(chr(c) for c in range(0x21, 0x7F) if not chr(c).isalnum()) + "\u00a1\u00bf\u00ab\u00bb\u2018\u2019\u201a\u201c\u201d\u201e\u2013\u2014\u2026\u2022\u00b7"
+PUNCTUATION = (
+    "".join(chr(c) for c in range(0x21, 0x7F) if not chr(c).isalnum())
+    + "\u00a1\u00bf\u00ab\u00bb\u2018\u2019\u201a\u201c\u201d\u201e\u2013\u2014\u2026\u2022\u00b7"
+)
 
 
 @dataclass

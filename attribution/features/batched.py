@@ -79,7 +79,9 @@ def sample_texts(dataset: datasets.Dataset, n: int = FIT_SAMPLE, seed: int = 0) 
     return dataset.select(rows)["text"]
 
 
-def transform_in_batches(union, dataset: datasets.Dataset, batch_size: int = BATCH_ROWS, progress: ProgressFactory = no_progress):
+def transform_in_batches(
+    union, dataset: datasets.Dataset, batch_size: int = BATCH_ROWS, progress: ProgressFactory = no_progress
+):
     """``(ids, csr)`` for each batch of ``dataset``, transformed by the fitted ``union``."""
     total = -(-len(dataset) // batch_size)
     for batch in progress(iter_batches(dataset, batch_size), desc="features", total=total):

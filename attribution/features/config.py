@@ -59,7 +59,12 @@ class FeatureConfig:
 
     def to_dict(self) -> dict[str, Any]:
         """The config as plain data (to store beside a model, or to rebuild with ``from_dict``)."""
-        return {"name": self.name, "seed": self.seed, "cache": dict(self.cache), "families": copy.deepcopy(self.families)}
+        return {
+            "name": self.name,
+            "seed": self.seed,
+            "cache": dict(self.cache),
+            "families": copy.deepcopy(self.families),
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], *, source: str | None = None) -> FeatureConfig:
@@ -91,7 +96,9 @@ def _locate(text: str, base: Path | None) -> Traversable:
     if text in PRESETS or (not path.is_file() and not text.endswith((".yaml", ".yml")) and "/" not in text):
         preset = configs_dir().joinpath(f"{text}.yaml")
         if not preset.is_file():
-            raise ConfigError(f"config {text!r}: no such preset; choose one of {', '.join(PRESETS)} or give a YAML path")
+            raise ConfigError(
+                f"config {text!r}: no such preset; choose one of {', '.join(PRESETS)} or give a YAML path"
+            )
         return preset
     if not path.is_file():
         raise ConfigError(f"config {text!r}: file not found; give a preset ({', '.join(PRESETS)}) or a YAML path")

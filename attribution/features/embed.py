@@ -188,7 +188,10 @@ class SentenceEmbeddings(FamilyTransformer):
                     log.warning("cached embedding of text %d has the wrong size; recomputing", i)
                 missing.append(i)
         self.cache_stats_ = {"hits": len(texts) - len(missing), "misses": len(missing)}
-        split = {i: split_for_embedding(texts[i], max_sentences=self.max_sentences, line_breaks=self.line_breaks) for i in missing}
+        split = {
+            i: split_for_embedding(texts[i], max_sentences=self.max_sentences, line_breaks=self.line_breaks)
+            for i in missing
+        }
         # Whole documents per chunk of about ENCODE_CHUNK sentences: few encode calls (the model
         # sorts each call by length), bounded memory, and finished documents cached as we go.
         chunks, current, size = [], [], 0
@@ -204,7 +207,9 @@ class SentenceEmbeddings(FamilyTransformer):
             flat = [s for i in chunk for s in split[i]]
             if flat:
                 with torch_threads(self.threads):
-                    vectors = encoder.encode(flat, batch_size=int(self.batch_size), convert_to_numpy=True, show_progress_bar=False)
+                    vectors = encoder.encode(
+                        flat, batch_size=int(self.batch_size), convert_to_numpy=True, show_progress_bar=False
+                    )
             else:
                 vectors = np.zeros((0, dim), dtype=np.float32)
             start = 0

@@ -31,7 +31,9 @@ def matrix_format(path: str | Path) -> str:
     """The format ``path``'s extension names; an unknown extension is refused before any work."""
     suffix = Path(path).suffix.lower()
     if suffix not in FORMATS:
-        raise ConfigError(f"--out {path}: cannot tell the format from {suffix or 'no extension'!r}; end the name in .parquet or .csv")
+        raise ConfigError(
+            f"--out {path}: cannot tell the format from {suffix or 'no extension'!r}; end the name in .parquet or .csv"
+        )
     return FORMATS[suffix]
 
 
@@ -113,7 +115,13 @@ def write_feature_matrix_batches(
 
     names = [str(n) for n in feature_names]
     ids = [str(i) for i in document_ids]
-    meta = {"ids": ids, "feature_names": names, "shape": [len(ids), len(names)], "config": config or {}, "layout": "long"}
+    meta = {
+        "ids": ids,
+        "feature_names": names,
+        "shape": [len(ids), len(names)],
+        "config": config or {},
+        "layout": "long",
+    }
     schema = pa.schema(
         [
             ("id", pa.dictionary(pa.int32(), pa.string())),
@@ -133,7 +141,9 @@ def write_feature_matrix_batches(
             order = np.lexsort((coo.col, coo.row))
             table = pa.table(
                 {
-                    "id": pa.DictionaryArray.from_arrays(pa.array(coo.row[order], pa.int32()), pa.array(batch_ids, pa.string())),
+                    "id": pa.DictionaryArray.from_arrays(
+                        pa.array(coo.row[order], pa.int32()), pa.array(batch_ids, pa.string())
+                    ),
                     "feature": pa.DictionaryArray.from_arrays(pa.array(coo.col[order], pa.int32()), name_array),
                     "value": pa.array(coo.data[order].astype(np.float64), pa.float64()),
                 },

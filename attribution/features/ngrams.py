@@ -20,7 +20,9 @@ class _NgramFamily(FamilyTransformer):
         except (TypeError, ValueError):
             low, high = 0, -1
         if not 1 <= low <= high:
-            raise ValueError(f"{self.family}: ngram_range must be [low, high] with 1 <= low <= high, got {self.ngram_range!r}")
+            raise ValueError(
+                f"{self.family}: ngram_range must be [low, high] with 1 <= low <= high, got {self.ngram_range!r}"
+            )
         if self.max_features is not None and int(self.max_features) < 1:
             raise ValueError(f"{self.family}: max_features must be positive or null, got {self.max_features!r}")
         check_tf(self.tf, self.family)

@@ -63,7 +63,9 @@ def build_features(
     if families is not None:
         missing = [name for name in families if name not in config.families]
         if missing:
-            raise ConfigError(f"family {missing[0]!r} is not in config {config.name!r}; it has {', '.join(config.families)}")
+            raise ConfigError(
+                f"family {missing[0]!r} is not in config {config.name!r}; it has {', '.join(config.families)}"
+            )
         chosen = [name for name in config.families if name in families]
     if not chosen:
         raise ConfigError(f"config {config.name!r}: no family selected")

@@ -60,12 +60,23 @@ class ShortTextStyle(FamilyTransformer):
             self.fit(texts)
         masked = [mask_post(text) for text in texts]
         chars = HashingVectorizer(
-            analyzer="char", ngram_range=(1, 4), lowercase=False, n_features=self.n_char,
-            alternate_sign=False, norm=None, dtype=np.float64,
+            analyzer="char",
+            ngram_range=(1, 4),
+            lowercase=False,
+            n_features=self.n_char,
+            alternate_sign=False,
+            norm=None,
+            dtype=np.float64,
         ).transform(masked)
         words = HashingVectorizer(
-            tokenizer=WORD_RE.findall, token_pattern=None, ngram_range=(1, 2), lowercase=True,
-            n_features=self.n_word, alternate_sign=False, norm=None, dtype=np.float64,
+            tokenizer=WORD_RE.findall,
+            token_pattern=None,
+            ngram_range=(1, 2),
+            lowercase=True,
+            n_features=self.n_word,
+            alternate_sign=False,
+            norm=None,
+            dtype=np.float64,
         ).transform(masked)
         blocks = []
         for block in (chars, words):

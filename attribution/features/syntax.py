@@ -20,7 +20,13 @@ from attribution.progress import ProgressFactory, no_progress
 POSNOISE_KEEP = frozenset({"ADP", "AUX", "CCONJ", "DET", "PART", "PRON", "SCONJ", "PUNCT"})
 #: The sub-views, in column order.
 VIEWS = ("pos", "dep", "deptriple", "posnoise")
-STATS = ("tokens_per_sentence", "tree_depth_mean", "tree_depth_max_mean", "dependency_distance_mean", "head_right_share")
+STATS = (
+    "tokens_per_sentence",
+    "tree_depth_mean",
+    "tree_depth_max_mean",
+    "dependency_distance_mean",
+    "head_right_share",
+)
 
 
 def doc_events(doc, *, tag: str, function_words: frozenset[str], ranges: dict[str, tuple[int, int]]):

@@ -61,4 +61,3 @@ def sentence_lengths(text: str) -> list[int]:
     """Words per sentence of ``text`` (sentences with no word are dropped)."""
     lengths = [len(WORD_RE.findall(sentence)) for sentence in sentences(text)]
     return [n for n in lengths if n > 0]
-

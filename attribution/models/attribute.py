@@ -378,7 +378,14 @@ def learn_unknown_threshold(
         for share in CURVE_REJECTIONS:
             t = rejection_threshold(share)
             r, a = tradeoff(t)
-            curve.append({"known_rejection": share, "threshold": round(t, 4), "inner_unknown_recall": round(r, 4), "inner_known_accuracy": round(a, 4)})
+            curve.append(
+                {
+                    "known_rejection": share,
+                    "threshold": round(t, 4),
+                    "inner_unknown_recall": round(r, 4),
+                    "inner_known_accuracy": round(a, 4),
+                }
+            )
     balanced = 0.5 * (recall + accuracy)
     return {
         "threshold": threshold,
@@ -494,13 +501,19 @@ class AuthorClassifier(ClassifierMixin, BaseEstimator):
         # The progress callback (the CLI's output object) reports this fit only: a fitted union
         # that kept it could not be saved (skops allow-list) and would draw bars when scoring.
         union.set_params(
-            **{f"{name}__progress": no_progress for name, step in union.transformer_list if "progress" in step.get_params()}
+            **{
+                f"{name}__progress": no_progress
+                for name, step in union.transformer_list
+                if "progress" in step.get_params()
+            }
         )
         return self.fit_matrix(matrix, y, features=union, order=order, progress=progress)
 
     def _estimator(self, min_class_count: int) -> BaseEstimator:
         """The unfitted matrix-level estimator: one model, or a ``FamilyEnsemble`` over families."""
-        options = dict(calibration=self.calibration, cv=self.cv, min_class_count=min_class_count, random_state=self.random_state)
+        options = dict(
+            calibration=self.calibration, cv=self.cv, min_class_count=min_class_count, random_state=self.random_state
+        )
         single = make_estimator(self.method, C=self.C, **options)
         if not self.ensemble or self.method in STYLO_METHODS or not self.feature_names_:
             return single
@@ -556,7 +569,9 @@ class AuthorClassifier(ClassifierMixin, BaseEstimator):
         self.open_set_ = None
         if self.open_set:
             if len(classes) < 3:
-                log.warning("open set: %d authors are too few to learn an 'unknown' threshold; closed set only", len(classes))
+                log.warning(
+                    "open set: %d authors are too few to learn an 'unknown' threshold; closed set only", len(classes)
+                )
             else:
                 self.open_set_ = learn_unknown_threshold(
                     estimator,
@@ -651,7 +666,6 @@ def describe_model(model: AuthorClassifier) -> dict[str, Any]:
         "open_set": model.open_set_,
         "features": None if model.feature_config_ is None else model.feature_config_.get("name"),
     }
-
 
 
 def document_number(doc_id: str) -> int:

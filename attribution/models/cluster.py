@@ -14,6 +14,7 @@ import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
+
 def mean_distance(distances: np.ndarray) -> float:
     """Mean pairwise distance of a set ``(n, n)``: the composite test's statistic."""
     n = len(distances)

@@ -148,8 +148,19 @@ def _examples(feature: str, texts: list[str], ids: list[str], limit: int = 2) ->
     if family == "mfw":
         pattern = re.compile(rf"\b{re.escape(name)}\b", re.IGNORECASE)
     elif family == "punct":
-        marks = {"comma": ",", "semicolon": ";", "colon": ":", "question": "?", "exclamation": "!", "quote": '"',
-                 "apostrophe": "'", "paren": "(", "dash": "-", "ellipsis": "…", "period": "."}
+        marks = {
+            "comma": ",",
+            "semicolon": ";",
+            "colon": ":",
+            "question": "?",
+            "exclamation": "!",
+            "quote": '"',
+            "apostrophe": "'",
+            "paren": "(",
+            "dash": "-",
+            "ellipsis": "…",
+            "period": ".",
+        }
         pattern = re.compile(re.escape(marks.get(name, name)))
     else:
         return []
@@ -193,7 +204,9 @@ def _distinguishing(labels: np.ndarray, texts: list[str], ids: list[str], top: i
         if not examples and member_texts:
             first = _SENTENCE.findall(member_texts[0])
             examples = [{"document_id": member_ids[0], "text": (first[0] if first else member_texts[0])[:300].strip()}]
-        out.append({"cluster": int(c), "size": int((labels == c).sum()), "distinguishing_features": rows, "examples": examples})
+        out.append(
+            {"cluster": int(c), "size": int((labels == c).sum()), "distinguishing_features": rows, "examples": examples}
+        )
     return out
 
 
@@ -275,8 +288,16 @@ def _verdict(level: str, k: int | None, p: float | None, matched: int | None) ->
             text += f"; {matched} match{'es' if matched == 1 else ''} known operators"
         return {"level": level, "text": text, "composite": True}
     if level == "inconclusive":
-        return {"level": level, "text": f"Borderline: some sign of more than one writer, not enough to say ({p_text}).", "composite": None}
-    return {"level": level, "text": f"No evidence of more than one writer ({p_text}); consistent with a single author.", "composite": False}
+        return {
+            "level": level,
+            "text": f"Borderline: some sign of more than one writer, not enough to say ({p_text}).",
+            "composite": None,
+        }
+    return {
+        "level": level,
+        "text": f"No evidence of more than one writer ({p_text}); consistent with a single author.",
+        "composite": False,
+    }
 
 
 def test_composite(
@@ -319,9 +340,16 @@ def test_composite(
         from attribution.composite.tweets import test_posts
 
         return CompositeResult(
-            test_posts(dataset, name=name, load=report.to_dict(), alpha=alpha, seed=seed, versions=_versions(),
-                       reference=None if reference_corpus is None else _as_dataset(reference_corpus)[0],
-                       progress=progress)
+            test_posts(
+                dataset,
+                name=name,
+                load=report.to_dict(),
+                alpha=alpha,
+                seed=seed,
+                versions=_versions(),
+                reference=None if reference_corpus is None else _as_dataset(reference_corpus)[0],
+                progress=progress,
+            )
         )
     units = dataset if grouped else _units(dataset, kind)
     texts = list(units["text"])
@@ -355,10 +383,23 @@ def test_composite(
     if n < MIN_DOCUMENTS:
         data.update(
             verdict=_verdict("insufficient_evidence", None, None, None),
-            test={"statistic_name": STATISTIC, "statistic": None, "p_value": None, "alpha": alpha,
-                  "null_method": "not run", "n_null": 0, "measured_fpr": None},
-            k={"estimate": None, "interval": None, "probabilities": {}, "source": "style", "style_only": None,
-               "operator_informed": None},
+            test={
+                "statistic_name": STATISTIC,
+                "statistic": None,
+                "p_value": None,
+                "alpha": alpha,
+                "null_method": "not run",
+                "n_null": 0,
+                "measured_fpr": None,
+            },
+            k={
+                "estimate": None,
+                "interval": None,
+                "probabilities": {},
+                "source": "style",
+                "style_only": None,
+                "operator_informed": None,
+            },
             clusters=[],
             documents=[_document_row(units, i, 0, 1.0, False, None, None, [0.0, 0.0]) for i in range(n)],
         )
@@ -442,8 +483,16 @@ def test_composite(
         data["operators"] = evidence.fill(labels, clusters, doc_ops, doc_probs, composite=p <= alpha)
         matched = sum(c["operator"] != UNKNOWN for c in clusters)
     documents = [
-        _document_row(units, i, int(labels[i]), float(confidence[i]), bool(between[i]), doc_ops[i], doc_probs[i],
-                      [round(float(xy[i, 0]), 4), round(float(xy[i, 1]), 4)])
+        _document_row(
+            units,
+            i,
+            int(labels[i]),
+            float(confidence[i]),
+            bool(between[i]),
+            doc_ops[i],
+            doc_probs[i],
+            [round(float(xy[i, 0]), 4), round(float(xy[i, 1]), 4)],
+        )
         for i in range(n)
     ]
     if k > 1:
@@ -481,7 +530,8 @@ def test_composite(
             "p_value": round(p, 6),
             "style_p_value": round(p_style, 6),
             "operator_p_value": None if evidence is None or evidence.p_value is None else round(evidence.p_value, 6),
-            "combination": "style test only" if evidence is None or evidence.p_value is None
+            "combination": "style test only"
+            if evidence is None or evidence.p_value is None
             else "Bonferroni: min(1, 2 min(style, operator))",
             "alpha": alpha,
             "null_method": f"single-author sets of the same size from {reference.name}",
@@ -534,9 +584,16 @@ def _operator_evidence(operators, kind, reference, texts, tester, distances, alp
         return k, labels
 
     return gather_operator_evidence(
-        lambda: OperatorMatcher(profile=reference.profile, seed=seed), list(op_units["text"]), names, texts,
-        cluster_unknown, alpha, seed, MIN_DOCUMENTS,
+        lambda: OperatorMatcher(profile=reference.profile, seed=seed),
+        list(op_units["text"]),
+        names,
+        texts,
+        cluster_unknown,
+        alpha,
+        seed,
+        MIN_DOCUMENTS,
     )
+
 
 def _rolling(texts, ids, labels, between, reference, matcher) -> dict | None:
     """Rolling-window view of the documents flagged between clusters (at most 3)."""

@@ -146,7 +146,9 @@ class OperatorEvidence:
         )
         return block
 
-    def fill(self, labels: np.ndarray, clusters: list[dict], doc_ops: list, doc_probs: list, *, composite: bool) -> dict:
+    def fill(
+        self, labels: np.ndarray, clusters: list[dict], doc_ops: list, doc_probs: list, *, composite: bool
+    ) -> dict:
         """Fill documents' and clusters' operator fields in place; return the result's operators block."""
         posterior = self.posterior()
         restricted = np.where(self.present[None, :], posterior, 0.0) if self.present.any() else posterior
@@ -165,15 +167,21 @@ class OperatorEvidence:
         if not self.gated:
             text = f"The known operators do not explain every document: {self.unexplained} of {len(self.proba)} match none of them."
         else:
-            text = (f"The known operators explain the byline ({self.unexplained} of {len(self.proba)} documents "
-                    "unexplained, as chance allows).")
+            text = (
+                f"The known operators explain the byline ({self.unexplained} of {len(self.proba)} documents "
+                "unexplained, as chance allows)."
+            )
         assigned: dict[str, int] = {}
         for op in doc_ops:
             assigned[op] = assigned.get(op, 0) + 1
         estimated = self.shares()
         return {
             "names": self.names,
-            "explained": {"p_value": round(self.explained_p, 6), "unexplained_documents": self.unexplained, "text": text},
+            "explained": {
+                "p_value": round(self.explained_p, 6),
+                "unexplained_documents": self.unexplained,
+                "text": text,
+            },
             "single_operator": self.single,
             "test": {
                 "p_value": None if self.p_value is None else round(self.p_value, 6),
@@ -247,15 +255,20 @@ def gather_operator_evidence(
     single = share_model.single_operator_test(given, oof.confusion(), names, seed=seed)
     p_single = single["p_value"]
     p_text = "p < 0.001" if p_single < 0.001 else f"p = {p_single:.3f}"
-    shares_text = ", ".join(f"{names[j]} {c}" for c, j in sorted(((int((best[explained] == j).sum()), j)
-                                                                  for j in range(len(names))), reverse=True) if c)
+    shares_text = ", ".join(
+        f"{names[j]} {c}"
+        for c, j in sorted(((int((best[explained] == j).sum()), j) for j in range(len(names))), reverse=True)
+        if c
+    )
     if len(names) < 2:
         single["text"] = "One operator given: whether a single operator wrote everything is not tested."
         single["p_value"] = None
     elif p_single <= alpha:
         single["text"] = f"No single known operator explains the byline ({p_text}): best matches split {shares_text}."
     else:
-        single["text"] = f"One known operator could have written every document ({p_text}; best matches: {shares_text})."
+        single["text"] = (
+            f"One known operator could have written every document ({p_text}; best matches: {shares_text})."
+        )
     confusion = share_model.smoothed_confusion(oof.confusion())
     if len(names) >= 2:
         present, presence_p = share_model.operators_present(given, confusion)

@@ -31,7 +31,9 @@ MIN_REFERENCE = 3
 
 def fit_operator_classifier(vectors: np.ndarray, labels: Sequence[str], *, strength: float = 10.0, seed: int = 0):
     """The classifier adapter: probabilities over operators (multinomial logistic, balanced)."""
-    return LogisticRegression(C=strength, class_weight="balanced", max_iter=3000, random_state=seed).fit(vectors, labels)
+    return LogisticRegression(C=strength, class_weight="balanced", max_iter=3000, random_state=seed).fit(
+        vectors, labels
+    )
 
 
 def _word_rates(texts: Sequence[str]) -> np.ndarray:
@@ -171,7 +173,9 @@ def out_of_fold(matcher: OperatorMatcher, texts: Sequence[str], operators: Seque
     if len(matcher.classes_) < 2:
         return OutOfFold(operators, proba, conformal, list(matcher.classes_))
     smallest = int(min(np.unique(operators, return_counts=True)[1]))
-    folds = StratifiedKFold(n_splits=max(2, min(SINGLE_OPERATOR_FOLDS, smallest)), shuffle=True, random_state=matcher.seed)
+    folds = StratifiedKFold(
+        n_splits=max(2, min(SINGLE_OPERATOR_FOLDS, smallest)), shuffle=True, random_state=matcher.seed
+    )
     for train, held in folds.split(texts, operators):
         fold = OperatorMatcher(profile=matcher.profile, seed=matcher.seed)
         fold.fit_features(vectors[train], rates[train], operators[train])

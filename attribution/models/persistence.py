@@ -245,7 +245,9 @@ def load_model(directory: str | Path) -> Any:
         raise ModelError(f"{vocab_path}: missing; a model folder has {CONFIG_FILE}, {MODEL_FILE} and {VOCAB_FILE}")
     vocab_bytes = vocab_path.read_bytes()
     if hashlib.sha256(vocab_bytes).hexdigest() != config.get("vocab_sha256"):
-        raise ModelError(f"{vocab_path}: sha256 does not match config.json; the file was changed after saving, refusing to load it")
+        raise ModelError(
+            f"{vocab_path}: sha256 does not match config.json; the file was changed after saving, refusing to load it"
+        )
     data = path.read_bytes()
     try:
         untrusted = set(sio.get_untrusted_types(data=data))

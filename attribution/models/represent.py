@@ -21,7 +21,9 @@ def make_counter(max_features: int) -> CountVectorizer:
 
     Case-preserving character 3-grams. Any additive count representation can replace this.
     """
-    return CountVectorizer(analyzer="char", ngram_range=(3, 3), lowercase=False, max_features=max_features, dtype=np.float64)
+    return CountVectorizer(
+        analyzer="char", ngram_range=(3, 3), lowercase=False, max_features=max_features, dtype=np.float64
+    )
 
 
 class CharProfile:

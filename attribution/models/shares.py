@@ -110,7 +110,9 @@ def operators_present(given: np.ndarray, confusion: np.ndarray) -> tuple[np.ndar
     return present, p_values
 
 
-def bootstrap_counts(given: np.ndarray, confusion: np.ndarray, n_bootstrap: int = N_BOOTSTRAP, seed: int = 0) -> np.ndarray:
+def bootstrap_counts(
+    given: np.ndarray, confusion: np.ndarray, n_bootstrap: int = N_BOOTSTRAP, seed: int = 0
+) -> np.ndarray:
     """Number of operators present in each of ``n_bootstrap`` resamples of the documents."""
     given = np.asarray(given, dtype=float)
     total = int(given.sum())
@@ -133,8 +135,9 @@ def _deviance(given: np.ndarray, expected_rates: np.ndarray) -> np.ndarray:
     return 2.0 * (given * np.log(ratio)).sum(axis=-1)
 
 
-def single_operator_test(given: np.ndarray, counts: np.ndarray, names: list[str], *,
-                         n_simulations: int = N_SIMULATIONS, seed: int = 0) -> dict:
+def single_operator_test(
+    given: np.ndarray, counts: np.ndarray, names: list[str], *, n_simulations: int = N_SIMULATIONS, seed: int = 0
+) -> dict:
     """Could one known operator have written every document? (H0: one of them wrote all.)
 
     Under H0 "operator o wrote all n documents", the counts given to each operator are multinomial

@@ -135,7 +135,9 @@ class Unmasking(BaseEstimator):
         """Keep the candidate's chunks; calibrate curves on same- and different-author training pairs."""
         known = list(known)
         if len(known) < 2:
-            raise InsufficientEvidenceError(f"unmasking needs at least 2 known texts of the candidate, got {len(known)}")
+            raise InsufficientEvidenceError(
+                f"unmasking needs at least 2 known texts of the candidate, got {len(known)}"
+            )
         if len(impostors) < 2:
             raise InsufficientEvidenceError(f"unmasking needs impostor texts by other writers, got {len(impostors)}")
         rng = np.random.default_rng(self.random_state)
@@ -145,10 +147,15 @@ class Unmasking(BaseEstimator):
         for i in rng.permutation(len(known))[: self.max_calibration]:
             rest = [c for j, chunks in enumerate(per_text) if j != i for c in chunks]
             same.append(self.curve(known[i], rest, rng))
-        different = [self.curve(impostors[j], self.known_chunks_, rng) for j in rng.permutation(len(impostors))[: self.max_calibration]]
+        different = [
+            self.curve(impostors[j], self.known_chunks_, rng)
+            for j in rng.permutation(len(impostors))[: self.max_calibration]
+        ]
         curves = np.vstack(same + different)
         label = np.r_[np.ones(len(same)), np.zeros(len(different))]
-        self.calibrator_ = make_pipeline(StandardScaler(), LogisticRegression(C=1.0)).fit(self._curve_features(curves), label)
+        self.calibrator_ = make_pipeline(StandardScaler(), LogisticRegression(C=1.0)).fit(
+            self._curve_features(curves), label
+        )
         self.calibration_curves_, self.calibration_label_ = curves, label
         return self
 

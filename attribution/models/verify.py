@@ -93,7 +93,9 @@ class _Rows:
         X = X.toarray() if sp.issparse(X) else np.asarray(X, dtype=np.float64)
         blocks = []
         for columns in views:
-            block = np.ascontiguousarray(X[:, columns], dtype=np.float32)  # rows contiguous: row products are the hot loop
+            block = np.ascontiguousarray(
+                X[:, columns], dtype=np.float32
+            )  # rows contiguous: row products are the hot loop
             norms = np.linalg.norm(block, axis=1, keepdims=True)
             blocks.append(block / np.where(norms > 0, norms, 1.0))
         return cls(blocks)
@@ -129,7 +131,9 @@ class GeneralImpostors(BaseEstimator):
         Seed of the feature subsets and the calibration sample.
     """
 
-    def __init__(self, *, n_iterations: int = 100, feature_fraction: float = 0.5, n_impostors: int = 100, random_state: int = 0):
+    def __init__(
+        self, *, n_iterations: int = 100, feature_fraction: float = 0.5, n_impostors: int = 100, random_state: int = 0
+    ):
         self.n_iterations = n_iterations
         self.feature_fraction = feature_fraction
         self.n_impostors = n_impostors
@@ -157,14 +161,23 @@ class GeneralImpostors(BaseEstimator):
         """The random feature subsets of each view, one row per iteration; a pure function of
         the seed and the views' sizes."""
         rng = np.random.default_rng(self.random_state)
-        return [(rng.random((self.n_iterations, len(columns))) < self.feature_fraction).astype(np.float32) for columns in views]
+        return [
+            (rng.random((self.n_iterations, len(columns))) < self.feature_fraction).astype(np.float32)
+            for columns in views
+        ]
 
     @staticmethod
     def _views(views: Sequence[np.ndarray] | None, d: int) -> list[np.ndarray]:
         return [np.arange(d)] if views is None else [np.asarray(v, dtype=int) for v in views]
 
     def reference_pairs(
-        self, impostors, impostor_groups: Sequence, *, views: Sequence[np.ndarray] | None = None, n_authors: int = 20, per_author: int = 10
+        self,
+        impostors,
+        impostor_groups: Sequence,
+        *,
+        views: Sequence[np.ndarray] | None = None,
+        n_authors: int = 20,
+        per_author: int = 10,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Raw scores and labels of calibration pairs among the impostor authors themselves.
 
@@ -177,9 +190,13 @@ class GeneralImpostors(BaseEstimator):
         views = self._views(views, np.shape(impostors)[1])
         self.masks_ = self._feature_masks(views)
         pool = _Rows.of(impostors, views)
-        return self._reference_pairs(pool, impostor_authors(impostor_groups, len(pool)), n_authors=n_authors, per_author=per_author)
+        return self._reference_pairs(
+            pool, impostor_authors(impostor_groups, len(pool)), n_authors=n_authors, per_author=per_author
+        )
 
-    def _reference_pairs(self, pool: _Rows, groups: np.ndarray, *, n_authors: int = 20, per_author: int = 10) -> tuple[np.ndarray, np.ndarray]:
+    def _reference_pairs(
+        self, pool: _Rows, groups: np.ndarray, *, n_authors: int = 20, per_author: int = 10
+    ) -> tuple[np.ndarray, np.ndarray]:
         """``reference_pairs`` on prepared rows and author labels, with ``masks_`` already drawn."""
         rng = np.random.default_rng([self.random_state, 1])
         names, counts = np.unique(groups, return_counts=True)
@@ -226,9 +243,13 @@ class GeneralImpostors(BaseEstimator):
         self.known_ = _Rows.of(known, self.views_)
         self.impostors_ = _Rows.of(impostors, self.views_)
         if len(self.known_) < 2:
-            raise InsufficientEvidenceError(f"verification needs at least 2 known texts of the candidate, got {len(self.known_)}")
+            raise InsufficientEvidenceError(
+                f"verification needs at least 2 known texts of the candidate, got {len(self.known_)}"
+            )
         if len(self.impostors_) < 2:
-            raise InsufficientEvidenceError(f"verification needs impostor texts by other writers, got {len(self.impostors_)}")
+            raise InsufficientEvidenceError(
+                f"verification needs impostor texts by other writers, got {len(self.impostors_)}"
+            )
         groups = impostor_authors(impostor_groups, len(self.impostors_))
         self.impostor_groups_ = groups
         self.masks_ = self._feature_masks(self.views_)
@@ -245,7 +266,9 @@ class GeneralImpostors(BaseEstimator):
             if allowed.any():  # one impostor author only: the text has no other to be compared with
                 different.append(self._raw(self.impostors_[j], self.known_, self.impostors_, allowed))
         if not different:
-            raise InsufficientEvidenceError("verification needs impostor texts by at least 2 other writers: pass --impostors CORPUS")
+            raise InsufficientEvidenceError(
+                "verification needs impostor texts by at least 2 other writers: pass --impostors CORPUS"
+            )
         raw = np.asarray(same + different)
         label = np.r_[np.ones(len(same)), np.zeros(len(different))]
         self.n_reference_pairs_ = 0 if reference is None else len(reference[0])
@@ -330,7 +353,10 @@ def verify_texts(
         um = Unmasking(random_state=random_state).fit(known, impostors)
         curves = um.curves(questioned)
         for row, p, curve in zip(out, um.proba_from_curves(curves), curves):
-            row["unmasking"] = {"same_author_probability": round(float(p), 4), "curve": [round(float(v), 3) for v in curve]}
+            row["unmasking"] = {
+                "same_author_probability": round(float(p), 4),
+                "curve": [round(float(v), 3) for v in curve],
+            }
     return out
 
 
@@ -365,7 +391,9 @@ def split_candidate(
         candidate = names[0]
     known = [t for t, a in rows if a == candidate]
     if not known:
-        raise InsufficientEvidenceError(f"{candidate_corpus}: no texts by candidate {candidate!r}; authors are {', '.join(names[:10])}")
+        raise InsufficientEvidenceError(
+            f"{candidate_corpus}: no texts by candidate {candidate!r}; authors are {', '.join(names[:10])}"
+        )
     pool = labelled(impostors) if impostors else [(t, a) for t, a in rows if a != candidate]
     pool = [(t, a) for t, a in pool if a != candidate]
     if len(pool) < 2:

@@ -21,7 +21,9 @@ def result_format(path: str | Path) -> str:
     """``json`` or ``csv`` from ``path``'s extension; anything else is a usage error, raised before work."""
     suffix = Path(path).suffix.lower()
     if suffix not in FORMATS:
-        raise ConfigError(f"--out {path}: cannot tell the format from {suffix or 'no extension'!r}; end the name in .json or .csv")
+        raise ConfigError(
+            f"--out {path}: cannot tell the format from {suffix or 'no extension'!r}; end the name in .json or .csv"
+        )
     return FORMATS[suffix]
 
 

@@ -67,7 +67,9 @@ def _environment() -> jinja2.Environment:
 
 def _group_names(clusters: Sequence[Mapping], documents: Sequence[Mapping]) -> tuple[list[int], dict[int, int]]:
     """Sorted cluster ids (noise, i.e. negative ids, excluded) and id -> group index."""
-    ids = sorted({int(c["cluster"]) for c in clusters} | {int(d["cluster"]) for d in documents if d.get("cluster") is not None})
+    ids = sorted(
+        {int(c["cluster"]) for c in clusters} | {int(d["cluster"]) for d in documents if d.get("cluster") is not None}
+    )
     ids = [c for c in ids if c >= 0]
     return ids, {c: i for i, c in enumerate(ids)}
 
@@ -125,8 +127,15 @@ class _Layout:
         documents, clusters = _normalised(result)
         cluster_ids, group_index = _group_names(clusters, documents)
         doc_groups = [group_index.get(int(d["cluster"]), -1) if d.get("cluster") is not None else -1 for d in documents]
-        return cls(documents, clusters, group_index, doc_groups, [group_label(i) for i in range(len(cluster_ids))],
-                   [plots.group_colour(i) for i in range(len(cluster_ids))], _operator_names(result))
+        return cls(
+            documents,
+            clusters,
+            group_index,
+            doc_groups,
+            [group_label(i) for i in range(len(cluster_ids))],
+            [plots.group_colour(i) for i in range(len(cluster_ids))],
+            _operator_names(result),
+        )
 
 
 def _figures(result: Mapping, layout: _Layout) -> dict[str, Markup]:
@@ -136,37 +145,71 @@ def _figures(result: Mapping, layout: _Layout) -> dict[str, Markup]:
     figures: dict[str, Markup] = {}
     if documents and all(isinstance(d.get("xy"), (list, tuple)) and len(d["xy"]) == 2 for d in documents):
         xy = np.array([d["xy"] for d in documents], dtype=float)
-        figures["map_cluster"] = Markup(plots.document_map(
-            xy, doc_groups, layout.group_names, layout.group_colours,
-            hollow=[bool(d.get("between_clusters")) for d in documents], tooltips=tooltips,
-            title="Coloured by group", name="map-cluster", unmatched_label="unassigned",
-        ))
+        figures["map_cluster"] = Markup(
+            plots.document_map(
+                xy,
+                doc_groups,
+                layout.group_names,
+                layout.group_colours,
+                hollow=[bool(d.get("between_clusters")) for d in documents],
+                tooltips=tooltips,
+                title="Coloured by group",
+                name="map-cluster",
+                unmatched_label="unassigned",
+            )
+        )
         if operator_names:
-            codes = [operator_names.index(d["operator"]) if d.get("operator") in operator_names else -1 for d in documents]
-            figures["map_operator"] = Markup(plots.document_map(
-                xy, codes, operator_names, [plots.operator_colour(i) for i in range(len(operator_names))],
-                tooltips=tooltips, title="Coloured by best-matching operator", name="map-operator",
-                unmatched_label="no operator matches", markers=plots.OPERATOR_MARKERS,
-            ))
+            codes = [
+                operator_names.index(d["operator"]) if d.get("operator") in operator_names else -1 for d in documents
+            ]
+            figures["map_operator"] = Markup(
+                plots.document_map(
+                    xy,
+                    codes,
+                    operator_names,
+                    [plots.operator_colour(i) for i in range(len(operator_names))],
+                    tooltips=tooltips,
+                    title="Coloured by best-matching operator",
+                    name="map-operator",
+                    unmatched_label="no operator matches",
+                    markers=plots.OPERATOR_MARKERS,
+                )
+            )
     with_probabilities = [i for i, d in enumerate(documents) if d.get("operator_probabilities")]
     if operator_names and with_probabilities:
+
         def column_key(i: int) -> tuple:
             # Within a group: documents in blocks by best operator, strongest first.
             probabilities = {n: float(p or 0.0) for n, p in (documents[i]["operator_probabilities"] or {}).items()}
             best = max(operator_names, key=lambda n: probabilities.get(n, 0.0))
-            return (doc_groups[i] < 0, doc_groups[i], operator_names.index(best), -probabilities.get(best, 0.0),
-                    str(documents[i]["id"]))
+            return (
+                doc_groups[i] < 0,
+                doc_groups[i],
+                operator_names.index(best),
+                -probabilities.get(best, 0.0),
+                str(documents[i]["id"]),
+            )
 
         order = sorted(with_probabilities, key=column_key)
-        matrix = np.array([[float((documents[i]["operator_probabilities"] or {}).get(n) or 0.0) for n in operator_names]
-                           for i in order])
-        figures["heatmap"] = Markup(plots.probability_heatmap(
-            matrix, operator_names, [doc_groups[i] for i in order], layout.group_names,
-            document_ids=[str(documents[i]["id"]) for i in order],
-        ))
+        matrix = np.array(
+            [
+                [float((documents[i]["operator_probabilities"] or {}).get(n) or 0.0) for n in operator_names]
+                for i in order
+            ]
+        )
+        figures["heatmap"] = Markup(
+            plots.probability_heatmap(
+                matrix,
+                operator_names,
+                [doc_groups[i] for i in order],
+                layout.group_names,
+                document_ids=[str(documents[i]["id"]) for i in order],
+            )
+        )
     if documents:
-        figures["timeline"] = Markup(plots.timeline(
-            [d.get("timestamp") for d in documents], doc_groups, layout.group_names, tooltips=tooltips))
+        figures["timeline"] = Markup(
+            plots.timeline([d.get("timestamp") for d in documents], doc_groups, layout.group_names, tooltips=tooltips)
+        )
     profiles, tz, _ = posting_profiles(result, layout.group_index)
     if profiles:
         colours = dict(zip(layout.group_names, layout.group_colours))
@@ -184,20 +227,24 @@ def _group_rows(layout: _Layout) -> list[dict]:
         index = layout.group_index.get(int(cluster["cluster"]), -1)
         members = [d for d, g in zip(layout.documents, layout.doc_groups) if g == index]
         first, last = _first_last(members)
-        rows.append({
-            "name": group_label(index),
-            "colour": plots.group_colour(index),
-            "size": cluster.get("size", len(members)),
-            "between": sum(bool(d.get("between_clusters")) for d in members),
-            "operator": cluster.get("operator"),
-            "operator_probability": format_percent(cluster.get("operator_probability")),
-            "best_operator_share": _best_operator_share(members),
-            "features": feature_rows(cluster.get("distinguishing_features") or []),
-            "examples": [{"document_id": str(e.get("document_id", "")), "text": truncate(e.get("text", ""))}
-                         for e in cluster.get("examples") or []],
-            "first": first,
-            "last": last,
-        })
+        rows.append(
+            {
+                "name": group_label(index),
+                "colour": plots.group_colour(index),
+                "size": cluster.get("size", len(members)),
+                "between": sum(bool(d.get("between_clusters")) for d in members),
+                "operator": cluster.get("operator"),
+                "operator_probability": format_percent(cluster.get("operator_probability")),
+                "best_operator_share": _best_operator_share(members),
+                "features": feature_rows(cluster.get("distinguishing_features") or []),
+                "examples": [
+                    {"document_id": str(e.get("document_id", "")), "text": truncate(e.get("text", ""))}
+                    for e in cluster.get("examples") or []
+                ],
+                "first": first,
+                "last": last,
+            }
+        )
     return rows
 
 
@@ -221,8 +268,13 @@ def _facts(result: Mapping, layout: _Layout, group_rows: Sequence[Mapping]) -> l
     if test.get("evidence"):
         facts.append(("Which evidence", test["evidence"]))
     if test.get("operator_p_value") is not None:
-        facts.append(("Two tests", f"Style test {format_p(test.get('style_p_value'))}; operator test "
-                                   f"{format_p(test['operator_p_value'])}; combined by Bonferroni."))
+        facts.append(
+            (
+                "Two tests",
+                f"Style test {format_p(test.get('style_p_value'))}; operator test "
+                f"{format_p(test['operator_p_value'])}; combined by Bonferroni.",
+            )
+        )
     if layout.operator_names:
         matched = [g for g in group_rows if g["operator"]]
         if matched:
@@ -231,29 +283,63 @@ def _facts(result: Mapping, layout: _Layout, group_rows: Sequence[Mapping]) -> l
                 facts.append(("Known operators", f"The documents' one group matches a known operator: {listing}."))
             else:
                 verb = "matches" if len(matched) == 1 else "match"
-                facts.append(("Known operators", f"{len(matched)} of {len(group_rows)} groups {verb} a known operator: {listing}."))
+                facts.append(
+                    (
+                        "Known operators",
+                        f"{len(matched)} of {len(group_rows)} groups {verb} a known operator: {listing}.",
+                    )
+                )
         else:
-            facts.append(("Known operators", f"None of the {len(group_rows)} groups matches any of the "
-                                             f"{len(layout.operator_names)} known operators."))
+            facts.append(
+                (
+                    "Known operators",
+                    f"None of the {len(group_rows)} groups matches any of the "
+                    f"{len(layout.operator_names)} known operators.",
+                )
+            )
         presence = (result.get("operators") or {}).get("presence") or {}
-        present = [f"{name} ({format_percent(v.get('share'))} of the documents)" for name, v in presence.items() if v.get("present")]
+        present = [
+            f"{name} ({format_percent(v.get('share'))} of the documents)"
+            for name, v in presence.items()
+            if v.get("present")
+        ]
         if present:
-            facts.append(("Operators present", "; ".join(present) + ", after allowing for how often the matcher "
-                                                                    "confuses the operators' own writings."))
+            facts.append(
+                (
+                    "Operators present",
+                    "; ".join(present) + ", after allowing for how often the matcher "
+                    "confuses the operators' own writings.",
+                )
+            )
         explained = (result.get("operators") or {}).get("explained") or {}
         if explained.get("text"):
-            facts.append(("Unexplained", str(explained["text"]) + (
-                f" ({format_p(explained.get('p_value'))})" if explained.get("p_value") is not None else "")))
+            facts.append(
+                (
+                    "Unexplained",
+                    str(explained["text"])
+                    + (f" ({format_p(explained.get('p_value'))})" if explained.get("p_value") is not None else ""),
+                )
+            )
     if test.get("measured_fpr") is not None:
-        facts.append(("False alarms", f"On bylines known to have one writer, this test said \u201cseveral\u201d "
-                                      f"{format_percent(test['measured_fpr'], 1)} of the time (\u03b1 = {test.get('alpha', 0.05)})"
-                                      + (f"; from {test['measured_fpr_source']}." if test.get("measured_fpr_source") else ".")))
+        facts.append(
+            (
+                "False alarms",
+                f"On bylines known to have one writer, this test said \u201cseveral\u201d "
+                f"{format_percent(test['measured_fpr'], 1)} of the time (\u03b1 = {test.get('alpha', 0.05)})"
+                + (f"; from {test['measured_fpr_source']}." if test.get("measured_fpr_source") else "."),
+            )
+        )
     documents = layout.documents
     if documents and len(group_rows) > 1:
         n_between = sum(bool(d.get("between_clusters")) for d in documents)
-        facts.append(("Borderline documents", f"{n_between} of {len(documents)} documents sit between groups; "
-                                              "treat their assignment as uncertain." if n_between else
-                                              "No document sits between groups."))
+        facts.append(
+            (
+                "Borderline documents",
+                f"{n_between} of {len(documents)} documents sit between groups; treat their assignment as uncertain."
+                if n_between
+                else "No document sits between groups.",
+            )
+        )
     return facts
 
 
@@ -264,15 +350,20 @@ def _document_rows(layout: _Layout) -> list[dict]:
     for doc, g in ordered[:MAX_TABLE_ROWS]:
         probabilities = doc.get("operator_probabilities") or {}
         best = doc.get("operator") or (max(probabilities, key=probabilities.get) if probabilities else None)
-        rows.append({
-            "id": str(doc["id"]), "title": doc.get("title") or "",
-            "time": str(doc.get("timestamp") or "")[:16].replace("T", " "),
-            "group": group_label(g), "colour": plots.group_colour(g),
-            "confidence": format_percent(doc.get("cluster_confidence")),
-            "between": bool(doc.get("between_clusters")),
-            "operator": best or "", "matched": bool(doc.get("operator")),
-            "probability": format_percent(probabilities.get(best)) if best in probabilities else "",
-        })
+        rows.append(
+            {
+                "id": str(doc["id"]),
+                "title": doc.get("title") or "",
+                "time": str(doc.get("timestamp") or "")[:16].replace("T", " "),
+                "group": group_label(g),
+                "colour": plots.group_colour(g),
+                "confidence": format_percent(doc.get("cluster_confidence")),
+                "between": bool(doc.get("between_clusters")),
+                "operator": best or "",
+                "matched": bool(doc.get("operator")),
+                "probability": format_percent(probabilities.get(best)) if best in probabilities else "",
+            }
+        )
     return rows
 
 
@@ -282,7 +373,9 @@ def _load_view(load: Mapping) -> dict | None:
         return None
     problems = list(load.get("problems") or [])
     return {
-        "rows_read": load.get("rows_read"), "rows_used": load.get("rows_used"), "rows_skipped": load.get("rows_skipped"),
+        "rows_read": load.get("rows_read"),
+        "rows_used": load.get("rows_used"),
+        "rows_skipped": load.get("rows_skipped"),
         "problem_counts": sorted((load.get("problem_counts") or {}).items()),
         "problems": problems[:50],
         "problems_more": max(0, len(problems) - 50) + int(load.get("problems_truncated") or 0),
@@ -340,7 +433,7 @@ def build_context(result: Mapping) -> dict:
 
 
 def _operator_counts(documents: Sequence[Mapping], operator_names: Sequence[str]) -> str:
-    """"Hamilton 52, Madison 28, Jay 5; 0 match none" from each document's own best match."""
+    """ "Hamilton 52, Madison 28, Jay 5; 0 match none" from each document's own best match."""
     if not operator_names or not documents:
         return ""
     counts = Counter(d.get("operator") for d in documents)

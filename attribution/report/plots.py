@@ -139,10 +139,15 @@ def document_map(
             if not mask.any():
                 continue
             ax.scatter(
-                xy[mask, 0], xy[mask, 1], s=size, linewidths=edge,
+                xy[mask, 0],
+                xy[mask, 1],
+                s=size,
+                linewidths=edge,
                 marker="o" if markers is None or code < 0 else markers[code % len(markers)],
-                facecolors="none" if is_hollow else colour, edgecolors=colour if is_hollow else "white",
-                label=label, zorder=2 if is_hollow else 3,
+                facecolors="none" if is_hollow else colour,
+                edgecolors=colour if is_hollow else "white",
+                label=label,
+                zorder=2 if is_hollow else 3,
             )
             label = None  # one legend entry per category
     ax.set_xticks([])
@@ -188,8 +193,14 @@ def probability_heatmap(
     bar_ax = fig.add_subplot(grid[1, 1])
     group_codes = np.where(groups < 0, len(group_names), groups)
     strip_colours = [group_colour(i) for i in range(len(group_names))] + [NEUTRAL]
-    strip.imshow(group_codes[None, :], aspect="auto", cmap=ListedColormap(strip_colours),
-                 vmin=-0.5, vmax=len(strip_colours) - 0.5, interpolation="nearest")
+    strip.imshow(
+        group_codes[None, :],
+        aspect="auto",
+        cmap=ListedColormap(strip_colours),
+        vmin=-0.5,
+        vmax=len(strip_colours) - 0.5,
+        interpolation="nearest",
+    )
     strip.set_yticks([])
     strip.tick_params(axis="x", bottom=False, labelbottom=False)
     for side in ("left", "bottom"):
@@ -199,7 +210,9 @@ def probability_heatmap(
         label = group_names[code] if code >= 0 else "unassigned"
         if len(columns) >= max(2, 0.04 * n_docs):
             strip.text(columns.mean(), -0.9, label_text(label), ha="center", va="bottom", fontsize=9, color="#222222")
-    image = ax.imshow(probabilities.T, aspect="auto", cmap=_PROBABILITY_CMAP, vmin=0.0, vmax=1.0, interpolation="nearest")
+    image = ax.imshow(
+        probabilities.T, aspect="auto", cmap=_PROBABILITY_CMAP, vmin=0.0, vmax=1.0, interpolation="nearest"
+    )
     for boundary in np.flatnonzero(np.diff(groups)) + 0.5:
         ax.axvline(boundary, color="#222222", linewidth=1.2)
         strip.axvline(boundary, color="white", linewidth=1.5)
@@ -271,7 +284,9 @@ def timeline(
 
 
 @_styled
-def posting_heatmaps(profiles: Mapping[str, np.ndarray], colours: Mapping[str, str] | None = None, *, tz: str = "UTC") -> str:
+def posting_heatmaps(
+    profiles: Mapping[str, np.ndarray], colours: Mapping[str, str] | None = None, *, tz: str = "UTC"
+) -> str:
     """Hour x weekday heat maps, one panel per label; each panel shows shares of its own posts."""
     labels = list(profiles)
     n = len(labels)
@@ -288,8 +303,12 @@ def posting_heatmaps(profiles: Mapping[str, np.ndarray], colours: Mapping[str, s
         image = ax.imshow(shares[label], aspect="auto", cmap=_COUNT_CMAP, vmin=0.0, vmax=top, interpolation="nearest")
         ax.set_yticks(range(7), WEEKDAYS, fontsize=8)
         ax.set_xticks(range(0, 24, 3), [f"{h:02d}" for h in range(0, 24, 3)], fontsize=8)
-        ax.set_title(f"{label_text(label)}  ({int(total):,} posts)", loc="left", fontsize=10,
-                     color=(colours or {}).get(label, "#222222"))
+        ax.set_title(
+            f"{label_text(label)}  ({int(total):,} posts)",
+            loc="left",
+            fontsize=10,
+            color=(colours or {}).get(label, "#222222"),
+        )
         ax.spines[["top", "right"]].set_visible(True)
     for ax in axes.flat[n:]:
         ax.set_visible(False)
@@ -310,8 +329,11 @@ def k_distribution(probabilities: Mapping[str, float], estimate: int | None, int
     ax = fig.add_subplot()
     lo, hi = (interval or [None, None])[:2]
     colours = [
-        "#08306B" if estimate is not None and int(k) == int(estimate)
-        else "#6BAED6" if lo is not None and int(lo) <= int(k) <= int(hi) else "#C6DBEF"
+        "#08306B"
+        if estimate is not None and int(k) == int(estimate)
+        else "#6BAED6"
+        if lo is not None and int(lo) <= int(k) <= int(hi)
+        else "#C6DBEF"
         for k in ks
     ]
     ax.bar([int(k) for k in ks], values, color=colours, width=0.7)
@@ -325,7 +347,12 @@ def k_distribution(probabilities: Mapping[str, float], estimate: int | None, int
 
 @_styled
 def rolling_windows(
-    windows: Sequence[Mapping], names: Sequence[str], colours: Sequence[str], *, title: str = "", changes: Sequence[int] = ()
+    windows: Sequence[Mapping],
+    names: Sequence[str],
+    colours: Sequence[str],
+    *,
+    title: str = "",
+    changes: Sequence[int] = (),
 ) -> str:
     """Probability of each candidate writer along one text; dashed lines mark change points (tokens)."""
     fig = _new_figure(10.0, 2.1)
@@ -341,8 +368,7 @@ def rolling_windows(
     for token in changes:
         ax.axvline(token, color="#444444", linestyle="--", linewidth=1)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=9)
-    return _to_svg(fig, f"rolling-{_slug(title)}",
-                   f"Writer probabilities along the text {title}")
+    return _to_svg(fig, f"rolling-{_slug(title)}", f"Writer probabilities along the text {title}")
 
 
 def _slug(text: str) -> str:

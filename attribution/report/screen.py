@@ -58,19 +58,27 @@ def _account_rows(accounts: pd.DataFrame) -> list[dict]:
     for row in ordered.to_dict("records"):
         p = row["p_value"]
         full = row.get("full_level")
-        rows.append({
-            **row,
-            "p_text": "—" if pd.isna(p) else "< 0.001" if p < 0.001 else f"{p:.3f}",
-            "p_sort": 2.0 if pd.isna(p) else p,
-            "statistic_text": _number(row["statistic"]),
-            "k_hint_text": "—" if pd.isna(row["k_hint"]) else int(row["k_hint"]),
-            "full_report": None if pd.isna(row.get("full_report")) else row["full_report"],
-            "full_text": None if pd.isna(full) else f"{full} (k = {row['full_k']})" if not pd.isna(row["full_k"]) else full,
-            "offset_sort": 99 if pd.isna(row["offset"]) else int(row["offset"]),
-            "interval_text": "—" if pd.isna(row["offset_low"]) else f"UTC{int(row['offset_low']):+d} … UTC{int(row['offset_high']):+d}",
-            "cluster_text": "—" if pd.isna(row["cluster"]) else int(row["cluster"]),
-            "cluster_sort": 10**9 if pd.isna(row["cluster"]) else int(row["cluster"]),
-        })
+        rows.append(
+            {
+                **row,
+                "p_text": "—" if pd.isna(p) else "< 0.001" if p < 0.001 else f"{p:.3f}",
+                "p_sort": 2.0 if pd.isna(p) else p,
+                "statistic_text": _number(row["statistic"]),
+                "k_hint_text": "—" if pd.isna(row["k_hint"]) else int(row["k_hint"]),
+                "full_report": None if pd.isna(row.get("full_report")) else row["full_report"],
+                "full_text": None
+                if pd.isna(full)
+                else f"{full} (k = {row['full_k']})"
+                if not pd.isna(row["full_k"])
+                else full,
+                "offset_sort": 99 if pd.isna(row["offset"]) else int(row["offset"]),
+                "interval_text": "—"
+                if pd.isna(row["offset_low"])
+                else f"UTC{int(row['offset_low']):+d} … UTC{int(row['offset_high']):+d}",
+                "cluster_text": "—" if pd.isna(row["cluster"]) else int(row["cluster"]),
+                "cluster_sort": 10**9 if pd.isna(row["cluster"]) else int(row["cluster"]),
+            }
+        )
     return rows
 
 
@@ -80,11 +88,16 @@ def _cluster_rows(edges: pd.DataFrame, members: pd.DataFrame) -> list[dict]:
         names = set(group["account"])
         inside = edges[edges["source"].isin(names) & edges["target"].isin(names)]
         shown = sorted(names)
-        out.append({
-            "cluster": int(cluster), "size": len(names), "weight": round(float(inside["weight"].sum()), 2),
-            "strong": int(inside["copy_or_lockstep"].sum()), "style": int(inside["style"].sum()),
-            "members": ", ".join(shown[:30]) + (" …" if len(shown) > 30 else ""),
-        })
+        out.append(
+            {
+                "cluster": int(cluster),
+                "size": len(names),
+                "weight": round(float(inside["weight"].sum()), 2),
+                "strong": int(inside["copy_or_lockstep"].sum()),
+                "style": int(inside["style"].sum()),
+                "members": ", ".join(shown[:30]) + (" …" if len(shown) > 30 else ""),
+            }
+        )
     return sorted(out, key=lambda c: (-c["weight"], c["cluster"]))[:MAX_CLUSTERS]
 
 
@@ -92,12 +105,22 @@ def render_overview(accounts: pd.DataFrame, edges: pd.DataFrame, members: pd.Dat
     """The overview page as one HTML string."""
     digest = base64.b64encode(hashlib.sha256(SORT_SCRIPT.encode()).digest()).decode()
     rows = _account_rows(accounts)
-    return _environment().get_template("screen.html").render(
-        summary=summary, rows=rows, truncated=len(accounts) > len(rows), clusters=_cluster_rows(edges, members),
-        script=SORT_SCRIPT, script_hash=f"sha256-{digest}",
+    return (
+        _environment()
+        .get_template("screen.html")
+        .render(
+            summary=summary,
+            rows=rows,
+            truncated=len(accounts) > len(rows),
+            clusters=_cluster_rows(edges, members),
+            script=SORT_SCRIPT,
+            script_hash=f"sha256-{digest}",
+        )
     )
 
 
-def write_overview(path: str | Path, accounts: pd.DataFrame, edges: pd.DataFrame, members: pd.DataFrame, summary: dict) -> None:
+def write_overview(
+    path: str | Path, accounts: pd.DataFrame, edges: pd.DataFrame, members: pd.DataFrame, summary: dict
+) -> None:
     """Write the overview atomically."""
     write_text(path, render_overview(accounts, edges, members, summary))

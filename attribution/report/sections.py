@@ -85,11 +85,13 @@ def behaviour_summary(result: Mapping, group_index: Mapping[int, int]) -> tuple[
         if not isinstance(shift, Mapping):
             continue
         group = group_of_key(key, group_index)
-        rows.append({
-            "name": group_label(group) if group is not None else key,
-            "colour": plots.group_colour(group if group is not None else -1),
-            "text": shift_sentence(shift),
-        })
+        rows.append(
+            {
+                "name": group_label(group) if group is not None else key,
+                "colour": plots.group_colour(group if group is not None else -1),
+                "text": shift_sentence(shift),
+            }
+        )
     return finding, rows
 
 
@@ -115,8 +117,11 @@ def shift_view(shifts: Any) -> dict | None:
             text = shift_sentence(entry)
             claim = entry.get("claim") or {}
             if claim.get("claimed_tz"):
-                text += (f" Consistent with the claimed zone {claim['claimed_tz']}." if claim.get("consistent")
-                         else f" Not consistent with the claimed zone {claim['claimed_tz']}.")
+                text += (
+                    f" Consistent with the claimed zone {claim['claimed_tz']}."
+                    if claim.get("consistent")
+                    else f" Not consistent with the claimed zone {claim['claimed_tz']}."
+                )
         rows.append({"account": str(entry.get("account", "")), "n_posts": entry.get("n_posts"), "text": text})
     if not rows and not note:
         return None
@@ -130,30 +135,40 @@ def coordination_view(coordination: Any, limit: int = 15) -> dict | None:
     note = str(coordination.get("error") or coordination.get("reason") or "")
     summary = coordination.get("summary") or {}
     edges = []
-    for edge in sorted((e for e in coordination.get("edges") or [] if isinstance(e, Mapping)),
-                       key=lambda e: -float(e.get("weight") or 0))[:limit]:
+    for edge in sorted(
+        (e for e in coordination.get("edges") or [] if isinstance(e, Mapping)),
+        key=lambda e: -float(e.get("weight") or 0),
+    )[:limit]:
         evidence = edge.get("evidence") or {}
         example = (evidence.get("duplicate_examples") or [None])[0]
-        edges.append({
-            "source": str(edge.get("source", "")), "target": str(edge.get("target", "")),
-            "strong": bool(edge.get("strong")),
-            "near_duplicates": evidence.get("near_duplicates", 0),
-            "synchronised": evidence.get("synchronised_near_duplicates", 0),
-            "p_sync": evidence.get("synchronised_p_bonferroni"),
-            "shared": ", ".join(str(t) for t in evidence.get("shared_tokens") or []),
-            "example": [truncate(example.get("a", ""), 200), truncate(example.get("b", ""), 200)] if isinstance(example, Mapping) else None,
-        })
+        edges.append(
+            {
+                "source": str(edge.get("source", "")),
+                "target": str(edge.get("target", "")),
+                "strong": bool(edge.get("strong")),
+                "near_duplicates": evidence.get("near_duplicates", 0),
+                "synchronised": evidence.get("synchronised_near_duplicates", 0),
+                "p_sync": evidence.get("synchronised_p_bonferroni"),
+                "shared": ", ".join(str(t) for t in evidence.get("shared_tokens") or []),
+                "example": [truncate(example.get("a", ""), 200), truncate(example.get("b", ""), 200)]
+                if isinstance(example, Mapping)
+                else None,
+            }
+        )
     clusters = [
         {"cluster": c.get("cluster"), "accounts": ", ".join(str(a) for a in c.get("accounts") or [])}
-        for c in coordination.get("clusters") or [] if isinstance(c, Mapping)
+        for c in coordination.get("clusters") or []
+        if isinstance(c, Mapping)
     ]
     if not edges and not summary and not note:
         return None
     text = ""
     if summary:
-        text = (f"{summary.get('accounts', 0)} accounts, {summary.get('posts', 0):,} posts: "
-                f"{summary.get('strong_edges', 0)} strong links, {summary.get('clusters', 0)} coordinated clusters "
-                f"covering {summary.get('accounts_in_clusters', 0)} accounts.")
+        text = (
+            f"{summary.get('accounts', 0)} accounts, {summary.get('posts', 0):,} posts: "
+            f"{summary.get('strong_edges', 0)} strong links, {summary.get('clusters', 0)} coordinated clusters "
+            f"covering {summary.get('accounts_in_clusters', 0)} accounts."
+        )
     return {"text": text, "edges": edges, "clusters": clusters, "note": note}
 
 
@@ -165,14 +180,16 @@ def feature_rows(features: Sequence[Mapping]) -> list[dict]:
         family = str(item.get("family") or (name.split("__", 1)[0] if "__" in name else ""))
         shown = name.split("__", 1)[1] if "__" in name else name
         z = float(item.get("z") or 0.0)
-        rows.append({
-            "family": FAMILY_NAMES.get(family, family or "feature"),
-            "feature": shown,
-            "visible": shown.strip() == "" or shown != shown.strip(),  # spaces matter in char n-grams
-            "z": z,
-            "direction": "more" if z >= 0 else "less",
-            "width": round(100 * abs(z) / scale, 1),
-        })
+        rows.append(
+            {
+                "family": FAMILY_NAMES.get(family, family or "feature"),
+                "feature": shown,
+                "visible": shown.strip() == "" or shown != shown.strip(),  # spaces matter in char n-grams
+                "z": z,
+                "direction": "more" if z >= 0 else "less",
+                "width": round(100 * abs(z) / scale, 1),
+            }
+        )
     return rows
 
 
@@ -186,8 +203,10 @@ def rolling_view(result: Mapping, group_index: Mapping[int, int], operator_names
         windows = [w for w in entry.get("windows") or [] if isinstance(w, Mapping)]
         if not windows:
             continue
-        names = sorted({n for w in windows for n in (w.get("probabilities") or {})},
-                       key=lambda n: (n not in operator_names, operator_names.index(n) if n in operator_names else 0, n))
+        names = sorted(
+            {n for w in windows for n in (w.get("probabilities") or {})},
+            key=lambda n: (n not in operator_names, operator_names.index(n) if n in operator_names else 0, n),
+        )
         colours = []
         for name in names:
             if name in operator_names:
@@ -197,20 +216,33 @@ def rolling_view(result: Mapping, group_index: Mapping[int, int], operator_names
             else:
                 colours.append(plots.NEUTRAL)
         shown = [rolling_name(n, group_index) for n in names]
-        renamed = [{**w, "probabilities": {rolling_name(k, group_index): v for k, v in (w.get("probabilities") or {}).items()}}
-                   for w in windows]
+        renamed = [
+            {**w, "probabilities": {rolling_name(k, group_index): v for k, v in (w.get("probabilities") or {}).items()}}
+            for w in windows
+        ]
         changes = [
             f"from {rolling_name(c.get('from'), group_index)} to {rolling_name(c.get('to'), group_index)} at token {int(c.get('token', 0)):,}"
-            for c in entry.get("change_points") or [] if isinstance(c, Mapping)
+            for c in entry.get("change_points") or []
+            if isinstance(c, Mapping)
         ]
         document_id = str(entry.get("document_id", ""))
-        views.append({
-            "document_id": document_id,
-            "changes": changes,
-            "figure": Markup(plots.rolling_windows(
-                renamed, shown, colours, title=document_id,
-                changes=[int(c.get("token", 0)) for c in entry.get("change_points") or [] if isinstance(c, Mapping)])),
-        })
+        views.append(
+            {
+                "document_id": document_id,
+                "changes": changes,
+                "figure": Markup(
+                    plots.rolling_windows(
+                        renamed,
+                        shown,
+                        colours,
+                        title=document_id,
+                        changes=[
+                            int(c.get("token", 0)) for c in entry.get("change_points") or [] if isinstance(c, Mapping)
+                        ],
+                    )
+                ),
+            }
+        )
     return views
 
 

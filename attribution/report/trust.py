@@ -37,13 +37,17 @@ def length_note(text: str) -> dict:
     """How many words the text has against what stylometry needs."""
     n = len(words(text))
     if n < SHORT_WORDS:
-        level, message = "warning", (
-            f"Only {n} words. Below about {SHORT_WORDS} words style measures are mostly noise: "
-            "treat any ranking as a guess."
+        level, message = (
+            "warning",
+            (
+                f"Only {n} words. Below about {SHORT_WORDS} words style measures are mostly noise: "
+                "treat any ranking as a guess."
+            ),
         )
     elif n < ADEQUATE_WORDS:
-        level, message = "caution", (
-            f"{n} words. Scores firm up from about {ADEQUATE_WORDS} words; read the probabilities as rough."
+        level, message = (
+            "caution",
+            (f"{n} words. Scores firm up from about {ADEQUATE_WORDS} words; read the probabilities as rough."),
         )
     else:
         level, message = "ok", f"{n} words: long enough for stylometry."
@@ -62,14 +66,20 @@ def language_note(text: str) -> dict:
     """Whether the text reads as English, the language the features are built for."""
     share = english_share(text)
     if share < MIN_ENGLISH_SHARE:
-        level, message = "warning", (
-            f"This does not look like English (common English words make up {share:.0%} of it, "
-            "against 40-55% in English prose). The features are built for English: the scores mean little."
+        level, message = (
+            "warning",
+            (
+                f"This does not look like English (common English words make up {share:.0%} of it, "
+                "against 40-55% in English prose). The features are built for English: the scores mean little."
+            ),
         )
     elif share < LOW_ENGLISH_SHARE:
-        level, message = "caution", (
-            f"Common English words make up only {share:.0%} of the text: it may be mixed-language, "
-            "a list, or heavily formatted, and the scores are less reliable."
+        level, message = (
+            "caution",
+            (
+                f"Common English words make up only {share:.0%} of the text: it may be mixed-language, "
+                "a list, or heavily formatted, and the scores are less reliable."
+            ),
         )
     else:
         level, message = "ok", f"Reads as English ({share:.0%} common English words)."
@@ -87,7 +97,11 @@ def genre_markers(text: str) -> dict:
 
 
 def genre_note(
-    text: str, *, training_kind: str | None = None, training_words: Sequence[int] = (), compared_with: str = "training texts"
+    text: str,
+    *,
+    training_kind: str | None = None,
+    training_words: Sequence[int] = (),
+    compared_with: str = "training texts",
 ) -> dict:
     """Whether the text is of the kind and length the model was trained on.
 
@@ -143,14 +157,20 @@ FEW_IMPOSTORS, ENOUGH_IMPOSTORS = 5, 10
 def impostor_note(writers: int) -> dict:
     """Whether the impostor pool is broad enough for a same-author verdict to mean much."""
     if writers < FEW_IMPOSTORS:
-        level, message = "warning", (
-            f"Only {writers} other writer(s) in the impostor pool. The test asks whether the text is closer to "
-            "the candidate than to these few; a text by anyone else can pass as the candidate's. "
-            "Pass --impostors with a broad corpus of similar writers."
+        level, message = (
+            "warning",
+            (
+                f"Only {writers} other writer(s) in the impostor pool. The test asks whether the text is closer to "
+                "the candidate than to these few; a text by anyone else can pass as the candidate's. "
+                "Pass --impostors with a broad corpus of similar writers."
+            ),
         )
     elif writers < ENOUGH_IMPOSTORS:
-        level, message = "caution", (
-            f"{writers} other writers in the impostor pool; a broader pool of similar writers makes the verdict firmer."
+        level, message = (
+            "caution",
+            (
+                f"{writers} other writers in the impostor pool; a broader pool of similar writers makes the verdict firmer."
+            ),
         )
     else:
         level, message = "ok", f"{writers} other writers in the impostor pool."
@@ -170,7 +190,9 @@ def trust_notes(
     if encoding is not None:
         notes.append(encoding_note(encoding))
     notes.append(language_note(text))
-    notes.append(genre_note(text, training_kind=training_kind, training_words=training_words, compared_with=compared_with))
+    notes.append(
+        genre_note(text, training_kind=training_kind, training_words=training_words, compared_with=compared_with)
+    )
     return notes
 
 

@@ -46,8 +46,10 @@ def chance_sentence(p: float | None) -> str:
         return "a split at least this clear would arise by chance in fewer than 1 in 1,000 single-author bylines like this one."
     if p < 0.05:
         return f"a split at least this clear would arise by chance in about 1 in {max(1, round(1 / p)):,} single-author bylines like this one."
-    return (f"single-author bylines like this one show a split at least this clear {format_percent(p)} of the time, "
-            "so this is no evidence of a second writer.")
+    return (
+        f"single-author bylines like this one show a split at least this clear {format_percent(p)} of the time, "
+        "so this is no evidence of a second writer."
+    )
 
 
 def group_label(index: int) -> str:
@@ -68,18 +70,31 @@ def shift_sentence(shift: Mapping) -> str:
     score = shift.get("office_score")
     zone = shift.get("offset_label") or (f"UTC{int(shift['offset']):+d}" if shift.get("offset") is not None else None)
     interval = shift.get("offset_interval") or []
-    zone_range = f" (UTC{int(interval[0]):+d} to UTC{int(interval[1]):+d})" if len(interval) == 2 and interval[0] != interval[1] else ""
+    zone_range = (
+        f" (UTC{int(interval[0]):+d} to UTC{int(interval[1]):+d})"
+        if len(interval) == 2 and interval[0] != interval[1]
+        else ""
+    )
     # office_score is a penalised log-likelihood ratio (> 0 favours office), not a share.
     score_text = f" (log-likelihood ratio office vs. private {score:+.1f})" if isinstance(score, (int, float)) else ""
     if model == "office":
         hours = shift.get("office_schedule_utc") or {}
-        when = (f" about {int(hours['start']):02d}:00–{int(hours['end']):02d}:00 UTC,"
-                if hours.get("start") is not None and hours.get("end") is not None else "")
-        return f"Posts like an office shift{score_text}:{when} working hours in {zone}{zone_range}." if zone else \
-            f"Posts like an office shift{score_text}."
+        when = (
+            f" about {int(hours['start']):02d}:00–{int(hours['end']):02d}:00 UTC,"
+            if hours.get("start") is not None and hours.get("end") is not None
+            else ""
+        )
+        return (
+            f"Posts like an office shift{score_text}:{when} working hours in {zone}{zone_range}."
+            if zone
+            else f"Posts like an office shift{score_text}."
+        )
     if model == "organic":
-        return f"Posts like a private person{score_text}; the quiet night hours fit {zone}{zone_range}." if zone else \
-            f"Posts like a private person{score_text}."
+        return (
+            f"Posts like a private person{score_text}; the quiet night hours fit {zone}{zone_range}."
+            if zone
+            else f"Posts like a private person{score_text}."
+        )
     return f"Schedule model: {model}{score_text}." if model else ""
 
 
@@ -115,7 +130,11 @@ def methods_paragraph(result: Mapping, n_groups: int) -> str:
     if test:
         statistic = test.get("statistic")
         value = f" = {statistic:.4g}" if isinstance(statistic, (int, float)) else ""
-        null = f"{test.get('null_method')} ({test.get('n_null'):,} draws)" if test.get("n_null") else test.get("null_method")
+        null = (
+            f"{test.get('null_method')} ({test.get('n_null'):,} draws)"
+            if test.get("n_null")
+            else test.get("null_method")
+        )
         sentence = f"The test statistic ({test.get('statistic_name', 'statistic')}{value}) was compared with a null distribution from {null}, giving {format_p(test.get('p_value'))}"
         if test.get("alpha") is not None:
             sentence += f" at \u03b1 = {test['alpha']}"

@@ -60,8 +60,19 @@ def behaviour_summary(timestamps: pd.Series) -> dict:
     """Schedule (office or organic), inferred UTC offset with its interval, regularity, volume."""
     seconds = to_utc_seconds(timestamps)
     empty = dict.fromkeys(
-        ("schedule", "office_score", "offset", "offset_label", "offset_low", "offset_high", "office_start_local",
-         "office_end_local", "hour_concentration", "weekday_share", "posts_per_day_median")
+        (
+            "schedule",
+            "office_score",
+            "offset",
+            "offset_label",
+            "offset_low",
+            "offset_high",
+            "office_start_local",
+            "office_end_local",
+            "hour_concentration",
+            "weekday_share",
+            "posts_per_day_median",
+        )
     )
     try:
         model = ShiftPatternModel(min_posts=MIN_SCHEDULE_POSTS).fit(seconds)

@@ -90,7 +90,9 @@ class Calibration:
         folder.mkdir(parents=True, exist_ok=True)
         with atomic_open(folder / "arrays.npz", "wb", encoding=None) as handle:
             np.savez(handle, **{name: getattr(self, name) for name in _ARRAYS})
-        write_text(folder / "calibration.json", json.dumps({"style_threshold": self.style_threshold, **self.info}, indent=1))
+        write_text(
+            folder / "calibration.json", json.dumps({"style_threshold": self.style_threshold, **self.info}, indent=1)
+        )
 
     @classmethod
     def load(cls, folder: Path) -> Calibration:
@@ -103,9 +105,16 @@ class Calibration:
 
 def _settings() -> dict:
     return {
-        "version": VERSION, "statistic": stat.NAME, "unit_posts": stat.UNIT_POSTS, "min_units": stat.MIN_UNITS,
-        "max_units": stat.MAX_UNITS, "time_weight": stat.TIME_WEIGHT, "min_account_posts": MIN_ACCOUNT_POSTS,
-        "max_account_units": MAX_ACCOUNT_UNITS, "n_draws": N_DRAWS, "style_columns": STYLE_COLUMNS,
+        "version": VERSION,
+        "statistic": stat.NAME,
+        "unit_posts": stat.UNIT_POSTS,
+        "min_units": stat.MIN_UNITS,
+        "max_units": stat.MAX_UNITS,
+        "time_weight": stat.TIME_WEIGHT,
+        "min_account_posts": MIN_ACCOUNT_POSTS,
+        "max_account_units": MAX_ACCOUNT_UNITS,
+        "n_draws": N_DRAWS,
+        "style_columns": STYLE_COLUMNS,
     }
 
 
@@ -123,7 +132,8 @@ def calibration_key(data_dir: str | Path | None, seed: int) -> str:
 def calibration_accounts(data_dir: str | Path | None) -> tuple[dict[str, pd.DataFrame], list[str], list[str]]:
     """(posts per eligible account, reference names, held-out names)."""
     table = pq.read_table(
-        _ira_path(data_dir), columns=["author", "account_category", "content", "publish_date"],
+        _ira_path(data_dir),
+        columns=["author", "account_category", "content", "publish_date"],
         filters=pc.field("account_category") != "NewsFeed",
     )
     frame = table.to_pandas().rename(columns={"author": "account", "content": "text", "publish_date": "timestamp"})
@@ -167,7 +177,9 @@ def _null(grams: list[np.ndarray], sizes: np.ndarray, rng: np.random.Generator) 
     return out
 
 
-def _style_threshold(texts: list[sparse.csr_matrix], probe: Calibration, rng: np.random.Generator) -> tuple[float, float]:
+def _style_threshold(
+    texts: list[sparse.csr_matrix], probe: Calibration, rng: np.random.Generator
+) -> tuple[float, float]:
     """(threshold, between-account rate): same-account halves fall below it ``STYLE_MISS`` of the time."""
     halves, whole = [], []
     for text in texts:

@@ -40,9 +40,15 @@ def account_dataset(account: str, posts: pd.DataFrame) -> datasets.Dataset:
     kinds = posts["kind"].fillna("tweet").tolist() if "kind" in posts else ["tweet"] * n
     stamps = pd.to_datetime(posts["timestamp"], utc=True)
     columns = {
-        "id": ids, "text": posts["text"].tolist(), "byline": [account] * n, "author": [None] * n, "kind": kinds,
-        "timestamp": [None if pd.isna(t) else t.to_pydatetime() for t in stamps], "title": [None] * n,
-        "source": ["screen"] * n, "meta": ["{}"] * n,
+        "id": ids,
+        "text": posts["text"].tolist(),
+        "byline": [account] * n,
+        "author": [None] * n,
+        "kind": kinds,
+        "timestamp": [None if pd.isna(t) else t.to_pydatetime() for t in stamps],
+        "title": [None] * n,
+        "source": ["screen"] * n,
+        "meta": ["{}"] * n,
     }
     return datasets.Dataset.from_dict({c: columns[c] for c in COLUMNS}, features=FEATURES)
 

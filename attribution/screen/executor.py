@@ -56,15 +56,24 @@ def open_client(cluster: str | None, workers: int | None, memory_limit: str | No
     distributed = require_distributed()
     if cluster in (None, "local"):
         n_workers = workers or os.cpu_count() or 1
-        with distributed.LocalCluster(
-            n_workers=n_workers, threads_per_worker=1, processes=True, memory_limit=memory_limit or "auto",
-            dashboard_address=":0", silence_logs=logging.ERROR,
-        ) as local, distributed.Client(local) as client:
+        with (
+            distributed.LocalCluster(
+                n_workers=n_workers,
+                threads_per_worker=1,
+                processes=True,
+                memory_limit=memory_limit or "auto",
+                dashboard_address=":0",
+                silence_logs=logging.ERROR,
+            ) as local,
+            distributed.Client(local) as client,
+        ):
             log.info("Dask dashboard: %s (%d local worker processes)", client.dashboard_link, n_workers)
             yield client
         return
     if not str(cluster).startswith(("tcp://", "tls://", "inproc://", "ucx://")):
-        raise ConfigError(f"--cluster {cluster!r} is not understood; give local, none or a scheduler address tcp://host:8786")
+        raise ConfigError(
+            f"--cluster {cluster!r} is not understood; give local, none or a scheduler address tcp://host:8786"
+        )
     if workers:
         log.warning("--workers is ignored when joining a scheduler: its workers are the cluster's")
     try:
@@ -98,7 +107,11 @@ def _screen_on_worker(account: str, posts: pd.DataFrame, seed: int) -> dict:
 
 
 def screen_accounts(
-    items: Iterable[tuple[str, pd.DataFrame]], calibration: Calibration, *, seed: int, client: Any = None,
+    items: Iterable[tuple[str, pd.DataFrame]],
+    calibration: Calibration,
+    *,
+    seed: int,
+    client: Any = None,
     window: int | None = None,
 ) -> Iterator[dict]:
     """Screen rows of ``(account, posts)`` items, in completion order (input order in one process)."""
@@ -106,12 +119,21 @@ def screen_accounts(
         for account, posts in items:
             yield screen_account(account, posts, calibration, seed=seed)
         return
-    yield from run_tasks(client, _screen_on_worker, ((a, p, seed) for a, p in items), window=window,
-                         setup=lambda: client.register_plugin(_plugin_class()(calibration), name=PLUGIN_NAME))
+    yield from run_tasks(
+        client,
+        _screen_on_worker,
+        ((a, p, seed) for a, p in items),
+        window=window,
+        setup=lambda: client.register_plugin(_plugin_class()(calibration), name=PLUGIN_NAME),
+    )
 
 
 def run_tasks(
-    client: Any, function: Callable, arguments: Iterable[tuple], *, window: int | None = None,
+    client: Any,
+    function: Callable,
+    arguments: Iterable[tuple],
+    *,
+    window: int | None = None,
     setup: Callable[[], Any] | None = None,
 ) -> Iterator[Any]:
     """``function(*args)`` for each args on the cluster, at most ``window`` in flight; results as they finish.

@@ -28,8 +28,18 @@ log = logging.getLogger(__name__)
 N_NEIGHBORS = 10
 EXACT_MAX = 2048
 EDGE_COLUMNS = [
-    "source", "target", "weight", "style_similarity", "style", "copy_or_lockstep", "near_duplicates",
-    "synchronised_near_duplicates", "synchronised_pairs", "synchronised_expected", "synchronised_p", "shared_cosine",
+    "source",
+    "target",
+    "weight",
+    "style_similarity",
+    "style",
+    "copy_or_lockstep",
+    "near_duplicates",
+    "synchronised_near_duplicates",
+    "synchronised_pairs",
+    "synchronised_expected",
+    "synchronised_p",
+    "shared_cosine",
 ]
 
 
@@ -46,7 +56,9 @@ def _ann_neighbours(vectors: np.ndarray, k: int, seed: int) -> np.ndarray:
     return neighbours
 
 
-def style_neighbours(vectors: np.ndarray, *, k: int = N_NEIGHBORS, seed: int = 0, exact_max: int = EXACT_MAX) -> np.ndarray:
+def style_neighbours(
+    vectors: np.ndarray, *, k: int = N_NEIGHBORS, seed: int = 0, exact_max: int = EXACT_MAX
+) -> np.ndarray:
     """(i, j) index pairs, i < j, of each account and its ``k`` most similar accounts; (n_pairs, 2)."""
     n = len(vectors)
     if n < 2:
@@ -72,11 +84,13 @@ def _style_edges(accounts: pd.DataFrame, threshold: float, seed: int, exact_max:
     pairs = style_neighbours(vectors, seed=seed, exact_max=exact_max)
     similarity = np.einsum("ij,ij->i", vectors[pairs[:, 0]], vectors[pairs[:, 1]]) if len(pairs) else np.empty(0)
     keep = similarity >= threshold
-    return pd.DataFrame({
-        "source": [names[i] for i in pairs[keep, 0]],
-        "target": [names[j] for j in pairs[keep, 1]],
-        "style_similarity": np.round(similarity[keep], 6),
-    })
+    return pd.DataFrame(
+        {
+            "source": [names[i] for i in pairs[keep, 0]],
+            "target": [names[j] for j in pairs[keep, 1]],
+            "style_similarity": np.round(similarity[keep], 6),
+        }
+    )
 
 
 def _coordination_edges(found: dict) -> pd.DataFrame:
@@ -84,15 +98,32 @@ def _coordination_edges(found: dict) -> pd.DataFrame:
     for edge in found["edges"]:
         ev = edge["evidence"]
         source, target = sorted((edge["source"], edge["target"]))
-        rows.append({
-            "source": source, "target": target, "coordination_weight": edge["weight"], "copy_or_lockstep": edge["strong"],
-            "near_duplicates": ev["near_duplicates"], "synchronised_near_duplicates": ev["synchronised_near_duplicates"],
-            "synchronised_pairs": ev["synchronised_pairs"], "synchronised_expected": ev["synchronised_expected"],
-            "synchronised_p": ev["synchronised_p_bonferroni"], "shared_cosine": ev["shared_cosine"],
-        })
-    columns = ["source", "target", "coordination_weight", "copy_or_lockstep", "near_duplicates",
-               "synchronised_near_duplicates", "synchronised_pairs", "synchronised_expected", "synchronised_p",
-               "shared_cosine"]
+        rows.append(
+            {
+                "source": source,
+                "target": target,
+                "coordination_weight": edge["weight"],
+                "copy_or_lockstep": edge["strong"],
+                "near_duplicates": ev["near_duplicates"],
+                "synchronised_near_duplicates": ev["synchronised_near_duplicates"],
+                "synchronised_pairs": ev["synchronised_pairs"],
+                "synchronised_expected": ev["synchronised_expected"],
+                "synchronised_p": ev["synchronised_p_bonferroni"],
+                "shared_cosine": ev["shared_cosine"],
+            }
+        )
+    columns = [
+        "source",
+        "target",
+        "coordination_weight",
+        "copy_or_lockstep",
+        "near_duplicates",
+        "synchronised_near_duplicates",
+        "synchronised_pairs",
+        "synchronised_expected",
+        "synchronised_p",
+        "shared_cosine",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -102,7 +133,12 @@ def find_coordination(posts: pd.DataFrame, *, seed: int = 0, progress: ProgressF
 
 
 def coordination_graph(
-    found: dict, accounts: pd.DataFrame, *, style_threshold: float, seed: int = 0, exact_max: int = EXACT_MAX,
+    found: dict,
+    accounts: pd.DataFrame,
+    *,
+    style_threshold: float,
+    seed: int = 0,
+    exact_max: int = EXACT_MAX,
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """(edges, cluster members, summary) from ``find_coordination``'s result and the screen rows."""
     style = _style_edges(accounts, style_threshold, seed, exact_max)
@@ -113,7 +149,9 @@ def coordination_graph(
     edges["weight"] = (edges["coordination_weight"].fillna(0.0) + edges["style_similarity"].fillna(0.0)).round(6)
     for column in ("near_duplicates", "synchronised_near_duplicates"):
         edges[column] = edges[column].fillna(0).astype(np.int64)
-    edges = edges[EDGE_COLUMNS].sort_values(["weight", "source", "target"], ascending=[False, True, True], kind="stable")
+    edges = edges[EDGE_COLUMNS].sort_values(
+        ["weight", "source", "target"], ascending=[False, True, True], kind="stable"
+    )
     members = pd.DataFrame(
         [(c["cluster"], a) for c in found["clusters"] for a in c["accounts"]], columns=["cluster", "account"]
     ).astype({"cluster": np.int64})

@@ -85,7 +85,12 @@ def _logged(rows: Iterator[dict], done: int, total: int) -> Iterator[dict]:
 
 
 def _screen_pending(
-    posts: pd.DataFrame, store: PartStore, calibration: Calibration, *, seed: int, client: Any,
+    posts: pd.DataFrame,
+    store: PartStore,
+    calibration: Calibration,
+    *,
+    seed: int,
+    client: Any,
     progress: ProgressFactory,
 ) -> int:
     """Screen the accounts without a row on disk; return how many were already there."""
@@ -110,7 +115,13 @@ def _ranked(table: pa.Table, alpha: float) -> pd.DataFrame:
 
 
 def _run_full_tests(
-    posts: pd.DataFrame, chosen: list[str], folder: Path, *, data_dir: str | None, seed: int, client: Any,
+    posts: pd.DataFrame,
+    chosen: list[str],
+    folder: Path,
+    *,
+    data_dir: str | None,
+    seed: int,
+    client: Any,
     progress: ProgressFactory,
 ) -> pd.DataFrame:
     """Full test results per chosen account; each written as JSON and HTML, skipped when already there."""
@@ -127,8 +138,10 @@ def _run_full_tests(
         name = cascade.report_name(result["byline"])
         write_report(folder / f"{name}.html", result)
         write_text(folder / f"{name}.json", json.dumps(result, indent=1))
-    rows = [cascade.summary_row(a, json.loads((folder / f"{cascade.report_name(a)}.json").read_text()), folder)
-            for a in chosen]
+    rows = [
+        cascade.summary_row(a, json.loads((folder / f"{cascade.report_name(a)}.json").read_text()), folder)
+        for a in chosen
+    ]
     return pd.DataFrame(rows, columns=["account", "full_level", "full_k", "full_p_value", "full_report"])
 
 
@@ -173,8 +186,9 @@ def screen_corpus(
     write_table(out / "clusters.parquet", pa.Table.from_pandas(members, preserve_index=False))
     stages["graph"] = time.perf_counter() - started - stages["accounts"]
     chosen = cascade.select_accounts(rows, alpha=alpha, top=top) if full_tests else []
-    full = _run_full_tests(posts, chosen, out / "composite", data_dir=data_dir, seed=seed, client=client,
-                           progress=progress)
+    full = _run_full_tests(
+        posts, chosen, out / "composite", data_dir=data_dir, seed=seed, client=client, progress=progress
+    )
     stages["full_tests"] = time.perf_counter() - started - stages["accounts"] - stages["graph"]
     accounts = (
         rows.drop(columns=["style"])
@@ -198,8 +212,10 @@ def screen_corpus(
         "seed": seed,
         "statistic": statistic.NAME,
         "statistic_description": statistic.DESCRIPTION,
-        "calibration": {k: calibration.info.get(k) for k in ("reference_accounts", "held_out_accounts", "measured_fpr",
-                                                             "style_between_account_rate")},
+        "calibration": {
+            k: calibration.info.get(k)
+            for k in ("reference_accounts", "held_out_accounts", "measured_fpr", "style_between_account_rate")
+        },
         "graph": graph,
         "workers": None if client is None else len(client.nthreads()),
         "seconds": round(time.perf_counter() - started, 1),

@@ -122,7 +122,9 @@ def unit_blocks(posts: pd.DataFrame, units: np.ndarray) -> tuple[sparse.csr_matr
     return unit_counts(posts["text"].tolist(), units), hour_vectors(post_hours(posts["timestamp"]), units)
 
 
-def screen_statistic(posts: pd.DataFrame, *, calibration: Calibration, random_state: int | Sequence[int] | np.random.Generator = 0) -> dict:
+def screen_statistic(
+    posts: pd.DataFrame, *, calibration: Calibration, random_state: int | Sequence[int] | np.random.Generator = 0
+) -> dict:
     """The screen statistic of one account's posts (``text``, ``timestamp``), its p-value and k-hint.
 
     Returns ``{"statistic_name", "statistic", "p_value", "k_hint", "n_units", "status", "style"}``;

@@ -49,7 +49,9 @@ class PartStore:
             try:
                 column = pq.read_table(path, columns=[self.schema.names[0]]).column(0).to_pylist()
             except (pa.ArrowInvalid, OSError) as exc:
-                raise CorpusError(f"unreadable screen part ({exc}); delete it to recompute its accounts", path=path) from exc
+                raise CorpusError(
+                    f"unreadable screen part ({exc}); delete it to recompute its accounts", path=path
+                ) from exc
             keys.update(column)
         return keys
 

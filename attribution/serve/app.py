@@ -87,7 +87,9 @@ def _page(state: AppState, name: str, status_code: int = 200, **context: Any) ->
         limits=state.config.limits.describe(),
         **context,
     )
-    return HTMLResponse(html, status_code=status_code, headers={"content-security-policy": PAGE_CSP.format(nonce=nonce)})
+    return HTMLResponse(
+        html, status_code=status_code, headers={"content-security-policy": PAGE_CSP.format(nonce=nonce)}
+    )
 
 
 async def _read_upload(file: UploadFile | None, limit: int) -> Upload | None:
@@ -150,10 +152,19 @@ def _score(state: AppState, text: str, byline: str | None, upload: Upload | None
             "documents": 1,
         }
     ]
-    config = {"model": scoring.path.name, "seed": state.config.seed, **{k: v for k, v in scoring.info.items() if k != "versions"}}
+    config = {
+        "model": scoring.path.name,
+        "seed": state.config.seed,
+        **{k: v for k, v in scoring.info.items() if k != "versions"},
+    }
     case_id = state.store.create(
-        kind="score", title=_title(text), byline=byline, inputs=inputs, config=config,
-        versions=service.versions(), status="running",
+        kind="score",
+        title=_title(text),
+        byline=byline,
+        inputs=inputs,
+        config=config,
+        versions=service.versions(),
+        status="running",
     )
     try:
         result = service.score_article(scoring, text, byline=byline)
@@ -168,9 +179,7 @@ def _score(state: AppState, text: str, byline: str | None, upload: Upload | None
     return case_id, result
 
 
-def _start_vet(
-    state: AppState, upload: Upload, operators_upload: Upload | None, byline: str | None, kind: str
-) -> str:
+def _start_vet(state: AppState, upload: Upload, operators_upload: Upload | None, byline: str | None, kind: str) -> str:
     """Parse the uploads, save a case and queue the vetting job; return the case id.
 
     The uploads are checked first, so a bad file is named before any work is queued.
@@ -255,7 +264,9 @@ def create_app(config: ServeConfig) -> FastAPI:
     interrupted = store.mark_interrupted()
     if interrupted:
         log.warning("%d case(s) were left unfinished by a previous run and are marked failed", interrupted)
-    state = AppState(config=config, store=store, runner=JobRunner(store, workers=config.job_workers), templates=_templates())
+    state = AppState(
+        config=config, store=store, runner=JobRunner(store, workers=config.job_workers), templates=_templates()
+    )
     if config.model_dir is not None:
         state.scoring = service.load_scoring_model(config.model_dir)
     else:
@@ -288,7 +299,9 @@ def create_app(config: ServeConfig) -> FastAPI:
         status = _status(exc)
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": str(exc)}, status_code=status)
-        return _page(state, "message.html", status, page=None, status=status, heading="Cannot do that", message=str(exc))
+        return _page(
+            state, "message.html", status, page=None, status=status, heading="Cannot do that", message=str(exc)
+        )
 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception) -> Response:
@@ -304,8 +317,15 @@ def create_app(config: ServeConfig) -> FastAPI:
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
         heading = "Not found" if exc.status_code == 404 else "Cannot do that"
-        return _page(state, "message.html", exc.status_code, page=None, status=exc.status_code, heading=heading,
-                     message=str(exc.detail))
+        return _page(
+            state,
+            "message.html",
+            exc.status_code,
+            page=None,
+            status=exc.status_code,
+            heading=heading,
+            message=str(exc.detail),
+        )
 
     def get_case(case_id: str) -> Case:
         case = state.store.get(case_id)
@@ -316,9 +336,14 @@ def create_app(config: ServeConfig) -> FastAPI:
     # -- pages ---------------------------------------------------------------------------------
     def score_page(status: int = 200, **context: Any) -> HTMLResponse:
         return _page(
-            state, "score.html", status, page="score",
-            scoring_ready=state.scoring is not None, scoring_problem=state.scoring_problem,
-            model_classes=state.scoring.classes if state.scoring else None, **context,
+            state,
+            "score.html",
+            status,
+            page="score",
+            scoring_ready=state.scoring is not None,
+            scoring_problem=state.scoring_problem,
+            model_classes=state.scoring.classes if state.scoring else None,
+            **context,
         )
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -342,7 +367,12 @@ def create_app(config: ServeConfig) -> FastAPI:
 
     def vet_page(status: int = 200, **context: Any) -> HTMLResponse:
         return _page(
-            state, "vet.html", status, page="vet", default_operators=config.operators, **context,
+            state,
+            "vet.html",
+            status,
+            page="vet",
+            default_operators=config.operators,
+            **context,
         )
 
     @app.get("/vet", response_class=HTMLResponse, include_in_schema=False)
@@ -374,8 +404,14 @@ def create_app(config: ServeConfig) -> FastAPI:
     @app.get("/cases/compare", response_class=HTMLResponse, include_in_schema=False)
     async def compare_page(ids: Annotated[list[str], Query()] = []) -> HTMLResponse:  # noqa: B006 (FastAPI copies it)
         if len(ids) < 2:
-            return _page(state, "cases.html", 400, page="cases", cases=state.store.list(),
-                         error="Tick at least two cases to compare.")
+            return _page(
+                state,
+                "cases.html",
+                400,
+                page="cases",
+                cases=state.store.list(),
+                error="Tick at least two cases to compare.",
+            )
         try:
             comparison = service.compare_cases(state.store, ids[:6])
         except KeyError as exc:
@@ -424,8 +460,9 @@ def create_app(config: ServeConfig) -> FastAPI:
 
     @app.get("/api/docs", response_class=HTMLResponse, include_in_schema=False)
     async def api_docs() -> HTMLResponse:
-        return _page(state, "api_docs.html", page="api", operations=_operations(app.openapi()),
-                     needs_token=config.needs_token)
+        return _page(
+            state, "api_docs.html", page="api", operations=_operations(app.openapi()), needs_token=config.needs_token
+        )
 
     # -- JSON API ------------------------------------------------------------------------------
     @app.get("/api/health", tags=["service"], summary="Versions, the loaded model, limits")
@@ -433,30 +470,48 @@ def create_app(config: ServeConfig) -> FastAPI:
         return {
             "status": "ok",
             "versions": service.versions(),
-            "model": {"loaded": state.scoring is not None, "problem": state.scoring_problem,
-                      "classes": state.scoring.classes if state.scoring else None},
+            "model": {
+                "loaded": state.scoring is not None,
+                "problem": state.scoring_problem,
+                "classes": state.scoring.classes if state.scoring else None,
+            },
             "operators": sorted({a for a in state.operators.dataset["author"] if a}) if state.operators else None,
             "limits": config.limits.describe(),
             "jobs_active": state.runner.active(),
         }
 
-    @app.post("/api/score", tags=["score"], response_model=ScoreResponse,
-              summary="Score an article given as JSON text",
-              description="Ranks the model's known authors with probabilities, gives the open-set decision "
-              "('unknown' when none of them), trust notes and, with a byline, whether it is consistent. "
-              "Saved as a case.",
-              responses={413: {"description": "too long"}, 400: {"description": "empty"},
-                         503: {"description": "no model loaded"}})
+    @app.post(
+        "/api/score",
+        tags=["score"],
+        response_model=ScoreResponse,
+        summary="Score an article given as JSON text",
+        description="Ranks the model's known authors with probabilities, gives the open-set decision "
+        "('unknown' when none of them), trust notes and, with a byline, whether it is consistent. "
+        "Saved as a case.",
+        responses={
+            413: {"description": "too long"},
+            400: {"description": "empty"},
+            503: {"description": "no model loaded"},
+        },
+    )
     async def api_score(request: ScoreRequest) -> dict:
         claimed = _clean_byline(request.byline)
         article = parse_article(request.text, None, config.limits)
         case_id, result = await run_in_threadpool(_score, state, article, claimed, None)
         return {"case_id": case_id, "result": result}
 
-    @app.post("/api/score/file", tags=["score"], response_model=ScoreResponse,
-              summary="Score an article uploaded as a .txt file",
-              responses={413: {"description": "too large"}, 415: {"description": "not a text file"},
-                         400: {"description": "empty"}, 503: {"description": "no model loaded"}})
+    @app.post(
+        "/api/score/file",
+        tags=["score"],
+        response_model=ScoreResponse,
+        summary="Score an article uploaded as a .txt file",
+        responses={
+            413: {"description": "too large"},
+            415: {"description": "not a text file"},
+            400: {"description": "empty"},
+            503: {"description": "no model loaded"},
+        },
+    )
     async def api_score_file(
         file: Annotated[UploadFile, File(description="The article as .txt")],
         byline: Annotated[str, Form()] = "",
@@ -469,13 +524,21 @@ def create_app(config: ServeConfig) -> FastAPI:
         case_id, result = await run_in_threadpool(_score, state, article, claimed, upload)
         return {"case_id": case_id, "result": result}
 
-    @app.post("/api/vet", tags=["vet"], status_code=202, response_model=JobResponse,
-              summary="Start vetting a byline (background job)",
-              description="Upload the byline's documents (JSONL/CSV with a text column, or a ZIP of .txt) and "
-              "optionally known operators. Returns at once; poll the case until status is done or failed.",
-              responses={413: {"description": "too large or too many documents"},
-                         415: {"description": "wrong file type"}, 422: {"description": "malformed or no usable rows"},
-                         429: {"description": "too many jobs"}})
+    @app.post(
+        "/api/vet",
+        tags=["vet"],
+        status_code=202,
+        response_model=JobResponse,
+        summary="Start vetting a byline (background job)",
+        description="Upload the byline's documents (JSONL/CSV with a text column, or a ZIP of .txt) and "
+        "optionally known operators. Returns at once; poll the case until status is done or failed.",
+        responses={
+            413: {"description": "too large or too many documents"},
+            415: {"description": "wrong file type"},
+            422: {"description": "malformed or no usable rows"},
+            429: {"description": "too many jobs"},
+        },
+    )
     async def api_vet(
         file: Annotated[UploadFile, File(description="JSONL, CSV or ZIP of .txt")],
         operators: Annotated[UploadFile | None, File(description="known operators' writing")] = None,
@@ -510,8 +573,12 @@ def create_app(config: ServeConfig) -> FastAPI:
     async def api_case(case_id: CaseId) -> dict:
         return _case_json(state, get_case(case_id), with_result=True)
 
-    @app.get("/api/cases/{case_id}/report", tags=["cases"], response_class=HTMLResponse,
-             summary="The HTML report of a finished vetting case")
+    @app.get(
+        "/api/cases/{case_id}/report",
+        tags=["cases"],
+        response_class=HTMLResponse,
+        summary="The HTML report of a finished vetting case",
+    )
     async def api_report(case_id: CaseId, download: bool = False) -> Response:
         return report_response(case_id, download)
 

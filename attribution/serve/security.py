@@ -141,8 +141,12 @@ class AccessGuard:
         return name.lower() in self.allowed_hosts or host.lower() in self.allowed_hosts
 
     def _token_ok(self, candidate: str | None) -> bool:
-        return candidate is not None and candidate != "" and self.token is not None and hmac.compare_digest(
-            candidate.encode("utf-8"), self.token.encode("utf-8"))
+        return (
+            candidate is not None
+            and candidate != ""
+            and self.token is not None
+            and hmac.compare_digest(candidate.encode("utf-8"), self.token.encode("utf-8"))
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -157,7 +161,9 @@ class AccessGuard:
         origin = headers.get("origin")
         if scope["method"] in UNSAFE_METHODS and origin and origin != "null":
             if urlsplit(origin).netloc.lower() != host.lower():
-                await _refuse(scope, send, 403, "Cross-site request refused: submit the form from this server's own page.")
+                await _refuse(
+                    scope, send, 403, "Cross-site request refused: submit the form from this server's own page."
+                )
                 return
         if self.token is None:
             await self.app(scope, receive, send)
@@ -176,15 +182,20 @@ class AccessGuard:
             await self.app(scope, receive, send)
             return
         if self._token_ok(query.get(TOKEN_QUERY)) and scope["method"] == "GET":
-            rest = urlencode([(k, v) for k, v in parse_qsl(scope.get("query_string", b"").decode()) if k != TOKEN_QUERY])
+            rest = urlencode(
+                [(k, v) for k, v in parse_qsl(scope.get("query_string", b"").decode()) if k != TOKEN_QUERY]
+            )
             location = scope.get("path", "/") + (f"?{rest}" if rest else "")
             cookie_value = f"{TOKEN_COOKIE}={self.token}; Path=/; HttpOnly; SameSite=Strict"
             await send(
                 {
                     "type": "http.response.start",
                     "status": 303,
-                    "headers": [(b"location", location.encode()), (b"set-cookie", cookie_value.encode()),
-                                (b"content-length", b"0")],
+                    "headers": [
+                        (b"location", location.encode()),
+                        (b"set-cookie", cookie_value.encode()),
+                        (b"content-length", b"0"),
+                    ],
                 }
             )
             await send({"type": "http.response.body", "body": b""})

@@ -138,13 +138,20 @@ def _byline_check(claimed: str | None, decision: str, candidates: list[dict]) ->
     if match["author"] == decision:
         consistent, text = True, f"Consistent with the claimed byline: {where} and is the model's decision."
     elif decision == UNKNOWN:
-        consistent, text = None, (
-            f"Neither confirmed nor ruled out: {where}, but no known author is likely enough for a firm answer."
+        consistent, text = (
+            None,
+            (f"Neither confirmed nor ruled out: {where}, but no known author is likely enough for a firm answer."),
         )
     else:
         consistent, text = False, f"Not consistent with the claimed byline: {where}; the decision is {decision}."
-    return {"claimed": claimed, "known": True, "consistent": consistent, "probability": match["probability"],
-            "rank": match["rank"], "text": text}
+    return {
+        "claimed": claimed,
+        "known": True,
+        "consistent": consistent,
+        "probability": match["probability"],
+        "rank": match["rank"],
+        "text": text,
+    }
 
 
 def _predict(scoring: ScoringModel, text: str) -> tuple[list[float], str]:
@@ -206,9 +213,7 @@ def prepare_vet(corpus: Corpus, byline: str | None) -> VetInput:
     own = sorted({b for b in dataset["byline"] if b})
     if byline is None and len(own) > 1:
         shown = ", ".join(own[:8]) + (" …" if len(own) > 8 else "")
-        raise ConfigError(
-            f"the upload holds {len(own)} bylines or accounts ({shown}); type the one to vet in 'Byline'"
-        )
+        raise ConfigError(f"the upload holds {len(own)} bylines or accounts ({shown}); type the one to vet in 'Byline'")
     name = byline or (own[0] if own else corpus.name or "upload")
     if name in own:
         selected = dataset.filter(lambda b: b == name, input_columns="byline")
@@ -294,8 +299,10 @@ COMPARED_FIELDS = (
     ("p-value", lambda case, result: _dig(result, "test", "p_value")),
     ("writers (estimate)", lambda case, result: _dig(result, "k", "estimate")),
     ("decision", lambda case, result: _dig(result, "decision")),
-    ("top candidate", lambda case, result: _dig(result, "candidates")[0]["author"]
-     if _dig(result, "candidates") else None),
+    (
+        "top candidate",
+        lambda case, result: _dig(result, "candidates")[0]["author"] if _dig(result, "candidates") else None,
+    ),
     ("trust", lambda case, result: _dig(result, "trust", "level")),
     ("words", lambda case, result: _dig(result, "text", "words")),
     ("input hashes", lambda case, result: ", ".join((i.get("sha256") or "")[:12] for i in case.inputs)),

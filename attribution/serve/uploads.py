@@ -146,7 +146,9 @@ def _read_tabular(upload: Upload, *, kind: str | None, time_zone: str | None) ->
 
 def _check_member_name(name: str) -> PurePosixPath:
     if "\x00" in name or "\\" in name or name.startswith("/") or _WINDOWS_DRIVE.match(name):
-        raise UploadError(f"the ZIP archive has an unsafe member name {name!r} (absolute path); refused", status_code=422)
+        raise UploadError(
+            f"the ZIP archive has an unsafe member name {name!r} (absolute path); refused", status_code=422
+        )
     path = PurePosixPath(name)
     if any(part == ".." for part in path.parts):
         raise UploadError(

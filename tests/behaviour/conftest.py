@@ -23,7 +23,9 @@ def senate_dataset(data_dir):
 @pytest.fixture(scope="session")
 def senate_frame(senate_dataset) -> pd.DataFrame:
     """All senators' tweets as ``account, text, timestamp``."""
-    return senate_dataset.select_columns(["byline", "text", "timestamp"]).to_pandas().rename(columns={"byline": "account"})
+    return (
+        senate_dataset.select_columns(["byline", "text", "timestamp"]).to_pandas().rename(columns={"byline": "account"})
+    )
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,6 @@ from click.testing import CliRunner
 
 from attribution.cli import main
 
-
 #: Seed-0 values in docs/results.md ("Behaviour"); a run may fall short of them by TOLERANCE at most
 #: (room for library updates; the benches are seeded, so on one machine they repeat exactly).
 DOCUMENTED = {

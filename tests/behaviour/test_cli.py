@@ -18,8 +18,21 @@ def _csv(senate_frame, tmp_path):
 
 def test_shifts_command_json(senate_frame, tmp_path):
     path = _csv(senate_frame, tmp_path)
-    args = ["shifts", str(path), "--byline-col", "account", "--time-col", "timestamp", "--kind", "tweet",
-            "--account", "SenAlexander", "--claimed-tz", "America/New_York", "--json"]
+    args = [
+        "shifts",
+        str(path),
+        "--byline-col",
+        "account",
+        "--time-col",
+        "timestamp",
+        "--kind",
+        "tweet",
+        "--account",
+        "SenAlexander",
+        "--claimed-tz",
+        "America/New_York",
+        "--json",
+    ]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)

@@ -13,11 +13,14 @@ from attribution.cli import main
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "corpora"
 
 
-@pytest.mark.parametrize("args, message", [
-    (["bench", "federalist", "--sizes", "10"], "apply to `bench scale` only"),
-    (["bench", "scale", "--sizes", "ten"], "whole numbers separated by commas"),
-    (["bench", "scale", "--sizes", "0,5"], "at least 1"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["bench", "federalist", "--sizes", "10"], "apply to `bench scale` only"),
+        (["bench", "scale", "--sizes", "ten"], "whole numbers separated by commas"),
+        (["bench", "scale", "--sizes", "0,5"], "at least 1"),
+    ],
+)
 def test_scale_options_are_checked(args, message):
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 2 and message in result.output
@@ -26,8 +29,9 @@ def test_scale_options_are_checked(args, message):
 @pytest.mark.slow
 @pytest.mark.skipif(not (SHARED / "tweets").is_dir(), reason="needs ../shared/corpora")
 def test_bench_scale_measures_the_sizes_asked_for():
-    result = CliRunner().invoke(main, ["bench", "scale", "--data", str(SHARED), "--sizes", "3000,1000",
-                                       "--transform-rows", "500", "-q"])
+    result = CliRunner().invoke(
+        main, ["bench", "scale", "--data", str(SHARED), "--sizes", "3000,1000", "--transform-rows", "500", "-q"]
+    )
     assert result.exit_code == 0, result.output
     body = json.loads(result.stdout)
     assert body["sizes"] == [1000, 3000] and body["transform_rows_cap"] == 500

@@ -10,8 +10,10 @@ from attribution.cli import main
 
 
 def write_byline(path, n: int) -> None:
-    rows = [{"id": f"d{i}", "text": f"Document {i} says little, but says it plainly; as ever.", "byline": "Solo"}
-            for i in range(n)]
+    rows = [
+        {"id": f"d{i}", "text": f"Document {i} says little, but says it plainly; as ever.", "byline": "Solo"}
+        for i in range(n)
+    ]
     path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
 
 

@@ -33,7 +33,10 @@ def test_train_on_federalist_learns_only_true_single_authors(tmp_path):
 
 
 def test_train_refuses_a_byline_only_corpus_and_says_which_column_to_use(tmp_path):
-    rows = [{"text": f"Post number {i} about the weather and the news of the day.", "user": f"acct{i % 3}"} for i in range(12)]
+    rows = [
+        {"text": f"Post number {i} about the weather and the news of the day.", "user": f"acct{i % 3}"}
+        for i in range(12)
+    ]
     path = tmp_path / "posts.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
     result = _run("train", str(path), "--out", str(tmp_path / "m"))
@@ -76,7 +79,9 @@ def test_score_shows_progress_on_a_terminal_only(federalist_model, reuters_artic
 
 def test_score_gives_the_web_pages_caveats(federalist_model, reuters_article, tmp_path):
     cp1252 = tmp_path / "note.txt"
-    cp1252.write_bytes("Caf\u00e9 owners met on Tuesday \u2013 they said \u201cno\u201d to the new parking rules.".encode("cp1252"))
+    cp1252.write_bytes(
+        "Caf\u00e9 owners met on Tuesday \u2013 they said \u201cno\u201d to the new parking rules.".encode("cp1252")
+    )
     result = _run("score", reuters_article, str(cp1252), "--model", federalist_model, "--json", "-q")
     assert result.exit_code == 0, result.output
     answer = json.loads(result.stdout)
@@ -93,7 +98,9 @@ def test_score_gives_the_web_pages_caveats(federalist_model, reuters_article, tm
 @pytest.mark.slow
 def test_verify_says_why_it_may_disagree_with_score(reuters_article):
     """Against Madison with only Hamilton and Jay as impostors, an unrelated article is no 'same author'."""
-    result = _run("verify", reuters_article, "--candidate-corpus", "federalist", "--candidate", "Madison", "--json", "-q")
+    result = _run(
+        "verify", reuters_article, "--candidate-corpus", "federalist", "--candidate", "Madison", "--json", "-q"
+    )
     assert result.exit_code == 0, result.output
     answer = json.loads(result.stdout)
     assert answer["impostor_writers"] == 2  # Hamilton, Jay: not "Publius", not "Hamilton and Madison"
@@ -154,7 +161,9 @@ def test_composite_names_what_it_wrote_and_keeps_reference_noise_out(tmp_path, d
     papers = load_corpus("federalist").dataset
     chosen = [r for r in papers if r["author"] == "Hamilton"][:6] + [r for r in papers if r["author"] == "Madison"][:6]
     byline = tmp_path / "byline.jsonl"
-    byline.write_text("".join(json.dumps({"id": r["id"], "text": r["text"], "byline": "Publius"}) + "\n" for r in chosen))
+    byline.write_text(
+        "".join(json.dumps({"id": r["id"], "text": r["text"], "byline": "Publius"}) + "\n" for r in chosen)
+    )
     report, table = tmp_path / "report.html", tmp_path / "documents.csv"
     result = _run("composite", str(byline), "--data", str(data_dir), "--report", str(report), "--out", str(table))
     assert result.exit_code in (0, 1), result.output

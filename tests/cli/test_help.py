@@ -90,4 +90,6 @@ def test_help_names_only_metavars_the_command_has(path):
     metavars |= {str(getattr(param, "metavar", "") or "") for param in command.params}
     result = CliRunner().invoke(main, [*path, "--help"])
     named = set(re.findall(r"(?<![$\w])[A-Z][A-Z0-9]*_[A-Z0-9_]+\b", result.output))  # not $ENV_VARS
-    assert named <= metavars, f"`attribution {' '.join(path)} --help` names {sorted(named - metavars)}, not its metavars"
+    assert named <= metavars, (
+        f"`attribution {' '.join(path)} --help` names {sorted(named - metavars)}, not its metavars"
+    )

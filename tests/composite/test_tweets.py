@@ -53,21 +53,33 @@ def test_the_writer_model_finds_both_writers_post_by_post(byline):
     analysis = analyse_posts(vectors, byline.posts["timestamp"], variances, view="both")
     assert analysis.gain > 0
     assert post_purity(byline.posts["writer"].to_numpy(), analysis.post_labels(2)) >= 0.9
-    alone = analyse_posts(vectors[byline.posts["writer"].to_numpy() == PAIR[0]],
-                          byline.posts["timestamp"][byline.posts["writer"] == PAIR[0]], variances, view="both")
+    alone = analyse_posts(
+        vectors[byline.posts["writer"].to_numpy() == PAIR[0]],
+        byline.posts["timestamp"][byline.posts["writer"] == PAIR[0]],
+        variances,
+        view="both",
+    )
     assert alone.gain < analysis.gain
 
 
 def _write_jsonl(path, frame):
     with open(path, "w", encoding="utf-8") as handle:
         for row in frame.itertuples():
-            handle.write(json.dumps({"text": row.text, "posted_at": row.timestamp.isoformat(), "account": row.writer}) + "\n")
+            handle.write(
+                json.dumps({"text": row.text, "posted_at": row.timestamp.isoformat(), "account": row.writer}) + "\n"
+            )
 
 
 def _run(args, cwd):
     env = {k: v for k, v in os.environ.items() if k != "ATTRIBUTION_DATA"}
-    done = subprocess.run([str(Path(sys.executable).parent / "attribution"), *args], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=600)
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "attribution"), *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode in (0, 1), done.stderr[-2000:]
     return json.loads(done.stdout)
 
@@ -89,7 +101,20 @@ def test_reference_corpus_replaces_the_shipped_null(byline, posts, tmp_path):
     _write_jsonl(path, byline.posts.assign(writer="the byline"))
     reference = tmp_path / "reference.jsonl"
     _write_jsonl(reference, posts[posts["writer"].isin(SINGLES)].groupby("writer").head(400))
-    result = _run(["composite", str(path), "--kind", "tweet", "--reference", str(reference), "--author-col", "account",
-                   "--json", "-q"], tmp_path)
+    result = _run(
+        [
+            "composite",
+            str(path),
+            "--kind",
+            "tweet",
+            "--reference",
+            str(reference),
+            "--author-col",
+            "account",
+            "--json",
+            "-q",
+        ],
+        tmp_path,
+    )
     assert "the user's reference corpus (3 single-writer bylines)" in result["test"]["null_method"]
     assert result["test"]["n_null"] == 60

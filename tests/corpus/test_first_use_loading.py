@@ -35,7 +35,9 @@ def test_a_tweet_csv_is_read_as_tweets_with_posted_at_as_its_time_and_says_so(tw
 def test_federalist_papers_with_dates_stay_articles(tmp_path):
     papers = load_corpus("federalist").dataset.select(range(10))
     path = tmp_path / "papers.jsonl"
-    path.write_text("".join(json.dumps({"text": t, "date": f"1788-01-{i + 1:02d}"}) + "\n" for i, t in enumerate(papers["text"])))
+    path.write_text(
+        "".join(json.dumps({"text": t, "date": f"1788-01-{i + 1:02d}"}) + "\n" for i, t in enumerate(papers["text"]))
+    )
     corpus = load_corpus(path)
     assert set(corpus.dataset["kind"]) == {"article"}
     assert "kind" not in corpus.report.problem_counts()
@@ -53,7 +55,9 @@ def test_corpus_info_accepts_a_single_text_file_as_score_does(tmp_path):
 
 def test_a_single_cp1252_text_file_is_named_as_not_utf8(tmp_path):
     path = tmp_path / "letter.txt"
-    path.write_bytes("Caf\u00e9 owners met on Tuesday \u2013 they said \u201cno\u201d to the new rules.".encode("cp1252"))
+    path.write_bytes(
+        "Caf\u00e9 owners met on Tuesday \u2013 they said \u201cno\u201d to the new rules.".encode("cp1252")
+    )
     corpus = load_corpus(path)
     assert corpus.dataset["text"][0].startswith("Café owners")
     assert [p.kind for p in corpus.report.problems] == ["encoding"]
@@ -63,9 +67,12 @@ def test_a_jsonl_row_without_its_text_field_is_reported_as_missing_not_empty(tmp
     path = tmp_path / "rows.jsonl"
     papers = load_corpus("federalist").dataset["text"][:2]
     path.write_text(
-        json.dumps({"id": "a", "text": papers[0]}) + "\n"
-        + json.dumps({"id": "b", "body_text": papers[1]}) + "\n"
-        + json.dumps({"id": "c", "text": "  "}) + "\n"
+        json.dumps({"id": "a", "text": papers[0]})
+        + "\n"
+        + json.dumps({"id": "b", "body_text": papers[1]})
+        + "\n"
+        + json.dumps({"id": "c", "text": "  "})
+        + "\n"
     )
     corpus = load_corpus(path, columns=ColumnMap(text="text"))
     by_row = {p.row: p.problem for p in corpus.report.problems if p.kind in ("missing text field", "empty text")}

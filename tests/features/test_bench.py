@@ -17,7 +17,9 @@ def test_bench_reports_overhead_warm_speedup_rate_and_memory(data_dir, monkeypat
         assert key in result
     assert set(result["families"]) == {"mfw", "char", "word", "punct", "length", "syntax", "embed"}
     for family in result["families"].values():
-        assert family["docs_per_s"]["cold"] > 0 and family["docs_per_s"]["warm"] > 0 and family["peak_rss_mb"]["cold"] > 0
+        assert (
+            family["docs_per_s"]["cold"] > 0 and family["docs_per_s"]["warm"] > 0 and family["peak_rss_mb"]["cold"] > 0
+        )
     # The cache is what makes a warm run fast: the model-backed families must not run again.
     assert result["families"]["embed"]["warm_s"] < result["families"]["embed"]["cold_s"] / 5
     assert result["families"]["syntax"]["warm_s"] < result["families"]["syntax"]["cold_s"]

@@ -32,7 +32,19 @@ def test_features_command_writes_the_light_matrix(tmp_path):
 @pytest.mark.slow
 def test_features_command_groups_tweets(tmp_path, data_dir):
     out = tmp_path / "senate.parquet"
-    args = ["features", "senate", "--data", str(data_dir), "--config", "light", "--group-by", "account", "--out", str(out), "--json"]
+    args = [
+        "features",
+        "senate",
+        "--data",
+        str(data_dir),
+        "--config",
+        "light",
+        "--group-by",
+        "account",
+        "--out",
+        str(out),
+        "--json",
+    ]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     matrix, names, ids, _ = read_feature_matrix(out)
@@ -41,5 +53,7 @@ def test_features_command_groups_tweets(tmp_path, data_dir):
 
 
 def test_features_command_rejects_an_unknown_config(tmp_path):
-    result = CliRunner().invoke(main, ["features", "federalist", "--config", "nope", "--out", str(tmp_path / "x.parquet")])
+    result = CliRunner().invoke(
+        main, ["features", "federalist", "--config", "nope", "--out", str(tmp_path / "x.parquet")]
+    )
     assert result.exit_code == 2 and "no such preset" in result.output

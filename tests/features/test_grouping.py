@@ -64,6 +64,8 @@ def test_grouping_is_deterministic_and_checks_arguments(senate):
 
 
 def test_mixed_authors_give_no_common_author(senate):
-    dataset = senate.dataset.select(range(40)).map(lambda row, i: {"byline": "shared", "author": f"a{i % 2}"}, with_indices=True)
+    dataset = senate.dataset.select(range(40)).map(
+        lambda row, i: {"byline": "shared", "author": f"a{i % 2}"}, with_indices=True
+    )
     units = group_posts(dataset, by="account")
     assert len(units) == 1 and units[0]["author"] is None and units[0]["byline"] == "shared"

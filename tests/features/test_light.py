@@ -69,7 +69,7 @@ def test_richness_measures_do_not_trend_with_length(federalist_texts):
     tokens = text.lower().split()
     short, long = tokens[:2000], tokens[:20000]
     plain_ttr = (len(set(short)) / len(short), len(set(long)) / len(long))
-    assert plain_ttr[0] / plain_ttr[1] > 1.5 # plain TTR collapses with length ...
+    assert plain_ttr[0] / plain_ttr[1] > 1.5  # plain TTR collapses with length ...
     assert mattr(short, 100) == pytest.approx(mattr(long, 100), rel=0.1)  # ... MATTR does not
     assert yules_k(short) == pytest.approx(yules_k(long), rel=0.35)
 

@@ -44,8 +44,9 @@ def test_default_svm_is_an_ensemble_of_char_word_distort_and_syntax_models(fitte
 
 def test_family_ensemble_pools_two_authors_and_a_zero_stack_weight_leaves_the_pool_alone():
     """Two authors: linear models give one decision value per row, taken as the logits (-d, d)."""
-    from attribution.models.attribute import FamilyEnsemble
     from sklearn.svm import LinearSVC
+
+    from attribution.models.attribute import FamilyEnsemble
 
     rng = np.random.default_rng(0)
     y = np.repeat(["a", "b"], 40)
@@ -107,8 +108,8 @@ def test_threshold_is_learned_on_held_out_authors(fitted_svm):
 
 @pytest.mark.slow
 def test_withheld_author_is_mostly_unknown(c50_small, data_dir):
-    from attribution.models.attribute import document_number
     from attribution.corpus import load_corpus
+    from attribution.models.attribute import document_number
 
     texts, authors, test, y_test = c50_small
     train = load_corpus("c50-train", data_dir=data_dir).dataset
@@ -119,7 +120,9 @@ def test_withheld_author_is_mostly_unknown(c50_small, data_dir):
     outsider = y_test == authors[-1]
     known_accuracy = {}
     for rule in ("known_rejection", "balanced"):
-        model = AuthorClassifier(method="svm", n_rounds=2, threshold_rule=rule).fit(fit_texts, authors[keep], order=order)
+        model = AuthorClassifier(method="svm", n_rounds=2, threshold_rule=rule).fit(
+            fit_texts, authors[keep], order=order
+        )
         labels = model.predict_open(test)
         assert model.open_set_["rule"] == rule
         assert (labels[outsider] == UNKNOWN).mean() >= 0.5

@@ -39,5 +39,9 @@ def test_verify_bench_pairs_each_candidate_with_its_nearest_fellow_candidate(c50
     assert nearest["twin"] == candidates[0]
     assert all(a != b for a, b in nearest.items())
     summary = _nearest_writer_summary(np.array([0.9, 0.8]), np.array([0.7, 0.1, 0.2]), np.array([0.1, 0.6]), nearest)
-    assert summary["n_pairs"] == 5 and summary["different_called_same"] == round(1 / 3, 4) and summary["same_called_same"] == 1.0
+    assert (
+        summary["n_pairs"] == 5
+        and summary["different_called_same"] == round(1 / 3, 4)
+        and summary["same_called_same"] == 1.0
+    )
     assert summary["random_different_called_same"] == 0.5 and summary["auc"] == 1.0

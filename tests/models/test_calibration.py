@@ -25,4 +25,3 @@ def test_fitted_temperature_recovers_the_scale_of_simulated_scores():
     logits = rng.normal(0, 2, (4000, 5))
     truth = np.array([rng.choice(5, p=p) for p in softmax(logits)])
     assert abs(fit_temperature(logits * 3, truth) - 3) < 0.3
-

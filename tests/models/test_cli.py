@@ -64,7 +64,16 @@ def test_score_human_output_and_bad_model(model_dir, folder, tmp_path):
 @pytest.mark.slow
 def test_verify_gives_same_author_probability(folder):
     root, questioned = folder
-    args = ["verify", str(questioned[0]), "--candidate-corpus", str(root / "train"), "--candidate", AUTHORS[0], "--json", "--quiet"]
+    args = [
+        "verify",
+        str(questioned[0]),
+        "--candidate-corpus",
+        str(root / "train"),
+        "--candidate",
+        AUTHORS[0],
+        "--json",
+        "--quiet",
+    ]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     out = json.loads(result.output)
@@ -77,7 +86,17 @@ def test_verify_gives_same_author_probability(folder):
 @pytest.mark.slow
 def test_verify_with_unmasking_adds_a_second_view(folder):
     root, questioned = folder
-    args = ["verify", str(questioned[0]), "--candidate-corpus", str(root / "train"), "--candidate", AUTHORS[0], "--unmasking", "--json", "--quiet"]
+    args = [
+        "verify",
+        str(questioned[0]),
+        "--candidate-corpus",
+        str(root / "train"),
+        "--candidate",
+        AUTHORS[0],
+        "--unmasking",
+        "--json",
+        "--quiet",
+    ]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     second = json.loads(result.output)["results"][0]["unmasking"]
@@ -87,5 +106,7 @@ def test_verify_with_unmasking_adds_a_second_view(folder):
 
 def test_verify_without_a_named_candidate_fails_clearly(folder):
     root, questioned = folder
-    result = CliRunner().invoke(main, ["verify", str(questioned[0]), "--candidate-corpus", str(root / "train"), "--quiet"])
+    result = CliRunner().invoke(
+        main, ["verify", str(questioned[0]), "--candidate-corpus", str(root / "train"), "--quiet"]
+    )
     assert result.exit_code == 1 and "--candidate" in result.output

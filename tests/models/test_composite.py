@@ -63,8 +63,9 @@ def test_two_writers_are_detected_and_matched(c50, c50_authors, small_reference)
     assert informed["operators_present"] == 2 and informed["interval"][0] <= 2 <= informed["interval"][1]
     assert {name for name, v in result["operators"]["presence"].items() if v["present"]} == {first, second}
     assert {c["operator"] for c in result["clusters"]} == {first, second}
-    assert result["test"]["p_value"] == pytest.approx(min(1.0, 2 * min(result["test"]["style_p_value"],
-                                                                       result["test"]["operator_p_value"])), abs=1e-6)
+    assert result["test"]["p_value"] == pytest.approx(
+        min(1.0, 2 * min(result["test"]["style_p_value"], result["test"]["operator_p_value"])), abs=1e-6
+    )
     assert result["operators"]["out_of_fold_documents"] == 0
 
 
@@ -74,8 +75,9 @@ def test_byline_documents_that_are_operator_references_are_scored_out_of_fold(c5
     # The byline's documents are also the operators' references (the Publius situation).
     docs = byline_dataset(c50, [(first, 0, 10), (second, 0, 10)])
     operators = byline_dataset(c50, [(first, 0, 10), (second, 0, 10), (third, 0, 10)], byline="ops")
-    result = composite.test_composite(docs, operators=operators, reference=small_reference, n_null=100,
-                                      n_subsamples=0, rolling=False).to_dict()
+    result = composite.test_composite(
+        docs, operators=operators, reference=small_reference, n_null=100, n_subsamples=0, rolling=False
+    ).to_dict()
     validate(result)
     assert result["operators"]["out_of_fold_documents"] == 20
     assert any("scored out of fold" in c for c in result["methods"]["caveats"])

@@ -18,7 +18,9 @@ def _stamped(docs: datasets.Dataset, hours_utc: list[np.ndarray]) -> datasets.Da
     rng = np.random.default_rng(0)
     stamps = []
     for block in hours_utc:
-        days = pd.Timestamp("2016-03-07", tz="UTC") + pd.to_timedelta(rng.integers(0, 5, len(block)) + 7 * rng.integers(0, 20, len(block)), unit="D")
+        days = pd.Timestamp("2016-03-07", tz="UTC") + pd.to_timedelta(
+            rng.integers(0, 5, len(block)) + 7 * rng.integers(0, 20, len(block)), unit="D"
+        )
         stamps += list(days + pd.to_timedelta(block, unit="h"))
     stamps = [s.round("s").to_pydatetime() for s in stamps]
     return docs.remove_columns("timestamp").add_column("timestamp", stamps, feature=docs.features["timestamp"])

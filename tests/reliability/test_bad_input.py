@@ -10,11 +10,9 @@ from click.testing import CliRunner
 
 from attribution.cli import main
 from attribution.cli.common import command_options
-from attribution.corpus import ColumnMap, load_corpus
-from attribution.corpus import readers
+from attribution.corpus import ColumnMap, load_corpus, readers
 from attribution.corpus.load import ReadOptions, load_file
 from attribution.errors import CorpusError, InsufficientEvidenceError
-
 from tests.reliability.conftest import problems_by_row
 
 GOOD = [
@@ -36,7 +34,12 @@ def test_empty_file_and_empty_texts(tmp_path, assert_all_good_rows_used):
         load_corpus(empty)
     path = _jsonl(
         tmp_path / "texts.jsonl",
-        [{"id": "a", "text": GOOD[0]}, {"id": "b", "text": "   \n\t "}, {"id": "c", "text": None}, {"id": "d", "text": GOOD[1]}],
+        [
+            {"id": "a", "text": GOOD[0]},
+            {"id": "b", "text": "   \n\t "},
+            {"id": "c", "text": None},
+            {"id": "d", "text": GOOD[1]},
+        ],
     )
     corpus = load_corpus(path)
     assert_all_good_rows_used(corpus, ["a", "d"])
@@ -64,10 +67,10 @@ def test_binary_files_are_refused_or_named(tmp_path, assert_all_good_rows_used):
 def test_non_utf8_rows_are_decoded_and_named(tmp_path, assert_all_good_rows_used):
     path = tmp_path / "mixed_encoding.csv"
     path.write_bytes(
-        "id,text\n".encode()
-        + f"a,{GOOD[0]}\n".encode("utf-8")
+        b"id,text\n"
+        + f"a,{GOOD[0]}\n".encode()
         + "b,Le café était fermé à midi et nous avons déjeuné dehors.\n".encode("cp1252")
-        + "c,Naïve “quotes” in UTF-8 stay as they are.\n".encode("utf-8")
+        + "c,Naïve “quotes” in UTF-8 stay as they are.\n".encode()
     )
     corpus = load_corpus(path, detect_language=False)
     assert_all_good_rows_used(corpus, ["a", "b", "c"])
@@ -126,10 +129,16 @@ def test_record_over_the_size_limit_is_skipped_in_bounded_memory(tmp_path, monke
 def test_non_english_rows_are_flagged_kept_and_counted(tmp_path, assert_all_good_rows_used):
     records = [
         {"id": "en1", "text": GOOD[0]},
-        {"id": "de", "text": "Die Regierung hat am Dienstag beschlossen, dass der Haushalt nicht vor dem Ende des Monats veröffentlicht wird."},
+        {
+            "id": "de",
+            "text": "Die Regierung hat am Dienstag beschlossen, dass der Haushalt nicht vor dem Ende des Monats veröffentlicht wird.",
+        },
         {"id": "ru", "text": "Правительство во вторник решило, что бюджет будет опубликован до конца месяца."},
         {"id": "en2", "text": GOOD[1]},
-        {"id": "es", "text": "El comité se reunió el martes y acordó que el presupuesto se publicaría antes de que termine el mes."},
+        {
+            "id": "es",
+            "text": "El comité se reunió el martes y acordó que el presupuesto se publicaría antes de que termine el mes.",
+        },
         {"id": "tag", "text": "#MAGA 🇺🇸🇺🇸"},
     ]
     path = _jsonl(tmp_path / "languages.jsonl", records)
@@ -167,8 +176,12 @@ def test_duplicates_across_batches_are_found(tmp_path, monkeypatch):
     corpus = load_corpus(_jsonl(tmp_path / "batches.jsonl", records))
     assert len(corpus) == 7
     dupes = {p.row: p.problem for p in corpus.report.problems if p.problem.startswith("duplicate")}
-    assert dupes == {4: "duplicate: same text as row 1; kept", 5: "duplicate: same text as row 2; kept",
-                     6: "duplicate: same text as row 3; kept", 7: "duplicate: same text as row 1; kept"}
+    assert dupes == {
+        4: "duplicate: same text as row 1; kept",
+        5: "duplicate: same text as row 2; kept",
+        6: "duplicate: same text as row 3; kept",
+        7: "duplicate: same text as row 1; kept",
+    }
 
 
 def test_duplicate_ids_are_renamed_and_named(tmp_path, assert_all_good_rows_used):
@@ -242,7 +255,10 @@ def test_too_few_documents_says_not_enough_evidence():
 
 def test_too_few_documents_for_the_composite_test(tmp_path):
     """Two documents: no p-value, a plain "not enough evidence" on stderr, exit 1; JSON still printed."""
-    path = _jsonl(tmp_path / "two.jsonl", [{"id": "a", "text": GOOD[0], "byline": "X"}, {"id": "b", "text": GOOD[1], "byline": "X"}])
+    path = _jsonl(
+        tmp_path / "two.jsonl",
+        [{"id": "a", "text": GOOD[0], "byline": "X"}, {"id": "b", "text": GOOD[1], "byline": "X"}],
+    )
     result = CliRunner().invoke(main, ["composite", str(path), "--json"])
     assert result.exit_code == 1, result.output
     assert result.stderr.startswith("Not enough evidence: Too few documents to test (at least 5 are needed)")

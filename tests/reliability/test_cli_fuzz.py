@@ -24,8 +24,34 @@ from attribution.corpus import load_corpus
 RUN = {"corpus", "report", "composite", "shifts", "coordination"}
 
 GARBAGE = st.sampled_from(
-    ["", "-", "--", "---x", "--json", "--quiet", "-v", "--seed", "-1", "nan", "1e309", "\x00", "../../etc/passwd",
-     "é", "💥", "'; DROP TABLE", "%s%n", "{}", "[", "--help", "hf:", "hf:x/y", "--data", "/nonexistent", "0", "9" * 40]
+    [
+        "",
+        "-",
+        "--",
+        "---x",
+        "--json",
+        "--quiet",
+        "-v",
+        "--seed",
+        "-1",
+        "nan",
+        "1e309",
+        "\x00",
+        "../../etc/passwd",
+        "é",
+        "💥",
+        "'; DROP TABLE",
+        "%s%n",
+        "{}",
+        "[",
+        "--help",
+        "hf:",
+        "hf:x/y",
+        "--data",
+        "/nonexistent",
+        "0",
+        "9" * 40,
+    ]
 )
 
 
@@ -36,7 +62,9 @@ def _options(command: click.Command) -> list[str]:
     return names
 
 
-def _walk(group: click.Group, ctx: click.Context, prefix: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], click.Command]]:
+def _walk(
+    group: click.Group, ctx: click.Context, prefix: tuple[str, ...] = ()
+) -> list[tuple[tuple[str, ...], click.Command]]:
     found = []
     for name in group.list_commands(ctx):
         command = group.get_command(ctx, name)
@@ -57,7 +85,9 @@ def tiny_corpus(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("fuzz") / "tiny.jsonl"
     path.write_text(
         "".join(
-            json.dumps({"id": f"d{i}", "text": f"Text number {i} with <b>some</b> words.", "author": "A" if i % 2 else "B"})
+            json.dumps(
+                {"id": f"d{i}", "text": f"Text number {i} with <b>some</b> words.", "author": "A" if i % 2 else "B"}
+            )
             + "\n"
             for i in range(4)
         ),
@@ -88,8 +118,19 @@ def test_random_arguments_never_crash(data, tiny_corpus, tmp_path):
     _assert_clean_exit(result, args)
 
 
-@pytest.mark.parametrize("args", [[], ["--help"], ["--version"], ["nope"], ["corpus"], ["corpus", "info"],
-                                  ["corpus", "info", "/nonexistent.csv"], ["corpus", "info", "--kind", "poem", "x"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["--help"],
+        ["--version"],
+        ["nope"],
+        ["corpus"],
+        ["corpus", "info"],
+        ["corpus", "info", "/nonexistent.csv"],
+        ["corpus", "info", "--kind", "poem", "x"],
+    ],
+)
 def test_fixed_bad_invocations(args):
     result = CliRunner().invoke(main, args)
     _assert_clean_exit(result, args)
@@ -112,9 +153,24 @@ def test_every_command_is_fuzzed():
 
 def _messy_corpus(path: Path) -> Path:
     rows = [
-        {"id": "a", "text": "The committee met on Tuesday and agreed on the budget.", "user": "x", "created_at": "2015-05-28T18:40:59Z"},
-        {"id": "b", "text": "The committee met on Tuesday and agreed on the budget.", "user": "y", "created_at": "2015-05-28 19:00"},
-        {"id": "c", "text": "Die Regierung hat am Dienstag beschlossen, dass der Haushalt nicht vor dem Ende kommt.", "user": "x", "created_at": "2015-05-29T09:00:00+02:00"},
+        {
+            "id": "a",
+            "text": "The committee met on Tuesday and agreed on the budget.",
+            "user": "x",
+            "created_at": "2015-05-28T18:40:59Z",
+        },
+        {
+            "id": "b",
+            "text": "The committee met on Tuesday and agreed on the budget.",
+            "user": "y",
+            "created_at": "2015-05-28 19:00",
+        },
+        {
+            "id": "c",
+            "text": "Die Regierung hat am Dienstag beschlossen, dass der Haushalt nicht vor dem Ende kommt.",
+            "user": "x",
+            "created_at": "2015-05-29T09:00:00+02:00",
+        },
         {"id": "d", "text": "", "user": "y", "created_at": "bad"},
         {"id": "a", "text": "A second row with the id a, and an extra field.", "user": "x", "mood": 3.5},
     ]
@@ -135,7 +191,12 @@ def test_corpus_info_json_is_byte_identical_across_runs_and_processes(tmp_path):
     assert other.stdout == first.stdout
     load = json.loads(first.stdout)["load"]
     assert load["problem_counts"] == {
-        "columns": 1, "duplicate": 1, "duplicate id": 1, "empty text": 1, "language": 1, "timezone": 2,
+        "columns": 1,
+        "duplicate": 1,
+        "duplicate id": 1,
+        "empty text": 1,
+        "language": 1,
+        "timezone": 2,
     }
 
 
@@ -156,9 +217,25 @@ def test_features_and_shifts_json_and_outputs_are_byte_identical(tmp_path, data_
     runs = []
     for attempt in range(2):
         out = tmp_path / f"features-{attempt}.parquet"
-        features = CliRunner().invoke(main, ["features", str(articles), "--config", "light", "--out", str(out), "--json"])
-        shifts = CliRunner().invoke(main, ["shifts", str(tweets), "--text-col", "content", "--byline-col", "author",
-                                           "--time-col", "publish_date", "--min-posts", "20", "--json"])
+        features = CliRunner().invoke(
+            main, ["features", str(articles), "--config", "light", "--out", str(out), "--json"]
+        )
+        shifts = CliRunner().invoke(
+            main,
+            [
+                "shifts",
+                str(tweets),
+                "--text-col",
+                "content",
+                "--byline-col",
+                "author",
+                "--time-col",
+                "publish_date",
+                "--min-posts",
+                "20",
+                "--json",
+            ],
+        )
         assert features.exit_code == 0 and shifts.exit_code == 0, features.output + shifts.output
         runs.append((features.stdout.replace(str(out), "OUT"), out.read_bytes(), shifts.stdout))
     assert runs[0] == runs[1]

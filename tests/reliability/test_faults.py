@@ -61,7 +61,13 @@ def test_killed_feature_run_leaves_whole_parts_and_resumes(tmp_path):
     assert [p["index"] for p in state["parts"]] == [0, 1]  # parts 0 and 1 finished before the kill
     # Nothing visible is half-written: every part file is whole (the torn write is a hidden temp file).
     visible = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
-    assert visible == ["part-00000.ids.json", "part-00000.npz", "part-00001.ids.json", "part-00001.npz", "progress.json"]
+    assert visible == [
+        "part-00000.ids.json",
+        "part-00000.npz",
+        "part-00001.ids.json",
+        "part-00001.npz",
+        "progress.json",
+    ]
 
     dataset = load_corpus("federalist").dataset
     union = build_features("light").fit(dataset["text"])

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from attribution.corpus import load_corpus
-from attribution.errors import CorpusError
 from attribution.corpus.text import WHITESPACE, normalise_text, normalise_texts
+from attribution.errors import CorpusError
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

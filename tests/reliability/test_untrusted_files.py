@@ -16,10 +16,9 @@ import pytest
 
 from attribution.corpus import load_corpus
 from attribution.errors import ModelError
-
+from attribution.models import persistence  # noqa: E402
 from tests.reliability import payloads
 
-from attribution.models import persistence  # noqa: E402
 pytestmark = pytest.mark.slow
 
 
@@ -100,10 +99,26 @@ def test_a_pickle_in_place_of_the_model_is_never_unpickled(folder):
     # A zip that looks like skops but hides a pickle inside is refused too.
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("schema.json", json.dumps({"__class__": "dict", "__module__": "builtins",
-                                                    "__loader__": "DictNode", "content": {"x": {"__class__": "PickleBomb",
-                                                    "__module__": "tests.reliability.payloads", "__loader__": "ReduceNode",
-                                                    "__id__": 1}}, "__id__": 0, "protocol": 2}))
+        archive.writestr(
+            "schema.json",
+            json.dumps(
+                {
+                    "__class__": "dict",
+                    "__module__": "builtins",
+                    "__loader__": "DictNode",
+                    "content": {
+                        "x": {
+                            "__class__": "PickleBomb",
+                            "__module__": "tests.reliability.payloads",
+                            "__loader__": "ReduceNode",
+                            "__id__": 1,
+                        }
+                    },
+                    "__id__": 0,
+                    "protocol": 2,
+                }
+            ),
+        )
         archive.writestr("payload.pkl", bomb)
     _replace_model(folder, buffer.getvalue(), fix_checksum=True)
     with pytest.raises(ModelError):
@@ -176,9 +191,15 @@ def _poisoned_corpus(path, n=12):
     for i in range(n):
         text = papers[i]["text"][:3000]
         if i == 0:
-            text = f"{XSS} {text} <img src=x onerror=alert(2)> <a href=\"javascript:alert(3)\">x</a>"
-        rows.append({"id": f"doc{i}" + (XSS if i == 1 else ""), "text": text, "byline": f"Publius{XSS}",
-                     "title": f"Paper {i} {XSS}"})
+            text = f'{XSS} {text} <img src=x onerror=alert(2)> <a href="javascript:alert(3)">x</a>'
+        rows.append(
+            {
+                "id": f"doc{i}" + (XSS if i == 1 else ""),
+                "text": text,
+                "byline": f"Publius{XSS}",
+                "title": f"Paper {i} {XSS}",
+            }
+        )
     rows.append({"id": f"empty{XSS}", "text": "", "byline": f"Publius{XSS}"})
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     return path

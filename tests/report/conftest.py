@@ -75,8 +75,13 @@ def poison(result: dict, payload: str = XSS) -> dict:
 
 # -- headless Chromium ---------------------------------------------------------------------------
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 
 
@@ -105,13 +110,18 @@ def _open_page(path: Path, *, width: int = 1280, height: int = 900) -> Iterator[
 
     with sync_playwright() as playwright, tempfile.TemporaryDirectory(prefix="attribution-chromium-") as profile:
         context = playwright.chromium.launch_persistent_context(
-            profile, executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS,
+            profile,
+            executable_path=chromium_path(),
+            headless=True,
+            args=CHROMIUM_ARGS,
             viewport={"width": width, "height": height},
         )
         try:
             page = context.new_page()
             visit = Visit(page)
-            page.on("console", lambda m: visit.console_errors.append(m.text) if m.type in ("error", "warning") else None)
+            page.on(
+                "console", lambda m: visit.console_errors.append(m.text) if m.type in ("error", "warning") else None
+            )
             page.on("pageerror", lambda e: visit.console_errors.append(str(e)))
             page.on("dialog", lambda d: (visit.dialogs.append(d.message), d.dismiss()))
             page.on("request", lambda r: visit.requests.append(r.url))

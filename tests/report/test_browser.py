@@ -6,7 +6,6 @@ import pytest
 
 from attribution.report.html import write_report
 
-
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
@@ -26,7 +25,9 @@ def test_report_renders_without_console_errors(result, tmp_path, open_page):
     path = write_report(tmp_path / "report.html", result)
     with open_page(path) as visit:
         _assert_main_elements(visit)
-        assert visit.page.locator("#verdict .verdict-text").inner_text().startswith("Likely written by 3 different people")
+        assert (
+            visit.page.locator("#verdict .verdict-text").inner_text().startswith("Likely written by 3 different people")
+        )
         assert visit.page.locator("#posting svg").is_visible()
         # Nothing loaded but the page itself.
         assert visit.requests == [path.resolve().as_uri()]

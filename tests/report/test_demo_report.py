@@ -16,8 +16,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 def demo_run(tmp_path_factory, data_dir):
     """One run of the demo command (about a minute: the composite test on 85 papers)."""
     out = tmp_path_factory.mktemp("demo-output")
-    result = CliRunner().invoke(main, ["demo", "--out-dir", str(out), "--json", "--quiet"],
-                                env={"ATTRIBUTION_DATA": str(data_dir)})
+    result = CliRunner().invoke(
+        main, ["demo", "--out-dir", str(out), "--json", "--quiet"], env={"ATTRIBUTION_DATA": str(data_dir)}
+    )
     assert result.exit_code == 0, result.output
     return out, json.loads(result.stdout)
 

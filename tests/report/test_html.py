@@ -23,13 +23,26 @@ def test_verdict_comes_first_with_its_uncertainty(result, page):
 
 
 def test_every_section_of_the_issue_is_present(result, page):
-    for marker in ('id="verdict"', 'id="map-cluster"', 'id="map-operator"', 'id="heatmap"', 'id="timeline"',
-                   'id="posting"', 'id="groups"', 'id="documents"', 'id="data"', 'id="methods"'):
+    for marker in (
+        'id="verdict"',
+        'id="map-cluster"',
+        'id="map-operator"',
+        'id="heatmap"',
+        'id="timeline"',
+        'id="posting"',
+        'id="groups"',
+        'id="documents"',
+        'id="data"',
+        'id="methods"',
+    ):
         assert marker in page, marker
     assert page.count("<svg") == 6  # k, two maps, heat map, timeline, posting hours
     assert "1,687" in page and "1,680" in page  # load counts: read, used
     assert "unparseable time stamp (3)" in page
-    assert "Documents by their own best-matching operator: Crystal1Johnson 25, TheFoundingSon 8, Jenn_Abrams 6, TEN_GOP 0; 45 match none." in page
+    assert (
+        "Documents by their own best-matching operator: Crystal1Johnson 25, TheFoundingSon 8, Jenn_Abrams 6, TEN_GOP 0; 45 match none."
+        in page
+    )
     example = result["clusters"][1]["examples"][0]["text"]
     assert html.escape(" ".join(example.split()), quote=False) in page
 
@@ -94,7 +107,10 @@ def test_posting_hours_fall_back_to_document_time_stamps(result):
 
 def test_behaviour_schedules_are_told_in_words(result, page):
     assert "The groups post at different hours (p = 0.001, Cram\u00e9r&#39;s V = 0.31)" in page
-    assert "Posts like an office shift (log-likelihood ratio office vs. private +23.5): about 06:00\u201315:00 UTC, working hours in UTC+3 (UTC+2 to UTC+4)." in page
+    assert (
+        "Posts like an office shift (log-likelihood ratio office vs. private +23.5): about 06:00\u201315:00 UTC, working hours in UTC+3 (UTC+2 to UTC+4)."
+        in page
+    )
     assert "(580 posts)" in page
 
 
@@ -120,15 +136,25 @@ def test_write_report_is_atomic_and_readable(result, page, tmp_path):
     assert [p.name for p in path.parent.iterdir()] == ["report.html"]
 
 
-@pytest.mark.parametrize(("p", "text"), [(None, "p not computed"), (0.0004, "p < 0.001"), (0.012, "p = 0.012"), (0.4, "p = 0.40")])
+@pytest.mark.parametrize(
+    ("p", "text"), [(None, "p not computed"), (0.0004, "p < 0.001"), (0.012, "p = 0.012"), (0.4, "p = 0.40")]
+)
 def test_format_p(p, text):
     assert format_p(p) == text
 
 
 def test_no_documents_still_gives_a_plain_page():
-    result = {"byline": "x", "n_documents": 0, "documents": [], "clusters": [],
-              "verdict": {"level": "insufficient_evidence", "composite": None,
-                          "text": "Not enough documents to test (3; at least 10 needed)"}}
+    result = {
+        "byline": "x",
+        "n_documents": 0,
+        "documents": [],
+        "clusters": [],
+        "verdict": {
+            "level": "insufficient_evidence",
+            "composite": None,
+            "text": "Not enough documents to test (3; at least 10 needed)",
+        },
+    }
     page = render_composite_report(result)
     assert "Not enough documents to test" in page and "Not enough evidence" in page
     assert "<svg" not in page and 'id="documents"' not in page
@@ -144,11 +170,26 @@ def test_noise_documents_are_unassigned(result):
 
 def test_shift_and_coordination_extras_are_shown_and_escaped(result):
     # The web service adds these keys (analyse_shifts / analyse_coordination output, or why not).
-    result["shifts"] = {"accounts": [
-        {"account": "acct<b>1</b>", "n_posts": 400, "status": "ok", "model": "office", "office_score": 0.9,
-         "offset_label": "UTC+3", "offset_interval": [3, 3], "office_schedule_utc": {"start": 6, "end": 15}},
-        {"account": "tiny", "n_posts": 4, "status": "insufficient_evidence", "reason": "4 posts; at least 30 needed"},
-    ]}
+    result["shifts"] = {
+        "accounts": [
+            {
+                "account": "acct<b>1</b>",
+                "n_posts": 400,
+                "status": "ok",
+                "model": "office",
+                "office_score": 0.9,
+                "offset_label": "UTC+3",
+                "offset_interval": [3, 3],
+                "office_schedule_utc": {"start": 6, "end": 15},
+            },
+            {
+                "account": "tiny",
+                "n_posts": 4,
+                "status": "insufficient_evidence",
+                "reason": "4 posts; at least 30 needed",
+            },
+        ]
+    }
     result["coordination"] = {"available": True, "error": "coordination analysis could not run: one account"}
     page = render_composite_report(result)
     assert "acct&lt;b&gt;1&lt;/b&gt;" in page
@@ -169,13 +210,25 @@ def test_unknown_operator_sentinel_means_no_match(result):
 
 
 def test_rolling_windows_show_changes_of_hand(result):
-    result["rolling"] = {"documents": [{
-        "document_id": "u001", "window_tokens": 300, "step_tokens": 100,
-        "windows": [{"start": s, "end": s + 300, "label": "cluster 0" if s < 400 else "cluster 2",
-                     "probabilities": {"cluster 0": 0.8 if s < 400 else 0.2, "cluster 2": 0.2 if s < 400 else 0.8}}
-                    for s in range(0, 900, 100)],
-        "change_points": [{"token": 400, "from": "cluster 0", "to": "cluster 2"}],
-    }]}
+    result["rolling"] = {
+        "documents": [
+            {
+                "document_id": "u001",
+                "window_tokens": 300,
+                "step_tokens": 100,
+                "windows": [
+                    {
+                        "start": s,
+                        "end": s + 300,
+                        "label": "cluster 0" if s < 400 else "cluster 2",
+                        "probabilities": {"cluster 0": 0.8 if s < 400 else 0.2, "cluster 2": 0.2 if s < 400 else 0.8},
+                    }
+                    for s in range(0, 900, 100)
+                ],
+                "change_points": [{"token": 400, "from": "cluster 0", "to": "cluster 2"}],
+            }
+        ]
+    }
     page = render_composite_report(result)
     assert 'id="rolling"' in page
     assert "Change of writer from Group A to Group C at token 400." in page
@@ -186,7 +239,11 @@ def test_single_writer_wording(result):
     for doc in result["documents"]:
         doc["cluster"], doc["between_clusters"] = 0, False
     result["clusters"] = [dict(result["clusters"][0], size=len(result["documents"]), distinguishing_features=[])]
-    result["verdict"] = {"level": "single", "composite": False, "text": "No evidence of more than one writer (p = 0.620)"}
+    result["verdict"] = {
+        "level": "single",
+        "composite": False,
+        "text": "No evidence of more than one writer (p = 0.620)",
+    }
     result["test"]["p_value"] = 0.62
     result["k"] = {"estimate": 1, "interval": [1, 1], "probabilities": {"1": 1.0}}
     page = render_composite_report(result)
@@ -208,8 +265,15 @@ def test_badge_says_when_no_single_operator_explains_a_one_style_byline(result):
     from attribution.report.html import render_composite_report
 
     result["verdict"] = {"level": "single", "text": "The style test finds no evidence...", "composite": False}
-    operators = result.get("operators") or {"names": ["A", "B"], "explained": {"p_value": 1.0, "unexplained_documents": 0, "text": "ok"}}
-    operators["single_operator"] = {"p_value": 0.0004, "per_operator": {}, "text": "No single known operator explains the byline."}
+    operators = result.get("operators") or {
+        "names": ["A", "B"],
+        "explained": {"p_value": 1.0, "unexplained_documents": 0, "text": "ok"},
+    }
+    operators["single_operator"] = {
+        "p_value": 0.0004,
+        "per_operator": {},
+        "text": "No single known operator explains the byline.",
+    }
     result["operators"] = operators
     page = render_composite_report(result)
     assert "One style, several known operators" in page

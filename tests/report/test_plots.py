@@ -21,15 +21,20 @@ def test_long_operator_legends_do_not_squeeze_the_map():
     xy = rng.normal(size=(60, 2))
     names = ["Crystal1Johnson", "TheFoundingSon", "Jenn_Abrams", "AnotherLongOperatorName"]
     codes = rng.integers(-1, len(names), size=60)
-    svg = plots.document_map(xy, codes, names, plots.OPERATOR_COLOURS, markers=plots.OPERATOR_MARKERS,
-                             unmatched_label="no operator matches")
+    svg = plots.document_map(
+        xy, codes, names, plots.OPERATOR_COLOURS, markers=plots.OPERATOR_MARKERS, unmatched_label="no operator matches"
+    )
     assert _axes_width_share(svg) > 0.75
 
 
 def test_svg_is_deterministic_inline_and_escaped():
     xy = np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 0.5]])
-    first = plots.document_map(xy, [0, 1, 0], ["<b>A&B</b>", "$x$"], plots.GROUP_COLOURS, tooltips=["<i>t1</i>", "t2", "t3"])
-    second = plots.document_map(xy, [0, 1, 0], ["<b>A&B</b>", "$x$"], plots.GROUP_COLOURS, tooltips=["<i>t1</i>", "t2", "t3"])
+    first = plots.document_map(
+        xy, [0, 1, 0], ["<b>A&B</b>", "$x$"], plots.GROUP_COLOURS, tooltips=["<i>t1</i>", "t2", "t3"]
+    )
+    second = plots.document_map(
+        xy, [0, 1, 0], ["<b>A&B</b>", "$x$"], plots.GROUP_COLOURS, tooltips=["<i>t1</i>", "t2", "t3"]
+    )
     assert first == second
     assert first.startswith("<svg") and "<?xml" not in first and "DOCTYPE" not in first
     assert "<b>" not in first and "<i>" not in first

@@ -20,9 +20,21 @@ def test_bench_corpus_plants_composites_from_held_out_accounts(data_dir):
 @pytest.mark.slow
 def test_screen_bench_keys_without_the_cascade(data_dir):
     result = run(data_dir, max_accounts=12, cascade=False)
-    for key in ("accounts", "posts", "seconds", "posts_per_second", "speedup_2_workers", "peak_rss_mb_per_worker",
-                "identical_to_single_process", "flagged", "fully_tested", "composite_recall_screen",
-                "composite_fpr_screen", "coordination_precision", "coordination_recall"):
+    for key in (
+        "accounts",
+        "posts",
+        "seconds",
+        "posts_per_second",
+        "speedup_2_workers",
+        "peak_rss_mb_per_worker",
+        "identical_to_single_process",
+        "flagged",
+        "fully_tested",
+        "composite_recall_screen",
+        "composite_fpr_screen",
+        "coordination_precision",
+        "coordination_recall",
+    ):
         assert key in result
     assert result["accounts"] == 12
     assert result["identical_to_single_process"] is True

@@ -186,10 +186,28 @@ def test_cli_screen_writes_tables_and_summary(small_posts, data_dir, tmp_path):
     corpus = tmp_path / "posts.parquet"
     small_posts.to_parquet(corpus)
     out = tmp_path / "screen"
-    result = CliRunner().invoke(main, [
-        "screen", str(corpus), "--byline-col", "account", "--time-col", "timestamp", "--kind", "tweet",
-        "--data", str(data_dir), "--out", str(out), "--workers", "0", "--no-full-test", "--json", "-q",
-    ])
+    result = CliRunner().invoke(
+        main,
+        [
+            "screen",
+            str(corpus),
+            "--byline-col",
+            "account",
+            "--time-col",
+            "timestamp",
+            "--kind",
+            "tweet",
+            "--data",
+            str(data_dir),
+            "--out",
+            str(out),
+            "--workers",
+            "0",
+            "--no-full-test",
+            "--json",
+            "-q",
+        ],
+    )
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
     assert summary["accounts"] == small_posts["account"].nunique()

@@ -61,8 +61,14 @@ def client(make_client) -> TestClient:
 @pytest.fixture
 def small_limits() -> Limits:
     """Tight limits so tests can cross them with small inputs."""
-    return Limits(max_upload_bytes=50_000, max_request_bytes=120_000, max_article_chars=20_000, max_documents=10,
-                  max_zip_members=20, max_unzipped_bytes=200_000)
+    return Limits(
+        max_upload_bytes=50_000,
+        max_request_bytes=120_000,
+        max_article_chars=20_000,
+        max_documents=10,
+        max_zip_members=20,
+        max_unzipped_bytes=200_000,
+    )
 
 
 def papers_jsonl(corpus, n: int = 6, *, with_time: bool = False) -> bytes:
@@ -83,3 +89,26 @@ def zip_bytes(members: dict[str, bytes], *, compression: int = zipfile.ZIP_DEFLA
         for name, data in members.items():
             archive.writestr(name, data)
     return buffer.getvalue()
+
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--no-proxy-server",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "Debian's chromium is missing: apt-get install -y chromium (make test does it)"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        yield browser
+        browser.close()

@@ -24,8 +24,10 @@ def test_health_lists_versions_model_and_limits(client):
     assert body["limits"]["max_documents"] == 5000
 
 
-@pytest.mark.parametrize("path, marker", [("/", "Score an article"), ("/vet", "Vet a byline"), ("/cases", "Cases"),
-                                          ("/api/docs", "/api/score")])
+@pytest.mark.parametrize(
+    "path, marker",
+    [("/", "Score an article"), ("/vet", "Vet a byline"), ("/cases", "Cases"), ("/api/docs", "/api/score")],
+)
 def test_pages_render_with_a_strict_content_security_policy(client, path, marker):
     response = client.get(path)
     assert response.status_code == 200
@@ -39,8 +41,17 @@ def test_pages_render_with_a_strict_content_security_policy(client, path, marker
 
 def test_openapi_documents_every_action(client):
     paths = client.get("/api/openapi.json").json()["paths"]
-    for path in ("/api/score", "/api/score/file", "/api/vet", "/api/cases", "/api/cases/{case_id}",
-                 "/api/cases/{case_id}/report", "/api/cases/{case_id}/export", "/api/cases/compare", "/api/health"):
+    for path in (
+        "/api/score",
+        "/api/score/file",
+        "/api/vet",
+        "/api/cases",
+        "/api/cases/{case_id}",
+        "/api/cases/{case_id}/report",
+        "/api/cases/{case_id}/export",
+        "/api/cases/compare",
+        "/api/health",
+    ):
         assert path in paths
 
 
@@ -105,11 +116,16 @@ def test_score_form_shows_the_refusal_and_keeps_the_input_escaped(client):
     [
         ("empty.jsonl", b"", 400, "empty"),
         ("byline.docx", b"PK\x03\x04 word", 415, "not accepted"),
-        ("byline.jsonl", b"{broken\n{\"no_text\": 1}\n", 422, "no usable documents|no text column"),
+        ("byline.jsonl", b'{broken\n{"no_text": 1}\n', 422, "no usable documents|no text column"),
         ("byline.zip", b"not a zip at all", 415, "not a ZIP"),
         ("byline.zip", zip_bytes({"../../escape.txt": b"x"}), 422, "path traversal"),
         ("byline.jsonl", b'{"text": "x"}\n' * 6000, 413, "limit per file|the limit is"),
-        ("byline.jsonl", b"".join(b'{"text": "doc %d"}\n' % i for i in range(11)), 413, "11 documents; the limit is 10"),
+        (
+            "byline.jsonl",
+            b"".join(b'{"text": "doc %d"}\n' % i for i in range(11)),
+            413,
+            "11 documents; the limit is 10",
+        ),
     ],
 )
 def test_vet_upload_refusals(make_client, small_limits, name, data, status, match):
@@ -144,9 +160,14 @@ def test_vet_unknown_kind(client, federalist):
 # -- cases ------------------------------------------------------------------------------------------
 def _stored_case(client, **overrides) -> str:
     store: CaseStore = client.app.state.attribution.store
-    options = dict(kind="vet", title="Publius", byline="Publius",
-                   inputs=[{"role": "byline documents", "name": "b.jsonl", "sha256": "0" * 64, "bytes": 5, "documents": 8}],
-                   config={"seed": 0}, versions={"attribution": "0.1.0"})
+    options = dict(
+        kind="vet",
+        title="Publius",
+        byline="Publius",
+        inputs=[{"role": "byline documents", "name": "b.jsonl", "sha256": "0" * 64, "bytes": 5, "documents": 8}],
+        config={"seed": 0},
+        versions={"attribution": "0.1.0"},
+    )
     options.update(overrides)
     return store.create(**options)
 
@@ -154,8 +175,12 @@ def _stored_case(client, **overrides) -> str:
 def test_cases_list_detail_export_compare_and_delete(client):
     store = client.app.state.attribution.store
     a, b = _stored_case(client), _stored_case(client, byline="Other")
-    store.finish(a, result={"n_documents": 8, "verdict": {"level": "single", "text": "one writer"}},
-                 summary="one writer", report_html="<html><body><h1>Report</h1></body></html>")
+    store.finish(
+        a,
+        result={"n_documents": 8, "verdict": {"level": "single", "text": "one writer"}},
+        summary="one writer",
+        report_html="<html><body><h1>Report</h1></body></html>",
+    )
     store.fail(b, "the composite test needs at least 6 documents")
     listed = client.get("/api/cases").json()["cases"]
     assert [c["id"] for c in listed] == [b, a]

@@ -20,9 +20,6 @@ from attribution.serve.server import serve_in_thread
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run", "--no-proxy-server"]
 #: Paper 51 ("The Structure of the Government Must Furnish the Proper Checks and Balances"), disputed.
 DISPUTED_PAPER = "federalist-51"
 
@@ -39,20 +36,11 @@ def shots(tmp_path_factory) -> Path:
 def live(tmp_path_factory, federalist_model, data_dir):
     """The application on loopback with a light Federalist model; yields its base URL."""
     folder = tmp_path_factory.mktemp("live")
-    app = create_app(ServeConfig(model_dir=federalist_model, db_path=folder / "cases.sqlite3", data_dir=data_dir, port=0))
+    app = create_app(
+        ServeConfig(model_dir=federalist_model, db_path=folder / "cases.sqlite3", data_dir=data_dir, port=0)
+    )
     with serve_in_thread(app) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    assert Path(CHROMIUM).exists(), "Debian's chromium is missing: apt-get install -y chromium (make test does it)"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -60,8 +48,9 @@ def page(browser):
     context = browser.new_context(viewport={"width": 1200, "height": 900})
     page = context.new_page()
     # Nothing but the local server may be reached.
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("http://127.0.0.1")
-               else route.abort())
+    page.route(
+        "**/*", lambda route: route.continue_() if route.request.url.startswith("http://127.0.0.1") else route.abort()
+    )
     yield page
     context.close()
 
@@ -79,7 +68,11 @@ def test_paste_a_federalist_paper_and_see_a_verdict(live, page, shots):
     assert text.startswith("Most likely") or text.startswith("Unknown: none of the known authors")
     rows = page.locator("#result table tbody tr")
     assert rows.count() == 3
-    assert set(page.locator("#result table tbody tr td:nth-child(2)").all_inner_texts()) == {"Hamilton", "Madison", "Jay"}
+    assert set(page.locator("#result table tbody tr td:nth-child(2)").all_inner_texts()) == {
+        "Hamilton",
+        "Madison",
+        "Jay",
+    }
     assert page.locator("text=How much to trust it").is_visible()
     page.screenshot(path=str(shots / "score.png"), full_page=True)
 
@@ -89,8 +82,9 @@ def test_upload_a_small_byline_and_see_the_report(live, page, shots):
     chosen = [r for r in papers if r["author"] == "Hamilton"][:6] + [r for r in papers if r["author"] == "Madison"][:6]
     body = "\n".join(json.dumps({"id": r["id"], "title": r["title"], "text": r["text"]}) for r in chosen) + "\n"
     page.goto(live + "/vet")
-    page.set_input_files("#file", files=[{"name": "publius.jsonl", "mimeType": "application/json",
-                                          "buffer": body.encode("utf-8")}])
+    page.set_input_files(
+        "#file", files=[{"name": "publius.jsonl", "mimeType": "application/json", "buffer": body.encode("utf-8")}]
+    )
     page.fill("#byline", "Publius")
     page.screenshot(path=str(shots / "vet.png"), full_page=True)
     page.click("#vet-button")

@@ -12,7 +12,6 @@ from attribution.corpus import load_corpus
 from attribution.serve.app import create_app
 from attribution.serve.config import ServeConfig
 from attribution.serve.server import serve_in_thread
-from tests.serve.test_browser import browser  # noqa: F401  (the module-scoped Chromium fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -26,12 +25,22 @@ def live_with_operators(tmp_path_factory, federalist_model, data_dir):
     folder = tmp_path_factory.mktemp("live-operators")
     papers = load_corpus("federalist").dataset
     operators = folder / "federalist-operators-hamilton-madison-jay-undisputed-papers.jsonl"
-    operators.write_text("".join(
-        json.dumps({"id": r["id"], "text": r["text"], "author": r["author"]}) + "\n"
-        for r in papers if r["author"] in ("Hamilton", "Madison", "Jay")
-    ))
-    app = create_app(ServeConfig(model_dir=federalist_model, db_path=folder / "cases.sqlite3", data_dir=data_dir,
-                                 operators=str(operators), port=0))
+    operators.write_text(
+        "".join(
+            json.dumps({"id": r["id"], "text": r["text"], "author": r["author"]}) + "\n"
+            for r in papers
+            if r["author"] in ("Hamilton", "Madison", "Jay")
+        )
+    )
+    app = create_app(
+        ServeConfig(
+            model_dir=federalist_model,
+            db_path=folder / "cases.sqlite3",
+            data_dir=data_dir,
+            operators=str(operators),
+            port=0,
+        )
+    )
     with serve_in_thread(app) as url:
         yield url
 
@@ -61,13 +70,23 @@ def _overflowing(page) -> list[str]:
 def test_case_page_fits_1280px_and_names_every_inputs_hash(live_with_operators, browser):
     context = browser.new_context(viewport={"width": WIDTH, "height": 900})
     page = context.new_page()
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("http://127.0.0.1") else route.abort())
+    page.route(
+        "**/*", lambda route: route.continue_() if route.request.url.startswith("http://127.0.0.1") else route.abort()
+    )
     papers = load_corpus("federalist").dataset
     chosen = [r for r in papers if r["author"] == "Hamilton"][:6] + [r for r in papers if r["author"] == "Madison"][:6]
     body = "\n".join(json.dumps({"id": r["id"], "title": r["title"], "text": r["text"]}) for r in chosen) + "\n"
     page.goto(live_with_operators + "/vet")
-    page.set_input_files("#file", files=[{"name": "publius-byline-selected-papers-1787-1788.jsonl",
-                                          "mimeType": "application/json", "buffer": body.encode("utf-8")}])
+    page.set_input_files(
+        "#file",
+        files=[
+            {
+                "name": "publius-byline-selected-papers-1787-1788.jsonl",
+                "mimeType": "application/json",
+                "buffer": body.encode("utf-8"),
+            }
+        ],
+    )
     page.fill("#byline", "Publius")
     page.click("#vet-button")
     page.wait_for_url("**/cases/*", timeout=30_000)

@@ -35,7 +35,9 @@ def test_loopback_by_default_without_a_token(started, tmp_path):
 
 
 def test_other_addresses_print_and_require_a_token(started, tmp_path):
-    result = CliRunner().invoke(main, ["serve", "--host", "0.0.0.0", "--port", "8123", "--db", str(tmp_path / "c.sqlite3")])
+    result = CliRunner().invoke(
+        main, ["serve", "--host", "0.0.0.0", "--port", "8123", "--db", str(tmp_path / "c.sqlite3")]
+    )
     assert result.exit_code == 0, result.output
     token = started[0][0].state.attribution.config.token
     assert f"Access token: {token}" in result.output

@@ -5,12 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from fastapi.testclient import TestClient
 
 from attribution.serve.app import create_app
-from attribution.serve.config import ServeConfig
-from attribution.serve.config import Limits
+from attribution.serve.config import Limits, ServeConfig
 from tests.serve.conftest import BASE_URL, papers_jsonl, zip_bytes
 
 pytestmark = pytest.mark.slow
@@ -19,8 +17,9 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def scoring_client(tmp_path_factory, federalist_model, data_dir):
     """One client for the module: loading the model once keeps these tests quick."""
-    config = ServeConfig(model_dir=federalist_model, data_dir=data_dir,
-                         db_path=tmp_path_factory.mktemp("engines") / "cases.sqlite3")
+    config = ServeConfig(
+        model_dir=federalist_model, data_dir=data_dir, db_path=tmp_path_factory.mktemp("engines") / "cases.sqlite3"
+    )
     with TestClient(create_app(config), base_url=BASE_URL) as client:
         yield client
 
@@ -30,7 +29,9 @@ def _paper(federalist, paper_id: str) -> str:
 
 
 def test_score_ranks_the_known_authors_and_saves_a_case(scoring_client, federalist):
-    response = scoring_client.post("/api/score", json={"text": _paper(federalist, "federalist-51"), "byline": "Madison"})
+    response = scoring_client.post(
+        "/api/score", json={"text": _paper(federalist, "federalist-51"), "byline": "Madison"}
+    )
     assert response.status_code == 200, response.text
     body = response.json()
     result = body["result"]
@@ -51,16 +52,24 @@ def test_score_ranks_the_known_authors_and_saves_a_case(scoring_client, federali
 
 
 def test_score_file_upload_and_trust_warnings(scoring_client, federalist):
-    upload = scoring_client.post("/api/score/file", files={"file": ("paper.txt", _paper(federalist, "federalist-10").encode())},
-                                 data={"byline": "Somebody Else"})
+    upload = scoring_client.post(
+        "/api/score/file",
+        files={"file": ("paper.txt", _paper(federalist, "federalist-10").encode())},
+        data={"byline": "Somebody Else"},
+    )
     assert upload.status_code == 200, upload.text
     assert upload.json()["result"]["byline"]["known"] is False
     short = scoring_client.post("/api/score", json={"text": "A short note about the weather today."}).json()["result"]
     assert {n["check"]: n["level"] for n in short["trust"]["notes"]}["length"] == "warning"
     assert short["trust"]["level"] == "low"
-    german = ("Die Verfassung der Vereinigten Staaten wurde nach langen Beratungen angenommen, und die Staaten "
-              "stritten darüber, wie viel Macht der Bund erhalten sollte. ") * 20
-    notes = {n["check"]: n["level"] for n in scoring_client.post("/api/score", json={"text": german}).json()["result"]["trust"]["notes"]}
+    german = (
+        "Die Verfassung der Vereinigten Staaten wurde nach langen Beratungen angenommen, und die Staaten "
+        "stritten darüber, wie viel Macht der Bund erhalten sollte. "
+    ) * 20
+    notes = {
+        n["check"]: n["level"]
+        for n in scoring_client.post("/api/score", json={"text": german}).json()["result"]["trust"]["notes"]
+    }
     assert notes["language"] == "warning"
 
 
@@ -85,12 +94,17 @@ def test_vet_a_byline_runs_as_a_job_and_ends_in_the_report(scoring_client, feder
     hamilton = [r for r in federalist.dataset if r["author"] == "Hamilton"]
     madison = [r for r in federalist.dataset if r["author"] == "Madison"]
     chosen = hamilton[:12] + madison[:6]
-    data = "".join(json.dumps({"id": r["id"], "text": r["text"], "timestamp": f"1788-01-{i + 1:02d}T1{i % 8}:00:00Z"}) + "\n"
-                   for i, r in enumerate(chosen)).encode()
+    data = "".join(
+        json.dumps({"id": r["id"], "text": r["text"], "timestamp": f"1788-01-{i + 1:02d}T1{i % 8}:00:00Z"}) + "\n"
+        for i, r in enumerate(chosen)
+    ).encode()
     others = hamilton[-20:] + madison[6:]
     operators = zip_bytes({f"{r['author']}/{r['id']}.txt": r["text"].encode() for r in others})
-    response = scoring_client.post("/api/vet", files={"file": ("publius.jsonl", data), "operators": ("ops.zip", operators)},
-                                   data={"byline": "Publius"})
+    response = scoring_client.post(
+        "/api/vet",
+        files={"file": ("publius.jsonl", data), "operators": ("ops.zip", operators)},
+        data={"byline": "Publius"},
+    )
     assert response.status_code == 202, response.text
     scoring_client.app.state.attribution.runner.wait(response.json()["case_id"], timeout=600)
     case = scoring_client.get(f"/api/cases/{response.json()['case_id']}").json()
@@ -100,7 +114,10 @@ def test_vet_a_byline_runs_as_a_job_and_ends_in_the_report(scoring_client, feder
     assert result["n_documents"] == 18
     assert result["verdict"]["level"] == "composite", result["verdict"]
     assert result["k"]["estimate"] == 2
-    assert {name for name, found in result["operators"]["presence"].items() if found["present"]} == {"Hamilton", "Madison"}
+    assert {name for name, found in result["operators"]["presence"].items() if found["present"]} == {
+        "Hamilton",
+        "Madison",
+    }
     # Hamilton's papers go to Hamilton (Madison's minority share pulls most of his papers the same way).
     assert all(d["operator"] == "Hamilton" for d in result["documents"] if d["id"] in {r["id"] for r in hamilton})
     assert result["load"]["rows_used"] == 18

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from attribution.errors import ConfigError
@@ -14,8 +16,15 @@ from attribution.serve.uploads import Upload, byline_corpus
 def _posts(rows: list[tuple[str | None, str]]):
     lines = []
     for index, (account, text) in enumerate(rows):
-        account_field = f'"account": "{account}", ' if account else ""
-        lines.append('{%s"text": "%s", "created_at": "2016-03-0%dT1%d:00:00Z"}' % (account_field, text, index + 1, index))
+        lines.append(
+            json.dumps(
+                {
+                    **({"account": account} if account else {}),
+                    "text": text,
+                    "created_at": f"2016-03-0{index + 1}T1{index}:00:00Z",
+                }
+            )
+        )
     return byline_corpus(Upload("posts.jsonl", "\n".join(lines).encode()), Limits(), kind="tweet")
 
 

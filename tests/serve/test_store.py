@@ -15,8 +15,14 @@ INPUTS = [{"role": "article", "name": "a.txt", "sha256": "ab" * 32, "bytes": 10,
 
 
 def _case(store: CaseStore, **overrides) -> str:
-    options = dict(kind="vet", title="Publius", byline="Publius", inputs=INPUTS, config={"seed": 0},
-                   versions={"attribution": "0.1.0"})
+    options = dict(
+        kind="vet",
+        title="Publius",
+        byline="Publius",
+        inputs=INPUTS,
+        config={"seed": 0},
+        versions={"attribution": "0.1.0"},
+    )
     options.update(overrides)
     return store.create(**options)
 
@@ -29,8 +35,12 @@ def test_case_round_trip_and_listing(tmp_path):
     case = store.get(first)
     assert (case.status, case.progress, case.stage) == ("running", 0.5, "composite test")
     assert case.inputs == INPUTS and case.config == {"seed": 0}
-    store.finish(first, result={"verdict": {"text": "one writer"}, "n_documents": 3}, summary="one writer",
-                 report_html="<html>report</html>")
+    store.finish(
+        first,
+        result={"verdict": {"text": "one writer"}, "n_documents": 3},
+        summary="one writer",
+        report_html="<html>report</html>",
+    )
     assert store.get(first).status == "done"
     assert store.result(first)["n_documents"] == 3
     assert store.report_html(first) == "<html>report</html>"
@@ -107,8 +117,15 @@ def test_compare_marks_what_differs(tmp_path):
     store.finish(b, result={"verdict": {"level": "composite"}, "n_documents": 8}, summary="several")
     rows = {row["field"]: row for row in compare_cases(store, [a, b])["rows"]}
     score = _case(store, kind="score")
-    store.finish(score, result={"verdict": "Most likely Madison (p = 0.96)", "decision": "Madison",
-                                "candidates": [{"author": "Madison", "probability": 0.96}]}, summary="Madison")
+    store.finish(
+        score,
+        result={
+            "verdict": "Most likely Madison (p = 0.96)",
+            "decision": "Madison",
+            "candidates": [{"author": "Madison", "probability": 0.96}],
+        },
+        summary="Madison",
+    )
     mixed = {row["field"]: row["values"] for row in compare_cases(store, [a, score])["rows"]}
     assert mixed["finding"] == [None, "Most likely Madison (p = 0.96)"] and mixed["top candidate"] == [None, "Madison"]
     assert rows["documents"]["same"] and rows["documents"]["values"] == [8, 8]

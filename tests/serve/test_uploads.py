@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import stat
 import zipfile
 
@@ -31,7 +32,9 @@ def test_jsonl_upload_keeps_rows_and_titles(federalist):
 def test_csv_upload_with_time_stamps(federalist):
     rows = ["text,created_at,account"]
     for index, text in enumerate(federalist.texts[:3]):
-        rows.append('"{}",2016-0{}-01 10:00:00+00:00,acct{}'.format(text[:400].replace('"', '""'), index + 1, index % 2))
+        rows.append(
+            '"{}",2016-0{}-01 10:00:00+00:00,acct{}'.format(text[:400].replace('"', '""'), index + 1, index % 2)
+        )
     corpus = byline_corpus(Upload("posts.csv", "\n".join(rows).encode()), Limits(), kind="tweet")
     assert len(corpus) == 3
     assert all(t is not None for t in corpus.dataset["timestamp"])
@@ -40,8 +43,14 @@ def test_csv_upload_with_time_stamps(federalist):
 
 
 def test_zip_of_txt_reads_members_and_skips_others(federalist):
-    data = zip_bytes({"a/one.txt": federalist.texts[0].encode(), "two.txt": federalist.texts[1].encode(),
-                      "notes.pdf": b"%PDF-1.4", "__MACOSX/._one.txt": b"junk"})
+    data = zip_bytes(
+        {
+            "a/one.txt": federalist.texts[0].encode(),
+            "two.txt": federalist.texts[1].encode(),
+            "notes.pdf": b"%PDF-1.4",
+            "__MACOSX/._one.txt": b"junk",
+        }
+    )
     corpus = byline_corpus(Upload("papers.zip", data), Limits())
     assert sorted(corpus.dataset["id"]) == ["a/one.txt", "two.txt"]
     assert any("notes.pdf" in p.problem for p in corpus.report.problems)
@@ -78,7 +87,9 @@ def test_oversized_upload_and_too_many_documents(federalist, small_limits):
     with pytest.raises(UploadError, match="limit is 0 MB per file|the limit is") as caught:
         byline_corpus(big, small_limits)
     assert caught.value.status_code == 413
-    many = "\n".join('{"text": "document number %d"}' % i for i in range(small_limits.max_documents + 1)).encode()
+    many = "\n".join(
+        json.dumps({"text": f"document number {i}"}) for i in range(small_limits.max_documents + 1)
+    ).encode()
     with pytest.raises(UploadError, match="11 documents; the limit is 10") as caught:
         byline_corpus(Upload("many.jsonl", many), small_limits)
     assert caught.value.status_code == 413
@@ -149,16 +160,26 @@ def test_article_text_from_paste_or_file(small_limits):
 def test_operator_upload_needs_authors(federalist):
     with pytest.raises(UploadError, match="names no authors"):
         operator_corpus(Upload("ops.jsonl", papers_jsonl(federalist, 2)), Limits())
-    data = zip_bytes({"Hamilton/1.txt": federalist.texts[0].encode(), "Madison/10.txt": federalist.texts[9].encode(),
-                      "loose.txt": b"no folder"})
+    data = zip_bytes(
+        {
+            "Hamilton/1.txt": federalist.texts[0].encode(),
+            "Madison/10.txt": federalist.texts[9].encode(),
+            "loose.txt": b"no folder",
+        }
+    )
     corpus = operator_corpus(Upload("ops.zip", data), Limits())
     assert sorted(corpus.dataset["author"]) == ["Hamilton", "Madison"]
 
 
 @pytest.mark.parametrize(
     "raw, shown",
-    [("../../etc/passwd", "passwd"), ("C:\\Users\\x\\doc.txt", "doc.txt"), ("<script>.txt", "_script_.txt"),
-     (None, "upload"), ("...", "upload")],
+    [
+        ("../../etc/passwd", "passwd"),
+        ("C:\\Users\\x\\doc.txt", "doc.txt"),
+        ("<script>.txt", "_script_.txt"),
+        (None, "upload"),
+        ("...", "upload"),
+    ],
 )
 def test_display_names_are_labels_not_paths(raw, shown):
     assert display_name(raw) == shown
