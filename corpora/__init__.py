@@ -8,7 +8,6 @@ the folder named by ``--data`` or the ``ATTRIBUTION_DATA`` environment variable 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from pathlib import Path
 
 from attribution.errors import CorpusError
@@ -34,17 +33,3 @@ def resolve_data_dir(data_dir: str | Path | None = None, *, need: str | None = N
             path=path,
         )
     return path
-
-
-def named_loaders() -> dict[str, Callable]:
-    """Name -> loader ``(data_dir) -> Corpus``; imported lazily to keep start-up fast."""
-    from attribution.corpora import c50, federalist, tweets
-
-    return {
-        "federalist": federalist.load_federalist,
-        "c50": c50.load_c50,
-        "c50-train": lambda data_dir=None: c50.load_c50(data_dir, split="train"),
-        "c50-test": lambda data_dir=None: c50.load_c50(data_dir, split="test"),
-        "ira": tweets.load_ira,
-        "senate": tweets.load_senate,
-    }

@@ -35,3 +35,13 @@ def load_c50(data_dir: str | Path | None = None, *, split: str | None = None) ->
     corpus = Corpus(dataset, report, "c50" if split is None else f"c50-{split}")
     log_reference_problems(corpus)
     return corpus
+
+
+def load_c50_train(data_dir: str | Path | None = None) -> Corpus:
+    """The 2,500 training articles (the named corpus ``c50-train``)."""
+    return load_c50(data_dir, split="train")
+
+
+def load_c50_test(data_dir: str | Path | None = None) -> Corpus:
+    """The 2,500 test articles (the named corpus ``c50-test``)."""
+    return load_c50(data_dir, split="test")

@@ -26,6 +26,7 @@ from attribution.composite.calibration import (
     tweet_reference,
     typicality,
 )
+from attribution.composite.explain import distinguishing_features, verdict_of
 from attribution.composite.posts import K_MAX, SESSION_GAP_MINUTES, PostAnalysis, analyse_posts
 from attribution.composite.writer_model import VIEWS, WriterMixture
 from attribution.errors import ConfigError
@@ -169,7 +170,6 @@ def test_posts(
     progress: ProgressFactory = no_progress,
 ) -> dict[str, Any]:
     """The composite result (composite schema) of one byline of time-stamped posts."""
-    from attribution.models.composite import _distinguishing, _verdict
 
     frame = _time_ordered(dataset)
     space, variances, meta = tweet_reference()
@@ -207,7 +207,7 @@ def test_posts(
     level = "composite" if null.p_value <= alpha else "inconclusive" if null.p_value <= 2 * alpha else "single"
     xy = _xy(vectors)
     ids = [str(i) for i in frame["id"]]
-    clusters = _distinguishing(labels, frame["text"].tolist(), ids)
+    clusters = distinguishing_features(labels, frame["text"].tolist(), ids)
     for cluster in clusters:
         cluster.update(operator=None, operator_probability=None)
     documents = [
@@ -235,7 +235,7 @@ def test_posts(
         "load": load,
         "seed": seed,
         "versions": versions,
-        "verdict": _verdict(level, k, null.p_value, None),
+        "verdict": verdict_of(level, k, null.p_value, None),
         "test": {
             "statistic_name": STATISTIC,
             "statistic": round(main.gain, 4),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 
 from attribution.corpus.columns import ColumnMap
@@ -11,6 +12,8 @@ from attribution.corpus.schema import COLUMNS, FEATURES, Document, documents_to_
 from attribution.errors import CorpusError
 
 HUB_PREFIX = "hf:"
+#: Entry-point group of named corpora (``pyproject.toml``); loaded only when named.
+CORPUS_ENTRY_POINTS = "attribution.corpora"
 
 __all__ = [
     "COLUMNS",
@@ -26,6 +29,11 @@ __all__ = [
     "load_corpus",
     "row_meta",
 ]
+
+
+def named_loaders() -> dict[str, EntryPoint]:
+    """Corpus name -> the entry point of its loader ``(data_dir) -> Corpus``."""
+    return {point.name: point for point in entry_points(group=CORPUS_ENTRY_POINTS)}
 
 
 def load_corpus(
@@ -46,12 +54,10 @@ def load_corpus(
     warning); ``detect_language`` flags non-English rows; ``stream`` memory-maps the corpus from
     an Arrow file (default: for files over 512 MiB).
     """
-    from attribution.corpora import named_loaders
-
     text = str(spec)
     loaders = named_loaders()
     if text in loaders:
-        return loaders[text](data_dir)
+        return loaders[text].load()(data_dir)
     if text.startswith(HUB_PREFIX):
         return load_hub(text[len(HUB_PREFIX) :], columns=columns, kind=kind)
     path = Path(text).expanduser()

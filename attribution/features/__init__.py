@@ -13,7 +13,8 @@ from attribution.features.config import FeatureConfig, load_feature_config
 from attribution.features.lexical import function_words, mfw_matrix, most_frequent_words
 from attribution.features.matrix_io import read_feature_matrix, write_feature_matrix
 from attribution.features.nlp import clear_models
-from attribution.features.registry import build_features, feature_families, load_families
+from attribution.features.registry import load_families
+from attribution.features.union import build_features, feature_families
 
 __all__ = [
     "FAMILIES",

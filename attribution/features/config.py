@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from attribution.errors import ConfigError
+from attribution.features.base import FAMILIES
+from attribution.features.registry import load_families
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -155,9 +157,6 @@ def _merge(parent: dict[str, Any], child: dict[str, Any], source: str) -> dict[s
 
 
 def _validate(data: dict[str, Any], source: str) -> FeatureConfig:
-    from attribution.features.base import FAMILIES
-    from attribution.features.registry import load_families
-
     load_families()
     unknown = sorted(set(data) - set(TOP_KEYS))
     if unknown:

@@ -1,18 +1,11 @@
-"""Family registry and ``build_features``: one config -> one ``FeatureUnion`` of families."""
+"""Family registry: the modules that register feature families, imported on first use."""
 
 from __future__ import annotations
 
 import importlib
-import inspect
-from collections.abc import Sequence
 from functools import lru_cache
 
-import numpy as np
-from sklearn.pipeline import FeatureUnion
-
-from attribution.errors import ConfigError
 from attribution.features.base import FAMILIES
-from attribution.progress import ProgressFactory, no_progress
 
 #: Modules that register families; imported on first use (spaCy/torch load only when fitted).
 FAMILY_MODULES = (
@@ -37,51 +30,3 @@ def load_families() -> tuple[str, ...]:
             if exc.name != module:
                 raise
     return tuple(FAMILIES)
-
-
-def feature_families(names) -> np.ndarray:
-    """The family of each column of a built union: ``FeatureUnion`` prefixes names with ``family__``."""
-    return np.asarray([str(name).split("__", 1)[0] for name in names], dtype=object)
-
-
-def build_features(
-    config="default",
-    *,
-    families: Sequence[str] | None = None,
-    cache_dir: str | None = None,
-    progress: ProgressFactory = no_progress,
-) -> FeatureUnion:
-    """An unfitted ``FeatureUnion`` of the config's enabled families, weighted as configured.
-
-    ``families`` restricts the union to those names (in config order); ``cache_dir`` overrides the
-    config's cache folder for families that cache (syntax, embed); ``progress`` reports long work.
-    """
-    from attribution.features.config import load_feature_config
-
-    config = load_feature_config(config)
-    chosen = config.enabled_families
-    if families is not None:
-        missing = [name for name in families if name not in config.families]
-        if missing:
-            raise ConfigError(
-                f"family {missing[0]!r} is not in config {config.name!r}; it has {', '.join(config.families)}"
-            )
-        chosen = [name for name in config.families if name in families]
-    if not chosen:
-        raise ConfigError(f"config {config.name!r}: no family selected")
-    steps, weights = [], {}
-    for name in chosen:
-        cls = FAMILIES[name][0]
-        params = config.family_params(name)
-        accepted = inspect.signature(cls).parameters
-        if "cache_dir" in accepted and params.get("cache_dir") is None:
-            params["cache_dir"] = cache_dir or config.cache.get("dir")
-        if "use_cache" in accepted and "use_cache" not in params:
-            params["use_cache"] = bool(config.cache.get("enabled", True))
-        if "random_state" in accepted and params.get("random_state") is None:
-            params["random_state"] = config.seed
-        if "progress" in accepted:
-            params["progress"] = progress
-        steps.append((name, cls(**params)))
-        weights[name] = config.weight(name)
-    return FeatureUnion(steps, transformer_weights=weights)

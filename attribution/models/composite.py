@@ -10,7 +10,6 @@ the whole procedure test included) gives the distribution over k and each docume
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,10 +18,10 @@ import numpy as np
 
 from attribution import __version__
 from attribution.behaviour.schedules import byline_schedules
+from attribution.composite.explain import MIN_DOCUMENTS, distinguishing_features, verdict_of
 from attribution.corpus.report import LoadReport
 from attribution.errors import ConfigError, CorpusError
 from attribution.models import cluster
-from attribution.models.evidence_counts import count_table, counts_to_rates, feature_names
 from attribution.models.null import N_NULL, ReferenceSet, p_value
 from attribution.models.operator_evidence import OperatorEvidence, gather_operator_evidence, k_distribution
 from attribution.models.operators import UNKNOWN, OperatorMatcher
@@ -32,8 +31,6 @@ from attribution.progress import ProgressFactory, no_progress
 
 log = logging.getLogger(__name__)
 
-#: Fewer documents than this give no p-value: "insufficient_evidence".
-MIN_DOCUMENTS = 5
 #: Largest number of writers considered.
 K_MAX = 8
 #: Pair-likelihood penalty per extra cluster (a prior against splitting a writer).
@@ -139,77 +136,6 @@ def _classical_mds(distances: np.ndarray) -> np.ndarray:
     return coords * np.where(signs == 0, 1.0, signs)
 
 
-_SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
-
-
-def _examples(feature: str, texts: list[str], ids: list[str], limit: int = 2) -> list[dict]:
-    """Sentences of the cluster's documents that show ``feature`` (a word or a mark)."""
-    family, _, name = feature.partition("__")
-    if family == "mfw":
-        pattern = re.compile(rf"\b{re.escape(name)}\b", re.IGNORECASE)
-    elif family == "punct":
-        marks = {
-            "comma": ",",
-            "semicolon": ";",
-            "colon": ":",
-            "question": "?",
-            "exclamation": "!",
-            "quote": '"',
-            "apostrophe": "'",
-            "paren": "(",
-            "dash": "-",
-            "ellipsis": "…",
-            "period": ".",
-        }
-        pattern = re.compile(re.escape(marks.get(name, name)))
-    else:
-        return []
-    out = []
-    for text, doc_id in zip(texts, ids):
-        for sentence in _SENTENCE.findall(text):
-            if pattern.search(sentence) and 20 <= len(sentence.strip()) <= 300:
-                out.append({"document_id": doc_id, "text": sentence.strip()})
-                break
-        if len(out) >= limit:
-            break
-    return out
-
-
-def _distinguishing(labels: np.ndarray, texts: list[str], ids: list[str], top: int = 6) -> list[dict]:
-    """Per cluster: the named style features most above the rest of the byline, with examples."""
-    counts, totals = count_table(texts)
-    rates = counts_to_rates(counts, totals)
-    names = feature_names()
-    out = []
-    for c in np.unique(labels):
-        inside, outside = rates[labels == c], rates[labels != c]
-        rows: list[dict] = []
-        examples: list[dict] = []
-        member_texts = [t for t, l in zip(texts, labels) if l == c]
-        member_ids = [i for i, l in zip(ids, labels) if l == c]
-        if len(outside):
-            spread = np.sqrt(inside.var(axis=0) / max(len(inside), 1) + outside.var(axis=0) / max(len(outside), 1))
-            z = (inside.mean(axis=0) - outside.mean(axis=0)) / np.maximum(spread, 1e-6)
-            z[(inside.max(axis=0) == 0) & (outside.max(axis=0) == 0)] = 0.0
-            for j in np.argsort(-z, kind="stable")[:top]:
-                if z[j] <= 0:
-                    break
-                rows.append({"feature": names[j], "family": names[j].split("__")[0], "z": round(float(z[j]), 3)})
-            for row in rows:
-                for example in _examples(row["feature"], member_texts, member_ids, limit=1):
-                    if example not in examples:
-                        examples.append(example)
-                if len(examples) >= 3:
-                    break
-        if not examples and member_texts:
-            first = _SENTENCE.findall(member_texts[0])
-            examples = [{"document_id": member_ids[0], "text": (first[0] if first else member_texts[0])[:300].strip()}]
-        out.append(
-            {"cluster": int(c), "size": int((labels == c).sum()), "distinguishing_features": rows, "examples": examples}
-        )
-    return out
-
-
 def _versions() -> dict:
     import sklearn
 
@@ -275,29 +201,6 @@ class _Tester:
         if k == 1:
             k, labels = 2, cluster.cut_tree(cluster.average_tree(distances), 2, len(distances))
         return k, labels
-
-
-def _verdict(level: str, k: int | None, p: float | None, matched: int | None) -> dict:
-    if level == "insufficient_evidence":
-        text = f"Too few documents to test (at least {MIN_DOCUMENTS} are needed); no finding."
-        return {"level": level, "text": text, "composite": None}
-    p_text = "p < 0.001" if p is not None and p < 0.001 else f"p = {p:.3f}"
-    if level == "composite":
-        text = f"Likely written by {k} different people ({p_text})"
-        if matched is not None:
-            text += f"; {matched} match{'es' if matched == 1 else ''} known operators"
-        return {"level": level, "text": text, "composite": True}
-    if level == "inconclusive":
-        return {
-            "level": level,
-            "text": f"Borderline: some sign of more than one writer, not enough to say ({p_text}).",
-            "composite": None,
-        }
-    return {
-        "level": level,
-        "text": f"No evidence of more than one writer ({p_text}); consistent with a single author.",
-        "composite": False,
-    }
 
 
 def test_composite(
@@ -382,7 +285,7 @@ def test_composite(
     }
     if n < MIN_DOCUMENTS:
         data.update(
-            verdict=_verdict("insufficient_evidence", None, None, None),
+            verdict=verdict_of("insufficient_evidence", None, None, None),
             test={
                 "statistic_name": STATISTIC,
                 "statistic": None,
@@ -472,7 +375,7 @@ def test_composite(
         confidence = np.ones(n)
     between = (confidence < BETWEEN_THRESHOLD) & (k > 1)
     xy = _classical_mds(distances)
-    clusters = _distinguishing(labels, texts, ids)
+    clusters = distinguishing_features(labels, texts, ids)
     for c in clusters:
         c.update(operator=None, operator_probability=None)
     doc_ops: list[str | None] = [None] * n
@@ -499,7 +402,7 @@ def test_composite(
         data["behaviour"] = byline_schedules(dataset, units, labels, seed=seed)
     if rolling and level == "composite":
         data["rolling"] = _rolling(texts, ids, labels, between, reference, matcher)
-    verdict = _verdict(level, k, p, matched)
+    verdict = verdict_of(level, k, p, matched)
     single = (data["operators"] or {}).get("single_operator") or {}
     if level != "composite" and single.get("p_value") is not None and single["p_value"] <= alpha:
         # The single-operator H0 (one of the known operators wrote everything) is rejected on its

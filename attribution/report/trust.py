@@ -33,25 +33,29 @@ def words(text: str) -> list[str]:
     return text_words(text)
 
 
+def _tiered_note(check: str, value: int, limits: tuple[int, int], messages: tuple[str, str, str]) -> dict:
+    """A note whose level falls with ``value``: ``warning`` under the first limit, ``caution`` under
+    the second, ``ok`` above; ``messages`` in that order."""
+    low, enough = limits
+    level = "warning" if value < low else "caution" if value < enough else "ok"
+    message = messages[("warning", "caution", "ok").index(level)]
+    return {"check": check, "level": level, "text": message, "value": value}
+
+
 def length_note(text: str) -> dict:
     """How many words the text has against what stylometry needs."""
     n = len(words(text))
-    if n < SHORT_WORDS:
-        level, message = (
-            "warning",
-            (
-                f"Only {n} words. Below about {SHORT_WORDS} words style measures are mostly noise: "
-                "treat any ranking as a guess."
-            ),
-        )
-    elif n < ADEQUATE_WORDS:
-        level, message = (
-            "caution",
-            (f"{n} words. Scores firm up from about {ADEQUATE_WORDS} words; read the probabilities as rough."),
-        )
-    else:
-        level, message = "ok", f"{n} words: long enough for stylometry."
-    return {"check": "length", "level": level, "text": message, "value": n}
+    return _tiered_note(
+        "length",
+        n,
+        (SHORT_WORDS, ADEQUATE_WORDS),
+        (
+            f"Only {n} words. Below about {SHORT_WORDS} words style measures are mostly noise: "
+            "treat any ranking as a guess.",
+            f"{n} words. Scores firm up from about {ADEQUATE_WORDS} words; read the probabilities as rough.",
+            f"{n} words: long enough for stylometry.",
+        ),
+    )
 
 
 def english_share(text: str) -> float:
@@ -156,25 +160,18 @@ FEW_IMPOSTORS, ENOUGH_IMPOSTORS = 5, 10
 
 def impostor_note(writers: int) -> dict:
     """Whether the impostor pool is broad enough for a same-author verdict to mean much."""
-    if writers < FEW_IMPOSTORS:
-        level, message = (
-            "warning",
-            (
-                f"Only {writers} other writer(s) in the impostor pool. The test asks whether the text is closer to "
-                "the candidate than to these few; a text by anyone else can pass as the candidate's. "
-                "Pass --impostors with a broad corpus of similar writers."
-            ),
-        )
-    elif writers < ENOUGH_IMPOSTORS:
-        level, message = (
-            "caution",
-            (
-                f"{writers} other writers in the impostor pool; a broader pool of similar writers makes the verdict firmer."
-            ),
-        )
-    else:
-        level, message = "ok", f"{writers} other writers in the impostor pool."
-    return {"check": "impostors", "level": level, "text": message, "value": writers}
+    return _tiered_note(
+        "impostors",
+        writers,
+        (FEW_IMPOSTORS, ENOUGH_IMPOSTORS),
+        (
+            f"Only {writers} other writer(s) in the impostor pool. The test asks whether the text is closer to "
+            "the candidate than to these few; a text by anyone else can pass as the candidate's. "
+            "Pass --impostors with a broad corpus of similar writers.",
+            f"{writers} other writers in the impostor pool; a broader pool of similar writers makes the verdict firmer.",
+            f"{writers} other writers in the impostor pool.",
+        ),
+    )
 
 
 def trust_notes(
