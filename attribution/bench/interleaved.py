@@ -25,6 +25,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import adjusted_rand_score, roc_auc_score
 from sklearn.model_selection import cross_val_score
 
+from attribution.bench.interleaved_articles import c50_section
 from attribution.composite.calibration import compare_to_null, tweet_null, tweet_reference
 from attribution.composite.interleave import Byline, merged_byline, post_purity, single_byline
 from attribution.composite.pools import ira_posts
@@ -228,9 +229,7 @@ def run(data_dir=None, *, seed: int = 0, progress: ProgressFactory = no_progress
         cost = _product_cost(largest[0])
         result["seconds_per_byline"] = round(cost["seconds"], 2)
         result["peak_rss_mb"] = round(cost["peak_rss_mb"], 1)
-    result["c50"] = None
-    result["short_docs"] = None
-    result["not_measured"] = "C50 bylines on real posting times and short_docs are not built yet (issue #19)."
+    result["c50"] = c50_section(posts, data_dir, _summary, alpha=ALPHA, seed=seed, progress=progress)
     result["reference"] = {k: meta.get(k) for k in ("built", "commit", "train_accounts", "tune_accounts")}
     result["null_sizes"] = {view: sorted(int(s) for s in tweet_null()["null"][view]) for view in VIEWS}
     result["seconds"] = round(time.time() - started, 1)

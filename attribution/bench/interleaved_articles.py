@@ -1,0 +1,154 @@
+"""The C50 rows of ``bench interleaved``: a rotating staff byline of Reuters writers on real clocks.
+
+Each writer is given the real posting times of one IRA test account; the byline's slots come
+from merging those accounts' streams in a common window (``composite.interleave``), so the
+writers alternate article by article on the same days as the accounts did, and each slot takes
+an unused article of its writer. Negatives are one writer on one account's consecutive times.
+The writers are the article null's held-out C50 authors (``models.reference.c50_split``), so
+no byline has a writer whose articles built the null.
+
+Each byline is written to a JSONL file and run through ``load_corpus`` and ``test_composite``:
+the path a user's ``attribution composite byline.jsonl`` takes (the subsamples behind the
+distribution over k are skipped: the p-value, k and clusters do not depend on them).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import adjusted_rand_score
+
+from attribution.composite.interleave import Byline, merged_byline, post_purity, single_byline
+from attribution.progress import ProgressFactory, no_progress
+
+#: Articles per byline: a desk's month and a season of one rotating byline.
+SIZES = (30, 60)
+#: (negatives, composites) per size.
+PER_SIZE = {30: (15, 20), 60: (15, 20)}
+
+
+def c50_held_out(data_dir) -> pd.DataFrame:
+    """The held-out C50 authors' articles: ``id, text, writer``."""
+    from attribution.corpus import load_corpus
+    from attribution.models.reference import c50_split
+
+    dataset = load_corpus("c50", data_dir=data_dir, detect_language=False).dataset
+    _, held_out = c50_split(dataset["author"])
+    frame = dataset.select_columns(["id", "text", "author"]).to_pandas().rename(columns={"author": "writer"})
+    return frame[frame["writer"].isin(set(held_out))].reset_index(drop=True)
+
+
+def _staff_byline(schedule: Byline, articles: pd.DataFrame, rng: np.random.Generator) -> tuple[pd.DataFrame, list]:
+    """The schedule's slots filled with articles: account i's slots get writer i's unused articles."""
+    writers = rng.choice(sorted(articles["writer"].unique()), schedule.k, replace=False).tolist()
+    by_account = dict(zip(schedule.writers, writers))
+    slots = schedule.posts.assign(writer=schedule.posts["writer"].map(by_account))
+    rows = []
+    for writer, group in slots.groupby("writer", sort=False):
+        pool = articles[articles["writer"] == writer]
+        pick = pool.iloc[rng.choice(len(pool), len(group), replace=False)]
+        rows.append(pick.assign(timestamp=group["timestamp"].to_numpy()))
+    byline = pd.concat(rows).sort_values("timestamp", kind="stable").reset_index(drop=True)
+    return byline, writers
+
+
+def build_staff_bylines(posts: pd.DataFrame, articles: pd.DataFrame, seed: int) -> list[pd.DataFrame]:
+    """The seeded plan: per size, single-writer and 2-4-writer bylines on real accounts' clocks."""
+    from attribution.bench.interleaved import MINORITY_SHARES
+
+    rng = np.random.default_rng([seed, 50])
+    streams = {w: g.reset_index(drop=True) for w, g in posts.groupby("writer", sort=True)}
+    names = sorted(streams)
+    out = []
+    for size in SIZES:
+        n_neg, n_pos = PER_SIZE[size]
+        for _ in range(n_neg):
+            schedule = single_byline(streams[names[int(rng.integers(len(names)))]], size, rng)
+            if schedule is not None:
+                out.append(_staff_byline(schedule, articles, rng)[0])
+        made = attempts = 0
+        while made < n_pos and attempts < 400:
+            attempts += 1
+            k = int(rng.choice([2, 2, 3, 4]))
+            low, high = MINORITY_SHARES
+            minority = rng.uniform(low, min(high, 1.0 / k))
+            shares = np.concatenate([[minority], np.full(k - 1, (1.0 - minority) / (k - 1))])
+            chosen = rng.choice(names, k, replace=False)
+            schedule = merged_byline([streams[w] for w in chosen], shares, size, rng)
+            if schedule is not None and min(np.bincount(pd.factorize(schedule.posts["writer"])[0])) >= 2:
+                out.append(_staff_byline(schedule, articles, rng)[0])
+                made += 1
+    return out
+
+
+def score_staff_bylines(
+    bylines: list[pd.DataFrame],
+    data_dir,
+    *,
+    alpha: float,
+    seed: int,
+    progress: ProgressFactory = no_progress,
+) -> list[dict]:
+    """Each byline through the user's path: JSONL file -> ``load_corpus`` -> ``test_composite``."""
+    from attribution.corpus import load_corpus
+    from attribution.models.composite import test_composite
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for index, byline in enumerate(progress(bylines, desc="C50 staff bylines")):
+            path = Path(tmp) / f"byline-{index}.jsonl"
+            byline.assign(timestamp=byline["timestamp"].astype(str)).drop(columns="writer").to_json(
+                path, orient="records", lines=True
+            )
+            corpus = load_corpus(path, kind="article", detect_language=False)
+            result = test_composite(corpus, data_dir=data_dir, alpha=alpha, n_subsamples=0, seed=seed).to_dict()
+            truth = byline["writer"].to_numpy()
+            p = result["test"]["p_value"]
+            k = result["k"]["estimate"] if p is not None and p <= alpha else 1
+            # One writer found: every article in one cluster, as the report shows it.
+            labels = _labels_by_id(result, byline["id"].astype(str).tolist()) if k > 1 else np.zeros(len(byline))
+            rows.append(
+                {
+                    "k": int(len(set(truth))),
+                    "n": len(byline),
+                    "minority": float(pd.Series(truth).value_counts(normalize=True).min()),
+                    "both": {
+                        "gain": -np.log10(max(p, 1e-6)),
+                        "p": p,
+                        "k": int(k),
+                        "purity": post_purity(truth, labels),
+                        "ari": adjusted_rand_score(truth, labels),
+                    },
+                }
+            )
+    return rows
+
+
+def _labels_by_id(result: dict, ids: list[str]) -> np.ndarray:
+    """The result's cluster of each article, in the byline's order."""
+    cluster = {d["id"]: d["cluster"] for d in result["documents"]}
+    return np.array([cluster[i] for i in ids])
+
+
+def c50_section(
+    posts: pd.DataFrame,
+    data_dir,
+    summarise: Callable[[list[dict], str], dict],
+    *,
+    alpha: float,
+    seed: int,
+    progress: ProgressFactory = no_progress,
+) -> dict:
+    """The C50 keys (all sizes, and by size), from bylines of held-out writers on test accounts' clocks."""
+    articles = c50_held_out(data_dir)
+    bylines = build_staff_bylines(posts, articles, seed)
+    rows = score_staff_bylines(bylines, data_dir, alpha=alpha, seed=seed, progress=progress)
+    section = summarise(rows, "both")
+    section["by_size"] = {str(s): summarise([r for r in rows if r["n"] == s], "both") for s in SIZES}
+    section["evidence"] = "style (the article test reads no posting times)"
+    section["writers"] = int(articles["writer"].nunique())
+    return section

@@ -1,0 +1,61 @@
+"""``bench interleaved`` builds its bylines the way real ones arise, from held-out writers only."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from attribution.bench import interleaved, interleaved_articles
+from attribution.composite.pools import ira_posts
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def test_posts(data_dir):
+    posts = ira_posts(data_dir)
+    return posts[posts["part"] == "test"]
+
+
+def test_tweet_composites_keep_real_clocks_and_alternate(test_posts):
+    bylines = interleaved.build_bylines(test_posts, seed=0)
+    composites = [b for b in bylines if b.k > 1]
+    assert len(bylines) >= 150 and len(composites) >= 80
+    stamps = set(zip(test_posts["writer"], test_posts["timestamp"]))
+    categories = test_posts.groupby("writer")["category"].first()
+    for byline in composites[:10]:
+        posts = byline.posts
+        # Every post is its writer's, at its real time; writers of one category only.
+        assert all((w, t) in stamps for w, t in zip(posts["writer"], posts["timestamp"]))
+        assert categories[byline.writers].nunique() == 1
+        assert posts["timestamp"].is_monotonic_increasing
+        # Alternating, not blocks: the writer changes many times along the byline.
+        changes = int((posts["writer"] != posts["writer"].shift()).sum())
+        assert changes > 0.2 * min(posts["writer"].value_counts())
+        assert 0.09 <= min(byline.shares) <= 0.51
+
+
+def test_c50_staff_bylines_use_held_out_writers_on_real_clocks(test_posts, data_dir):
+    articles = interleaved_articles.c50_held_out(data_dir)
+    from attribution.corpus import load_corpus
+    from attribution.models.reference import c50_split
+
+    reference, _ = c50_split(load_corpus("c50", data_dir=data_dir).dataset["author"])
+    assert not set(articles["writer"]) & set(reference)
+    bylines = interleaved_articles.build_staff_bylines(test_posts, articles, seed=0)
+    sizes = {n: sum(len(b) == n for b in bylines) for n in interleaved_articles.SIZES}
+    assert all(count >= 30 for count in sizes.values())
+    real_times = set(test_posts["timestamp"])
+    for byline in bylines[:10] + bylines[-10:]:
+        assert byline["id"].is_unique and byline["timestamp"].is_monotonic_increasing
+        assert set(byline["timestamp"]) <= real_times
+
+
+def test_c50_rows_run_the_users_path(test_posts, data_dir, monkeypatch):
+    """Two bylines scored through load_corpus + test_composite: a composite of two writers is found."""
+    monkeypatch.setattr(interleaved_articles, "PER_SIZE", {30: (1, 0), 60: (0, 1)})
+    section = interleaved_articles.c50_section(test_posts, data_dir, interleaved._summary, alpha=0.05, seed=0)
+    assert section["n"] == 2 and section["n_composite"] == 1
+    assert section["by_size"]["60"]["tpr"] == 1.0
+    assert section["by_size"]["60"]["post_purity"] > 0.6
+    assert np.isfinite(section["fpr"])
