@@ -329,6 +329,14 @@ def _facts(result: Mapping, layout: _Layout, group_rows: Sequence[Mapping]) -> l
                 + (f"; from {test['measured_fpr_source']}." if test.get("measured_fpr_source") else "."),
             )
         )
+    if test.get("measured_tpr") is not None:
+        facts.append(
+            (
+                "Detection",
+                f"On composites built from real accounts, this test found {format_percent(test['measured_tpr'], 1)} "
+                "of them (same source).",
+            )
+        )
     documents = layout.documents
     if documents and len(group_rows) > 1:
         n_between = sum(bool(d.get("between_clusters")) for d in documents)

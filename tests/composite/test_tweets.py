@@ -11,10 +11,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from attribution.composite.calibration import tweet_null, tweet_reference
+from attribution.composite.calibration import shipped_results, tweet_null, tweet_reference
 from attribution.composite.interleave import merged_byline, post_purity
 from attribution.composite.pools import ira_posts
 from attribution.composite.posts import analyse_posts
+from attribution.composite.tweets import WEAK_POWER, _measured_caveats
 
 pytestmark = pytest.mark.slow
 
@@ -94,6 +95,13 @@ def test_the_cli_tests_a_users_posts_with_no_data_folder(byline, tmp_path):
     assert len(result["documents"]) == 300 and {d["cluster"] for d in result["documents"]} <= set(range(4))
     assert result["k"]["estimate"] == (1 if result["test"]["p_value"] > 0.05 else max(2, result["k"]["estimate"]))
     assert "style alone p" in result["test"]["evidence"]
+    # The measured error rates come from the shipped bench interleaved results, with their run.
+    shipped = shipped_results("interleaved")
+    assert shipped is not None, "bench_interleaved.json does not ship with the package"
+    assert result["test"]["measured_tpr"] == shipped["tpr"] and result["test"]["measured_fpr"] == shipped["fpr"]
+    assert shipped["provenance"]["commit"] in result["test"]["measured_fpr_source"]
+    if shipped["tpr"] < WEAK_POWER:
+        assert any("weak evidence of one writer" in c for c in result["methods"]["caveats"])
 
 
 def test_reference_corpus_replaces_the_shipped_null(byline, posts, tmp_path):
@@ -118,3 +126,17 @@ def test_reference_corpus_replaces_the_shipped_null(byline, posts, tmp_path):
     )
     assert "the user's reference corpus (3 single-writer bylines)" in result["test"]["null_method"]
     assert result["test"]["n_null"] == 60
+
+
+@pytest.mark.parametrize(
+    ("measured", "expected"),
+    [
+        (None, ["not been measured"]),
+        ({"tpr": 0.11, "fpr": 0.14}, ["found 11% of them", "called 14% composite"]),
+        ({"tpr": 0.9, "fpr": 0.04}, []),
+    ],
+)
+def test_measured_rates_become_caveats_only_when_they_warn(measured, expected):
+    caveats = _measured_caveats(measured, 0.05)
+    assert len(caveats) == len(expected)
+    assert all(text in caveat for text, caveat in zip(expected, caveats))
