@@ -452,6 +452,8 @@ def test_composite(
     if operators is not None:
         evidence = _operator_evidence(operators, kind, reference, texts, tester, distances, alpha, seed, grouped)
         caveats.extend(evidence.caveats)
+        if words is not None and evidence.k >= 2:
+            evidence.groups = words.groups(evidence.k)
     p = _combined_p(p_style, None if evidence is None else evidence.p_value)
     if evidence is None:
         k, labels = k_style, style_labels

@@ -106,6 +106,13 @@ class WordTester:
         statistic = split_gain(word_vectors(counts, totals))
         return statistic, p_value(statistic, self.null(len(counts)))
 
+    def groups(self, k: int) -> np.ndarray:
+        """The byline's Ward tree cut into ``k`` groups (the operators' prior groups)."""
+        if k < 2 or len(self.counts) < 2:
+            return np.zeros(len(self.counts), dtype=int)
+        tree = linkage(word_vectors(self.counts, self.totals), method="ward")
+        return fcluster(tree, t=k, criterion="maxclust").astype(int) - 1
+
     def clusters(self, pick: np.ndarray, alpha: float) -> tuple[int, np.ndarray]:
         """(k, labels) of the byline's documents ``pick``: split while a part of at least ``2 * MIN_PART``
         documents rejects one writer and both halves keep ``MIN_PART``."""
