@@ -36,6 +36,18 @@ def test_two_writers_split_more_than_one():
 
 
 @pytest.mark.slow
+def test_news_stories_keep_the_character_view_alone(small_reference, c50, c50_authors):
+    """C50 stories are short: the function-word view never enters (so ``bench composite`` is unchanged)."""
+    from attribution.models.composite import test_composite
+
+    author = c50_authors[1][0]
+    byline = c50.select([i for i, a in enumerate(c50["author"]) if a == author][:10])
+    result = test_composite(byline, reference=small_reference, n_subsamples=0, rolling=False).to_dict()
+    assert list(result["test"]["style_views"]) == ["character_ngrams"]
+    assert result["test"]["style_p_value"] == result["test"]["style_views"]["character_ngrams"]
+
+
+@pytest.mark.slow
 def test_held_out_single_writers_stay_one_writer(small_reference, c50, c50_authors):
     """The view's null comes from reference authors; a held-out author's long units are one writer."""
     from attribution.models.evidence_counts import function_word_counts
