@@ -34,6 +34,7 @@ from attribution.models.null import ReferenceSet, p_value
 LONG_UNITS = 3
 #: The set's most frequent function words that enter the z-scores (Burrows' MFW list, from the set).
 TOP_WORDS = 60
+STATISTIC = "share of the spread explained by the best two-way Ward split of within-byline function-word z-scores"
 #: No part smaller than this is split again.
 MIN_PART = 5
 
