@@ -90,8 +90,9 @@ def _publius(out_dir: Path, data_dir: Path, *, seed: int, progress: ProgressFact
     findings.append(
         f"The p-value ({p_text}) combines the style test (p = {style_p:.3f}) and the operator test "
         + (f"(p = {operator_p:.4f}) " if operator_p is not None else "")
-        + "by Bonferroni. The style test's null is learned from modern Reuters news, where the 85 papers sit "
-        "closer together than two Reuters journalists usually do; the operator test's H0 is 'one of Hamilton, "
+        + "by Bonferroni. The papers are long, so the style test reads function-word rates standardised within "
+        "the byline (its null: single Reuters journalists' units of the same length), which the papers' 18th-century "
+        "prose cannot shift as a whole; the operator test's H0 is 'one of Hamilton, "
         f"Madison, Jay wrote every paper'. The {summary['out_of_fold_documents']} undisputed papers, which are "
         "also the operators' references, were scored out of fold (by matchers fitted without them)."
     )

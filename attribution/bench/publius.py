@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from attribution.models.publius import run_publius
+from attribution.models.publius import run_publius, single_writer_p
 from attribution.progress import ProgressFactory, no_progress
 
 
 def run(data_dir: str | Path | None, *, seed: int = 0, progress: ProgressFactory = no_progress) -> dict:
-    """p-value, k, cluster -> operator mapping, disputed papers given to Madison, joint papers flagged."""
-    return run_publius(data_dir, seed=seed, progress=progress)["summary"]
+    """p-value, k, cluster -> operator mapping, disputed papers given to Madison, joint papers flagged, and
+    the in-genre negative controls (Hamilton's and Madison's undisputed papers alone as the byline)."""
+    summary = run_publius(data_dir, seed=seed, progress=progress)["summary"]
+    summary["hamilton_only_p"] = single_writer_p("Hamilton", data_dir, seed=seed)
+    summary["madison_only_p"] = single_writer_p("Madison", data_dir, seed=seed)
+    return summary

@@ -115,3 +115,9 @@ def counts_to_rates(counts: np.ndarray | sparse.spmatrix, totals: np.ndarray) ->
     counts = sparse.csr_matrix(counts).toarray() if sparse.issparse(counts) else np.asarray(counts, dtype=float)
     totals = np.maximum(np.asarray(totals, dtype=float), 1.0)
     return np.sqrt(counts / totals[..., None])
+
+
+def function_word_counts(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Function-word counts ``(n, len(FUNCTION_WORDS))`` and token totals ``(n,)``."""
+    counts, totals = count_table(texts)
+    return counts[:, : len(FUNCTION_WORDS)].toarray(), totals

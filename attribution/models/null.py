@@ -17,6 +17,7 @@ from functools import cached_property
 import numpy as np
 from scipy import sparse
 
+from attribution.models.evidence_counts import function_word_counts
 from attribution.models.represent import CharProfile
 
 log = logging.getLogger(__name__)
@@ -35,12 +36,18 @@ class ReferenceSet:
     counts: sparse.csr_matrix
     tokens: np.ndarray
     authors: np.ndarray
+    texts: list[str] = field(default_factory=list, repr=False)
     _cache: dict = field(default_factory=dict, repr=False)
 
     @cached_property
     def by_author(self) -> dict[str, np.ndarray]:
         """Row indices per author (authors sorted, rows in corpus order)."""
         return {a: np.flatnonzero(self.authors == a) for a in np.unique(self.authors)}
+
+    @cached_property
+    def word_counts(self) -> tuple[np.ndarray, np.ndarray]:
+        """Function-word counts and token totals of the reference documents (``texts`` needed)."""
+        return function_word_counts(self.texts)
 
     @property
     def median_tokens(self) -> float:

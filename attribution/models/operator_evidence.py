@@ -67,6 +67,9 @@ class OperatorEvidence:
     unknown_labels: np.ndarray
     k_draws: np.ndarray
     caveats: list[str] = field(default_factory=list)
+    #: Style groups of the documents (long articles: the function-word tree cut at k); each group's
+    #: documents take their own group's operator shares as prior, since one writer's papers cluster.
+    groups: np.ndarray | None = None
 
     @property
     def names(self) -> list[str]:
@@ -100,10 +103,26 @@ class OperatorEvidence:
     def confusion(self) -> np.ndarray:
         return share_model.smoothed_confusion(self.oof.confusion())
 
+    def group_shares(self) -> np.ndarray:
+        """Per document, the shares of the operators present in its style group ``(n, n_operators)``."""
+        assert self.groups is not None
+        best = self.proba.argmax(axis=1)
+        prior = np.empty_like(self.proba)
+        for g in np.unique(self.groups):
+            inside = self.groups == g
+            given = np.bincount(best[inside & self.explained], minlength=len(self.names)).astype(float)
+            prior[inside] = share_model.estimate_shares(given, self.confusion(), self.present)
+        return prior
+
     def posterior(self) -> np.ndarray:
         """Per document, probabilities over operators given the estimated shares ``(n, n_operators)``."""
-        prior = self.shares() if self.present.any() else np.ones(len(self.names))
-        weighted = self.proba * prior[None, :]
+        if not self.present.any():
+            prior = np.ones_like(self.proba)
+        elif self.groups is not None:
+            prior = self.group_shares()
+        else:
+            prior = np.broadcast_to(self.shares(), self.proba.shape)
+        weighted = self.proba * prior
         total = weighted.sum(axis=1, keepdims=True)
         return np.where(total > 0, weighted / np.where(total > 0, total, 1.0), self.proba)
 

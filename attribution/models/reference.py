@@ -108,6 +108,7 @@ def build_reference(
         counts=profile.counts(texts),
         tokens=token_counts(texts),
         authors=np.asarray(authors),
+        texts=list(texts),
     )
 
 

@@ -1,0 +1,133 @@
+"""The composite test's second style view for long articles: function-word rates, self-standardised.
+
+Character n-gram distances are centred on the reference corpus's mean, so a byline from another
+era or genre (the Federalist's 18th-century prose against Reuters news) sits far from that mean
+in one shared direction and its documents all look closer to each other than any reference
+author's own units: nothing splits and the test says "one writer". Burrows-style z-scores
+computed *within each set* (the byline, and each null set alike) remove what the whole set
+shares, whatever its era, so only the differences between its documents are left.
+
+The statistic is the share of the set's spread explained by its best two-way Ward split. Its null
+is the same statistic over single-author sets of reference units of the byline's length, like
+the character view's; a set larger than one reference author can give is matched by drawing
+each unit's documents independently (documents may recur across units, never within one), which
+makes null units share documents and can only add structure under H0, never remove it. k and the
+clusters come from splitting again while a part still rejects one writer (divisive clustering
+with the calibrated test as the stopping rule).
+
+Function-word rates are reliable only on long texts, so the view is used only when byline
+documents are at least ``LONG_UNITS`` reference documents long; shorter bylines keep the
+character view alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.cluster.hierarchy import fcluster, linkage
+
+from attribution.models.evidence_counts import function_word_counts
+from attribution.models.null import ReferenceSet, p_value
+
+#: The view is used when byline units join at least this many reference documents.
+LONG_UNITS = 3
+#: The set's most frequent function words that enter the z-scores (Burrows' MFW list, from the set).
+TOP_WORDS = 60
+STATISTIC = "share of the spread explained by the best two-way Ward split of within-byline function-word z-scores"
+#: No part smaller than this is split again.
+MIN_PART = 5
+
+
+def word_vectors(counts: np.ndarray, totals: np.ndarray, top: int = TOP_WORDS) -> np.ndarray:
+    """Within-set z-scores of square-root function-word rates, L2-normalised ``(n, top)``."""
+    rates = counts / np.maximum(totals, 1.0)[:, None]
+    keep = np.argsort(-rates.mean(axis=0), kind="stable")[:top]
+    x = np.sqrt(rates[:, keep])
+    spread = x.std(axis=0)
+    z = (x - x.mean(axis=0)) / np.where(spread > 0, spread, 1.0)
+    return z / np.maximum(np.linalg.norm(z, axis=1, keepdims=True), 1e-12)
+
+
+def ward_split(vectors: np.ndarray) -> np.ndarray:
+    """Labels 0/1 of the best two-way Ward split."""
+    if len(vectors) < 2:
+        return np.zeros(len(vectors), dtype=int)
+    return fcluster(linkage(vectors, method="ward"), t=2, criterion="maxclust").astype(int) - 1
+
+
+def split_gain(vectors: np.ndarray) -> float:
+    """Share of the set's sum of squares explained by the two-way Ward split: the view's statistic."""
+    if len(vectors) < 3:
+        return 0.0
+    labels = ward_split(vectors)
+    total = float(((vectors - vectors.mean(axis=0)) ** 2).sum())
+    within = sum(float(((vectors[labels == c] - vectors[labels == c].mean(axis=0)) ** 2).sum()) for c in (0, 1))
+    return 1.0 - within / max(total, 1e-12)
+
+
+@dataclass
+class WordTester:
+    """The function-word view's calibrated test on one byline's documents, with its null per set size."""
+
+    counts: np.ndarray
+    totals: np.ndarray
+    reference: ReferenceSet
+    m: int
+    n_null: int
+    seed: int
+    _nulls: dict = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def for_texts(cls, texts: list[str], *, reference: ReferenceSet, m: int, n_null: int, seed: int) -> WordTester:
+        """The tester of a byline's ``texts``, against units of ``m`` documents of ``reference``."""
+        counts, totals = function_word_counts(texts)
+        return cls(counts=counts, totals=totals, reference=reference, m=m, n_null=n_null, seed=seed)
+
+    def null(self, n: int) -> np.ndarray:
+        """``split_gain`` over ``n_null`` single-author sets of ``n`` reference units of ``m`` documents."""
+        if n not in self._nulls:
+            counts, totals = self.reference.word_counts
+            by_author = self.reference.by_author
+            eligible = [a for a, rows in by_author.items() if len(rows) >= self.m]
+            rng = np.random.default_rng([self.seed, 17, n, self.m])
+            values = np.empty(self.n_null)
+            for b in range(self.n_null):
+                rows = by_author[eligible[rng.integers(len(eligible))]]
+                if n * self.m <= len(rows):
+                    units = rng.choice(rows, n * self.m, replace=False).reshape(n, self.m)
+                else:
+                    units = np.vstack([rng.choice(rows, self.m, replace=False) for _ in range(n)])
+                values[b] = split_gain(word_vectors(counts[units].sum(axis=1), totals[units].sum(axis=1)))
+            self._nulls[n] = values
+        return self._nulls[n]
+
+    def test(self, counts: np.ndarray, totals: np.ndarray) -> tuple[float, float]:
+        """(statistic, p-value) of one set."""
+        statistic = split_gain(word_vectors(counts, totals))
+        return statistic, p_value(statistic, self.null(len(counts)))
+
+    def groups(self, k: int) -> np.ndarray:
+        """The byline's Ward tree cut into ``k`` groups (the operators' prior groups)."""
+        if k < 2 or len(self.counts) < 2:
+            return np.zeros(len(self.counts), dtype=int)
+        tree = linkage(word_vectors(self.counts, self.totals), method="ward")
+        return fcluster(tree, t=k, criterion="maxclust").astype(int) - 1
+
+    def clusters(self, pick: np.ndarray, alpha: float) -> tuple[int, np.ndarray]:
+        """(k, labels) of the byline's documents ``pick``: split while a part of at least ``2 * MIN_PART``
+        documents rejects one writer and both halves keep ``MIN_PART``."""
+        counts, totals = self.counts[pick], self.totals[pick]
+        labels = np.zeros(len(pick), dtype=int)
+        pending = [np.arange(len(pick))]
+        k = 0
+        while pending:
+            part = pending.pop(0)
+            if len(part) >= 2 * MIN_PART and self.test(counts[part], totals[part])[1] <= alpha:
+                halves = ward_split(word_vectors(counts[part], totals[part]))
+                if min(np.bincount(halves, minlength=2)) >= MIN_PART:
+                    pending += [part[halves == 0], part[halves == 1]]
+                    continue
+            labels[part] = k
+            k += 1
+        return max(k, 1), labels
