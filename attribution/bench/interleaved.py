@@ -27,7 +27,7 @@ from sklearn.model_selection import cross_val_score
 
 from attribution.bench.interleaved_articles import c50_section
 from attribution.composite.calibration import compare_to_null, tweet_null, tweet_reference
-from attribution.composite.interleave import Byline, merged_byline, post_purity, single_byline
+from attribution.composite.interleave import Byline, merged_byline, post_purity, single_byline, writer_shares
 from attribution.composite.pools import ira_posts
 from attribution.composite.posts import analyse_posts
 from attribution.composite.writer_model import VIEWS
@@ -42,7 +42,6 @@ SIZES = (200, 1000, 4000)
 PER_SIZE = {200: (25, 35), 1000: (25, 35), 4000: (25, 30)}
 CATEGORIES = ("RightTroll", "LeftTroll", "HashtagGamer")
 CLEAN_SEPARABILITY = 0.9
-MINORITY_SHARES = (0.1, 0.5)
 SEPARABILITY_POSTS = 800
 
 
@@ -63,14 +62,6 @@ def _separability(byline: Byline, rng: np.random.Generator) -> float:
     return float(cross_val_score(model, features, labels, cv=5, scoring="balanced_accuracy").mean())
 
 
-def _shares(k: int, rng: np.random.Generator) -> np.ndarray:
-    """Writers' shares: the smallest drawn uniformly in ``MINORITY_SHARES``, the rest split evenly."""
-    low, high = MINORITY_SHARES
-    minority = rng.uniform(low, min(high, 1.0 / k))
-    rest = np.full(k - 1, (1.0 - minority) / (k - 1))
-    return np.concatenate([[minority], rest])
-
-
 def build_bylines(posts: pd.DataFrame, seed: int) -> list[Byline]:
     """The seeded plan: per size, negatives and composites of 2-4 same-category test accounts."""
     rng = np.random.default_rng([seed, 19])
@@ -89,7 +80,7 @@ def build_bylines(posts: pd.DataFrame, seed: int) -> list[Byline]:
             attempts += 1
             k = int(rng.choice([2, 2, 3, 4]))
             cat = CATEGORIES[int(rng.integers(len(CATEGORIES)))]
-            shares = _shares(k, rng)
+            shares = writer_shares(k, rng)
             pool = sorted(w for w in streams if category[w] == cat and len(streams[w]) >= shares.min() * size)
             if len(pool) < k:
                 continue

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import adjusted_rand_score
 
-from attribution.composite.interleave import Byline, merged_byline, post_purity, single_byline
+from attribution.composite.interleave import Byline, merged_byline, post_purity, single_byline, writer_shares
 from attribution.progress import ProgressFactory, no_progress
 
 #: Articles per byline: a desk's month and a season of one rotating byline.
@@ -58,8 +58,6 @@ def _staff_byline(schedule: Byline, articles: pd.DataFrame, rng: np.random.Gener
 
 def build_staff_bylines(posts: pd.DataFrame, articles: pd.DataFrame, seed: int) -> list[pd.DataFrame]:
     """The seeded plan: per size, single-writer and 2-4-writer bylines on real accounts' clocks."""
-    from attribution.bench.interleaved import MINORITY_SHARES
-
     rng = np.random.default_rng([seed, 50])
     streams = {w: g.reset_index(drop=True) for w, g in posts.groupby("writer", sort=True)}
     names = sorted(streams)
@@ -74,9 +72,7 @@ def build_staff_bylines(posts: pd.DataFrame, articles: pd.DataFrame, seed: int) 
         while made < n_pos and attempts < 400:
             attempts += 1
             k = int(rng.choice([2, 2, 3, 4]))
-            low, high = MINORITY_SHARES
-            minority = rng.uniform(low, min(high, 1.0 / k))
-            shares = np.concatenate([[minority], np.full(k - 1, (1.0 - minority) / (k - 1))])
+            shares = writer_shares(k, rng)
             chosen = rng.choice(names, k, replace=False)
             schedule = merged_byline([streams[w] for w in chosen], shares, size, rng)
             if schedule is not None and min(np.bincount(pd.factorize(schedule.posts["writer"])[0])) >= 2:

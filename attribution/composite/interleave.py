@@ -14,6 +14,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+#: The smallest writer's share of a composite byline is drawn uniformly in this range.
+MINORITY_SHARES = (0.1, 0.5)
+
+
+def writer_shares(k: int, rng: np.random.Generator) -> np.ndarray:
+    """Writers' shares: the smallest drawn uniformly in ``MINORITY_SHARES``, the rest split evenly."""
+    low, high = MINORITY_SHARES
+    minority = rng.uniform(low, min(high, 1.0 / k))
+    return np.concatenate([[minority], np.full(k - 1, (1.0 - minority) / (k - 1))])
+
 
 @dataclass
 class Byline:
