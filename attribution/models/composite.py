@@ -26,7 +26,13 @@ from attribution.models.evidence_counts import count_table, counts_to_rates, fea
 from attribution.models.null import N_NULL, ReferenceSet, p_value
 from attribution.models.operator_evidence import OperatorEvidence, gather_operator_evidence, k_distribution
 from attribution.models.operators import UNKNOWN, OperatorMatcher
-from attribution.models.reference import UNIT_POSTS, group_units, load_reference, token_counts
+from attribution.models.reference import (
+    UNIT_POSTS,
+    group_units,
+    load_reference,
+    reference_from_corpus,
+    token_counts,
+)
 from attribution.models.rolling import rolling_classify
 from attribution.progress import ProgressFactory, no_progress
 
@@ -328,6 +334,9 @@ def test_composite(
     the p-value, k and clusters do not depend on them). Time-stamped posts without operators go
     to the per-post writer model (``attribution.composite.tweets``), whose null ships with the
     package; ``reference_corpus`` (single-writer bylines of the byline's genre) replaces that null.
+    On the document path (articles, excerpts) ``reference_corpus`` replaces the default reference
+    (unless ``reference`` is given): the representation, the pair model and the null's
+    single-writer sets all come from it, so short documents are calibrated on short documents.
     """
     if not 0 < alpha < 1:
         raise ConfigError(f"alpha must be between 0 and 1, got {alpha!r}")
@@ -404,7 +413,10 @@ def test_composite(
             documents=[_document_row(units, i, 0, 1.0, False, None, None, [0.0, 0.0]) for i in range(n)],
         )
         return CompositeResult(data)
-    if reference is None:
+    user_reference = reference is None and reference_corpus is not None
+    if user_reference:
+        reference = reference_from_corpus(_as_dataset(reference_corpus)[0], kind)
+    elif reference is None:
         reference = load_reference(kind, None if data_dir is None else str(data_dir))
     m = reference.unit_length(token_counts(texts))
     caveats.append(
@@ -522,6 +534,13 @@ def test_composite(
             "the author among the operators and with 8 distractor operators only."
         )
     measured_fpr, measured_source = _measured_fpr(kind, evidence is not None)
+    if user_reference:
+        # The shipped rates were measured with the default reference, not the user's.
+        measured_fpr = None
+        measured_source = (
+            "not measured for the user's reference corpus (attribution bench short_docs measures such a "
+            "reference on C50 excerpts)"
+        )
     data.update(
         verdict=verdict,
         test={
