@@ -6,26 +6,12 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from attribution.models.cluster import bcubed
+
+__all__ = ["bcubed", "bootstrap_mean", "wilson"]
+
 #: Two-sided 95% normal quantile.
 Z95 = 1.959964
-
-
-def bcubed(truth: Sequence, labels: Sequence) -> tuple[float, float, float]:
-    """BCubed (precision, recall, F) of a clustering against the true classes.
-
-    Per item: precision is the share of its cluster that shares its class, recall the share of its
-    class that shares its cluster; both are averaged over items and F is their harmonic mean
-    (Amigó et al. 2009). Unlike purity it punishes both merging writers and splitting one.
-    """
-    truth, labels = np.asarray(truth), np.asarray(labels)
-    if truth.shape != labels.shape or truth.ndim != 1 or not len(truth):
-        raise ValueError(f"truth and labels must be equal-length, non-empty 1-d; got {truth.shape} and {labels.shape}")
-    same_class = truth[:, None] == truth[None, :]
-    same_cluster = labels[:, None] == labels[None, :]
-    both = (same_class & same_cluster).sum(axis=1)
-    precision = float(np.mean(both / same_cluster.sum(axis=1)))
-    recall = float(np.mean(both / same_class.sum(axis=1)))
-    return precision, recall, 2 * precision * recall / (precision + recall)
 
 
 def wilson(successes: int, n: int) -> list[float] | None:

@@ -21,12 +21,12 @@ import datasets
 import numpy as np
 from sklearn.metrics import roc_auc_score
 
-from attribution.bench.composite import SHARE_CONCENTRATION, shares_to_counts
 from attribution.bench.scores import bcubed, bootstrap_mean, wilson
 from attribution.corpus import load_corpus
 from attribution.corpus.schema import COLUMNS, FEATURES
 from attribution.models.composite import test_composite
 from attribution.models.reference import c50_split
+from attribution.models.split_penalty import SHARE_CONCENTRATION, shares_to_counts
 from attribution.progress import ProgressFactory, no_progress
 
 log = logging.getLogger(__name__)
@@ -75,13 +75,14 @@ def plan_collections(pool: dict[str, np.ndarray], rng: np.random.Generator) -> l
     out = []
     for _ in range(N_SINGLES):
         writer = names[int(rng.integers(len(names)))]
-        rows = rng.choice(pool[writer], N_DOCS, replace=False)
-        out.append({"k": 1, "rows": rows.tolist(), "authors": [writer] * N_DOCS})
+        picked = rng.choice(pool[writer], N_DOCS, replace=False)
+        out.append({"k": 1, "rows": picked.tolist(), "authors": [writer] * N_DOCS})
     for _ in range(N_COMPOSITES):
         k = int(rng.integers(K_RANGE[0], K_RANGE[1] + 1))
         writers = rng.choice(names, k, replace=False)
         counts = shares_to_counts(rng.dirichlet(SHARE_CONCENTRATION * np.ones(k)), N_DOCS)
-        rows, authors = [], []
+        rows: list[int] = []
+        authors: list[str] = []
         for writer, count in zip(writers, counts):
             rows += rng.choice(pool[writer], count, replace=False).tolist()
             authors += [str(writer)] * int(count)

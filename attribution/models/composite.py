@@ -34,6 +34,7 @@ from attribution.models.reference import (
     token_counts,
 )
 from attribution.models.rolling import rolling_classify
+from attribution.models.split_penalty import tune_penalty
 from attribution.progress import ProgressFactory, no_progress
 
 log = logging.getLogger(__name__)
@@ -236,13 +237,14 @@ class _Tester:
     stays a valid p-value whatever their dependence (Meinshausen, Meier & Buehlmann 2009).
     """
 
-    def __init__(self, reference: ReferenceSet, m: int, n_null: int, seed: int):
+    def __init__(self, reference: ReferenceSet, m: int, n_null: int, seed: int, penalty: float = K_PENALTY):
         self.reference = reference
         self.m = m
         self.n_null = n_null
         self.seed = seed
         self.model = reference.pair_model(m, seed=seed)
         self.cap = reference.max_set_size() // m
+        self.penalty = penalty
 
     def statistic(self, distances: np.ndarray) -> float:
         return cluster.llr_gain(distances, self.model, K_MAX)
@@ -277,7 +279,7 @@ class _Tester:
 
     def split(self, distances: np.ndarray) -> tuple[int, np.ndarray]:
         """(k >= 2, labels): the pair-likelihood clustering once one writer is rejected."""
-        k, labels, _ = cluster.choose_k(distances, self.model, K_MAX, K_PENALTY)
+        k, labels, _ = cluster.choose_k(distances, self.model, K_MAX, self.penalty)
         if k == 1:
             k, labels = 2, cluster.cut_tree(cluster.average_tree(distances), 2, len(distances))
         return k, labels
@@ -429,6 +431,14 @@ def test_composite(
         "measured by `attribution bench composite`."
     )
     tester = _Tester(reference, m, n_null, seed)
+    if user_reference:
+        # A user's reference (another genre, or short excerpts) sets its own prior against
+        # splitting: the penalty that best recovers its own writers in simulated composites.
+        tester.penalty = tune_penalty(reference, n, m, K_MAX, seed=seed)
+        data["methods"]["model"] += (
+            f" With the user's reference, the penalty per extra cluster ({tester.penalty}) is the one that best "
+            "recovered the reference's own writers (BCubed F) in simulated composites of the byline's size."
+        )
     if m > 1:
         caveats.append(f"Byline documents are longer than reference ones: null units join {m} reference documents.")
     if n > tester.cap:
