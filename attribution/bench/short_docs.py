@@ -7,7 +7,8 @@ build collections; the null is calibrated, through the user's path
 (``test_composite(..., reference_corpus=...)``, the CLI's ``--reference``), on excerpts of the
 other 30 authors cut the same way: the null that fits the byline. The same collections are also
 tested against the default null of whole C50 articles (``long_article_null``), which is what a
-user without ``--reference`` gets.
+user without ``--reference`` gets, and against the excerpt null with the fixed penalty per extra
+cluster (``excerpt_reference_fixed_penalty``: what choosing the penalty on the reference adds).
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ from sklearn.metrics import roc_auc_score
 from attribution.bench.scores import bcubed, bootstrap_mean, wilson
 from attribution.corpus import load_corpus
 from attribution.corpus.schema import COLUMNS, FEATURES
-from attribution.models.composite import K_MAX, test_composite
-from attribution.models.reference import c50_split
-from attribution.models.split_penalty import SHARE_CONCENTRATION, shares_to_counts
+from attribution.models.composite import K_MAX, K_PENALTY, test_composite
+from attribution.models.reference import c50_split, reference_from_corpus
+from attribution.models.split_penalty import SHARE_CONCENTRATION, shares_to_counts, tune_penalty
 from attribution.progress import ProgressFactory, no_progress
 
 log = logging.getLogger(__name__)
@@ -188,9 +189,12 @@ def run(
     authors = np.asarray(excerpts["author"])
     pool = {w: np.flatnonzero(authors == w) for w in held_out}
     plans = plan_collections(pool, rng)
-    nulls = {"excerpt_reference": {"reference_corpus": reference}}
+    nulls: dict[str, dict] = {"excerpt_reference": {"reference_corpus": reference}}
     if long_null:
         nulls["long_article_null"] = {"data_dir": None if data_dir is None else str(data_dir)}
+        # The same excerpt null passed as a fitted ReferenceSet (the library's ``reference=``):
+        # the fixed penalty per extra cluster instead of the one chosen on the reference.
+        nulls["excerpt_reference_fixed_penalty"] = {"reference": reference_from_corpus(reference, "article")}
     records: dict[str, list[dict]] = {name: [] for name in nulls}
     seconds: dict[str, float] = {}
     for name, how in nulls.items():
@@ -203,12 +207,13 @@ def run(
         seconds[name] = round(time.perf_counter() - began, 1)
         log.info("short_docs: %s done in %.0f s", name, seconds[name])
     main = records["excerpt_reference"]
+    fitted = reference_from_corpus(reference, "article")  # cached: the set the product used
     words = [len(t.split()) for t in excerpts["text"]]
     return {
         **summarise(main),
         "by_k": _by_k(main),
         "null": "excerpts of the 30 reference C50 authors, passed as reference_corpus (--reference)",
-        **({"long_article_null": summarise(records["long_article_null"])} if long_null else {}),
+        **{name: summarise(records[name]) for name in nulls if name != "excerpt_reference"},
         "design": {
             "documents_per_collection": N_DOCS,
             "words_per_excerpt": list(WORDS),
@@ -218,6 +223,8 @@ def run(
             "collection_writers": len(held_out),
             "reference_writers": len(reference_writers),
             "reference_excerpts": len(reference),
+            "penalty_chosen_on_reference": tune_penalty(fitted, N_DOCS, 1, K_MAX, seed=seed),
+            "penalty_fixed": K_PENALTY,
             "alpha": ALPHA,
         },
         "seconds_by_null": seconds,
