@@ -21,6 +21,7 @@ BENCHES = {
     "interleaved": "attribution.bench.interleaved",
     "first-use": "attribution.bench.first_use",
     "screen": "attribution.bench.screen",
+    "short_docs": "attribution.bench.short_docs",
 }
 
 

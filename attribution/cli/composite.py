@@ -23,7 +23,8 @@ from attribution.cli.common import Output, command_options, corpus_argument, loa
     default=None,
     metavar="REFERENCE_CORPUS",
     help="Single-writer bylines of the same genre (author or byline column) to measure the null on, "
-    "instead of the shipped one (time-stamped posts); read with the same column options.",
+    "instead of the shipped one (time-stamped posts) or the C50 articles (documents: e.g. excerpts "
+    "for excerpts); read with the same column options.",
 )
 @click.option("--alpha", default=0.05, show_default=True, help="Significance level of the test.")
 @click.option("--seed", default=0, show_default=True, help="Seed for every random choice.")
@@ -54,7 +55,8 @@ def composite(
 
     Time-stamped posts: a per-post writer model (style and posting times), its p-value
     calibrated on single accounts shipped with the package, or on --reference. Articles: the
-    p-value is calibrated on single-author sets of Reuters C50 (pass --data). When the verdict is "insufficient_evidence"
+    p-value is calibrated on single-author sets of Reuters C50 (pass --data), or of --reference
+    (single-writer bylines of the same genre and length: the null that fits the byline). When the verdict is "insufficient_evidence"
     the JSON (and --report) are still written, "Not enough evidence" goes to stderr and the exit
     code is 1.
 

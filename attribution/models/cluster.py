@@ -14,6 +14,8 @@ import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
+from numpy.typing import ArrayLike
+
 
 def mean_distance(distances: np.ndarray) -> float:
     """Mean pairwise distance of a set ``(n, n)``: the composite test's statistic."""
@@ -102,3 +104,23 @@ def cut_relabel(labels: np.ndarray) -> np.ndarray:
     _, first = np.unique(labels, return_index=True)
     order = {label: rank for rank, label in enumerate(labels[np.sort(first)])}
     return np.array([order[label] for label in labels], dtype=int)
+
+
+def bcubed(truth: ArrayLike, labels: ArrayLike) -> tuple[float, float, float]:
+    """BCubed (precision, recall, F) of a clustering against the true classes.
+
+    Per item: precision is the share of its cluster that shares its class, recall the share of its
+    class that shares its cluster; both are averaged over items and F is their harmonic mean
+    (Amigó et al. 2009). Unlike purity it punishes both merging writers and splitting one.
+    """
+    classes, clusters = np.asarray(truth), np.asarray(labels)
+    if classes.shape != clusters.shape or classes.ndim != 1 or not len(classes):
+        raise ValueError(
+            f"truth and labels must be equal-length, non-empty 1-d; got {classes.shape} and {clusters.shape}"
+        )
+    same_class = classes[:, None] == classes[None, :]
+    same_cluster = clusters[:, None] == clusters[None, :]
+    both = (same_class & same_cluster).sum(axis=1)
+    precision = float(np.mean(both / same_cluster.sum(axis=1)))
+    recall = float(np.mean(both / same_class.sum(axis=1)))
+    return precision, recall, 2 * precision * recall / (precision + recall)

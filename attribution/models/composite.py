@@ -25,8 +25,15 @@ from attribution.models import cluster
 from attribution.models.null import N_NULL, ReferenceSet, p_value
 from attribution.models.operator_evidence import OperatorEvidence, gather_operator_evidence, k_distribution
 from attribution.models.operators import UNKNOWN, OperatorMatcher
-from attribution.models.reference import UNIT_POSTS, group_units, load_reference, token_counts
+from attribution.models.reference import (
+    UNIT_POSTS,
+    group_units,
+    load_reference,
+    reference_from_corpus,
+    token_counts,
+)
 from attribution.models.rolling import rolling_classify
+from attribution.models.split_penalty import tune_penalty
 from attribution.models.word_view import LONG_UNITS, TOP_WORDS, WordTester
 from attribution.models.word_view import STATISTIC as WORD_STATISTIC
 from attribution.progress import ProgressFactory, no_progress
@@ -158,13 +165,14 @@ class _Tester:
     stays a valid p-value whatever their dependence (Meinshausen, Meier & Buehlmann 2009).
     """
 
-    def __init__(self, reference: ReferenceSet, m: int, n_null: int, seed: int):
+    def __init__(self, reference: ReferenceSet, m: int, n_null: int, seed: int, penalty: float = K_PENALTY):
         self.reference = reference
         self.m = m
         self.n_null = n_null
         self.seed = seed
         self.model = reference.pair_model(m, seed=seed)
         self.cap = reference.max_set_size() // m
+        self.penalty = penalty
 
     def statistic(self, distances: np.ndarray) -> float:
         return cluster.llr_gain(distances, self.model, K_MAX)
@@ -199,7 +207,7 @@ class _Tester:
 
     def split(self, distances: np.ndarray) -> tuple[int, np.ndarray]:
         """(k >= 2, labels): the pair-likelihood clustering once one writer is rejected."""
-        k, labels, _ = cluster.choose_k(distances, self.model, K_MAX, K_PENALTY)
+        k, labels, _ = cluster.choose_k(distances, self.model, K_MAX, self.penalty)
         if k == 1:
             k, labels = 2, cluster.cut_tree(cluster.average_tree(distances), 2, len(distances))
         return k, labels
@@ -233,6 +241,9 @@ def test_composite(
     the p-value, k and clusters do not depend on them). Time-stamped posts without operators go
     to the per-post writer model (``attribution.composite.tweets``), whose null ships with the
     package; ``reference_corpus`` (single-writer bylines of the byline's genre) replaces that null.
+    On the document path (articles, excerpts) ``reference_corpus`` replaces the default reference
+    (unless ``reference`` is given): the representation, the pair model and the null's
+    single-writer sets all come from it, so short documents are calibrated on short documents.
     """
     if not 0 < alpha < 1:
         raise ConfigError(f"alpha must be between 0 and 1, got {alpha!r}")
@@ -309,7 +320,10 @@ def test_composite(
             documents=[_document_row(units, i, 0, 1.0, False, None, None, [0.0, 0.0]) for i in range(n)],
         )
         return CompositeResult(data)
-    if reference is None:
+    user_reference = reference is None and reference_corpus is not None
+    if user_reference:
+        reference = reference_from_corpus(_as_dataset(reference_corpus)[0], kind)
+    elif reference is None:
         reference = load_reference(kind, None if data_dir is None else str(data_dir))
     m = reference.unit_length(token_counts(texts))
     caveats.append(
@@ -322,6 +336,14 @@ def test_composite(
         "measured by `attribution bench composite`."
     )
     tester = _Tester(reference, m, n_null, seed)
+    if user_reference:
+        # A user's reference (another genre, or short excerpts) sets its own prior against
+        # splitting: the penalty that best recovers its own writers in simulated composites.
+        tester.penalty = tune_penalty(reference, n, m, K_MAX, seed=seed)
+        data["methods"]["model"] += (
+            f" With the user's reference, the penalty per extra cluster ({tester.penalty}) is the one that best "
+            "recovered the reference's own writers (BCubed F) in simulated composites of the byline's size."
+        )
     if m > 1:
         caveats.append(f"Byline documents are longer than reference ones: null units join {m} reference documents.")
     if n > tester.cap:
@@ -465,6 +487,13 @@ def test_composite(
             "the author among the operators and with 8 distractor operators only."
         )
     measured_fpr, measured_source = _measured_fpr(kind, evidence is not None)
+    if user_reference:
+        # The shipped rates were measured with the default reference, not the user's.
+        measured_fpr = None
+        measured_source = (
+            "not measured for the user's reference corpus (attribution bench short_docs measures such a "
+            "reference on C50 excerpts)"
+        )
     data.update(
         verdict=verdict,
         test={

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import OrderedDict
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -34,6 +35,11 @@ MIN_UNITS = 20
 #: At most this many units per IRA account are kept (bounds memory and time).
 MAX_UNITS = 100
 EXCLUDED_CATEGORIES = ("NewsFeed",)
+#: A user's reference writer needs this many documents to enter the null.
+MIN_REFERENCE_DOCUMENTS = 5
+#: User references kept fitted (by dataset fingerprint): repeated tests reuse the null's draws.
+USER_REFERENCE_CACHE = 2
+_user_references: OrderedDict[str, ReferenceSet] = OrderedDict()
 
 
 def split_names(names: Sequence[str], n_reference: int) -> tuple[list[str], list[str]]:
@@ -156,3 +162,38 @@ def load_reference(kind: str, data_dir: str | None = None) -> ReferenceSet:
         log.info("tweet reference: %d IRA units of %d accounts", len(subset), len(keep))
         return build_reference(subset["text"], subset["byline"], name="ira-reference", kind="tweet")
     raise ConfigError(f"reference kind {kind!r} is unknown; expected 'article' or 'tweet'")
+
+
+def reference_from_corpus(dataset: datasets.Dataset, kind: str) -> ReferenceSet:
+    """The null's reference from a user's single-writer bylines (``--reference``), cached.
+
+    Each writer (``author``, else ``byline``) with ``MIN_REFERENCE_DOCUMENTS`` or more documents
+    stands for one writer; the representation is fitted on these texts, so a reference of the
+    byline's genre and length (excerpts for excerpts) gives the null that fits the byline.
+    """
+    key = f"{getattr(dataset, '_fingerprint', id(dataset))}/{kind}"
+    if key in _user_references:
+        _user_references.move_to_end(key)
+        return _user_references[key]
+    writers = [a if a is not None else b for a, b in zip(dataset["author"], dataset["byline"])]
+    sizes: dict[str, int] = {}
+    for writer in writers:
+        if writer is not None:
+            sizes[writer] = sizes.get(writer, 0) + 1
+    keep = [i for i, w in enumerate(writers) if w is not None and sizes[w] >= MIN_REFERENCE_DOCUMENTS]
+    if len({writers[i] for i in keep}) < 2:
+        raise ConfigError(
+            f"the reference corpus needs at least 2 single-writer bylines with {MIN_REFERENCE_DOCUMENTS} or more "
+            "documents each (an author or byline column names the writer)"
+        )
+    texts = dataset.select(keep)["text"]
+    reference = build_reference(texts, [writers[i] for i in keep], name="the user's reference corpus", kind=kind)
+    _user_references[key] = reference
+    while len(_user_references) > USER_REFERENCE_CACHE:
+        _user_references.popitem(last=False)
+    return reference
+
+
+def clear_reference_cache() -> None:
+    """Forget the fitted user references (and the nulls drawn from them)."""
+    _user_references.clear()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+import pytest
 from click.testing import CliRunner
 
 from attribution.cli import main
@@ -44,3 +46,31 @@ def test_help_has_an_example():
     result = CliRunner().invoke(main, ["composite", "--help"])
     assert result.exit_code == 0
     assert "Example: attribution composite" in result.output
+
+
+@pytest.mark.slow
+def test_articles_with_a_reference_need_no_data_folder_and_use_it(tmp_path, data_dir, monkeypatch):
+    from attribution.bench.short_docs import excerpt_corpus
+    from attribution.corpus import load_corpus
+    from attribution.models.reference import c50_split
+
+    c50 = load_corpus("c50", data_dir=data_dir).dataset
+    reference_writers, held_out = c50_split(c50["author"])
+    rng = np.random.default_rng(0)
+    reference = excerpt_corpus(c50, reference_writers[:8], rng)
+    byline = excerpt_corpus(c50, held_out[:1], rng).select(range(12))
+    write_rows(tmp_path / "ref.jsonl", [{"id": r["id"], "text": r["text"], "author": r["author"]} for r in reference])
+    write_rows(tmp_path / "byline.jsonl", [{"id": r["id"], "text": r["text"], "byline": "B"} for r in byline])
+    monkeypatch.delenv("ATTRIBUTION_DATA", raising=False)
+    result = CliRunner().invoke(
+        main, ["composite", str(tmp_path / "byline.jsonl"), "--reference", str(tmp_path / "ref.jsonl"), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["kind"] == "article"
+    assert "user's reference corpus" in payload["test"]["null_method"]
+    assert payload["test"]["p_value"] is not None
+
+
+def write_rows(path, rows: list[dict]) -> None:
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")

@@ -1,0 +1,46 @@
+"""A user's reference on the document path: its own null, and its own penalty per extra cluster."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from attribution.bench.short_docs import excerpt_corpus
+from attribution.models import composite, split_penalty
+from attribution.models.reference import clear_reference_cache, reference_from_corpus
+
+from .test_composite import byline_dataset
+
+
+@pytest.fixture(scope="module")
+def excerpt_reference(c50, c50_authors):
+    """Excerpts of 12 reference writers (never a byline's writers)."""
+    return excerpt_corpus(c50, c50_authors[0][:12], np.random.default_rng(0))
+
+
+@pytest.mark.slow
+def test_a_user_reference_calibrates_the_article_path(c50, c50_authors, excerpt_reference):
+    docs = byline_dataset(c50, [(c50_authors[1][0], 0, 10)])
+    result = composite.test_composite(
+        docs, reference_corpus=excerpt_reference, rolling=False, n_subsamples=0, n_null=100
+    ).to_dict()
+    assert "user's reference corpus" in result["test"]["null_method"]
+    assert result["test"]["measured_fpr"] is None
+    assert "penalty per extra cluster" in result["methods"]["model"]
+    assert result["verdict"]["level"] in {"single", "inconclusive", "composite"}
+
+
+@pytest.mark.slow
+def test_the_penalty_is_a_candidate_and_the_same_for_the_same_seed(excerpt_reference):
+    clear_reference_cache()
+    reference = reference_from_corpus(excerpt_reference, "article")
+    assert reference_from_corpus(excerpt_reference, "article") is reference  # cached
+    first = split_penalty.tune_penalty(reference, 20, 1, composite.K_MAX, seed=0, draws=40)
+    reference._cache.clear()
+    assert split_penalty.tune_penalty(reference, 20, 1, composite.K_MAX, seed=0, draws=40) == first
+    assert first in split_penalty.PENALTIES
+
+
+def test_shares_to_counts_gives_each_writer_one_and_sums_to_n():
+    counts = split_penalty.shares_to_counts(np.array([0.9, 0.05, 0.05]), 20)
+    assert counts.sum() == 20 and counts.min() >= 1
