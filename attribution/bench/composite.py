@@ -26,6 +26,7 @@ from attribution.corpus import load_corpus
 from attribution.corpus.schema import COLUMNS, FEATURES
 from attribution.models.composite import test_composite
 from attribution.models.reference import build_reference, c50_split, ira_split, ira_units
+from attribution.models.split_penalty import shares_to_counts
 from attribution.progress import ProgressFactory, no_progress
 
 log = logging.getLogger(__name__)
@@ -39,16 +40,6 @@ PLAN = {
     "c50": ((5, 10, 20, 40, 60), 12, 12),
     "tweets": ((5, 10, 20, 40), 10, 10),
 }
-
-
-def shares_to_counts(shares: np.ndarray, n: int) -> np.ndarray:
-    """Documents per author: proportional to ``shares``, each at least one, summing to ``n``."""
-    counts = np.maximum(1, np.round(shares * n).astype(int))
-    while counts.sum() > n:
-        counts[np.argmax(counts)] -= 1
-    while counts.sum() < n:
-        counts[np.argmin(counts)] += 1
-    return counts
 
 
 def make_byline(pool: dict[str, np.ndarray], n: int, k: int, rng: np.random.Generator) -> dict:

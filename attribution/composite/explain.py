@@ -10,7 +10,7 @@ import re
 
 import numpy as np
 
-from attribution.models.evidence_counts import count_table, counts_to_rates, feature_names
+from attribution.models.evidence_counts import PUNCTUATION, count_table, counts_to_rates, feature_names
 
 #: Fewer documents than this give no p-value: "insufficient_evidence".
 MIN_DOCUMENTS = 5
@@ -24,20 +24,7 @@ def _examples(feature: str, texts: list[str], ids: list[str], limit: int = 2) ->
     if family == "mfw":
         pattern = re.compile(rf"\b{re.escape(name)}\b", re.IGNORECASE)
     elif family == "punct":
-        marks = {
-            "comma": ",",
-            "semicolon": ";",
-            "colon": ":",
-            "question": "?",
-            "exclamation": "!",
-            "quote": '"',
-            "apostrophe": "'",
-            "paren": "(",
-            "dash": "-",
-            "ellipsis": "…",
-            "period": ".",
-        }
-        pattern = re.compile(re.escape(marks.get(name, name)))
+        pattern = re.compile(re.escape(PUNCTUATION.get(name, name)))
     else:
         return []
     out = []

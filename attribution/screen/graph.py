@@ -27,12 +27,8 @@ log = logging.getLogger(__name__)
 
 N_NEIGHBORS = 10
 EXACT_MAX = 2048
-EDGE_COLUMNS = [
-    "source",
-    "target",
-    "weight",
-    "style_similarity",
-    "style",
+#: The coordination evidence of a pair of accounts (``behaviour.coordination``).
+COORDINATION_EVIDENCE = [
     "copy_or_lockstep",
     "near_duplicates",
     "synchronised_near_duplicates",
@@ -41,6 +37,8 @@ EDGE_COLUMNS = [
     "synchronised_p",
     "shared_cosine",
 ]
+COORDINATION_COLUMNS = ["source", "target", "coordination_weight", *COORDINATION_EVIDENCE]
+EDGE_COLUMNS = ["source", "target", "weight", "style_similarity", "style", *COORDINATION_EVIDENCE]
 
 
 def _ann_neighbours(vectors: np.ndarray, k: int, seed: int) -> np.ndarray:
@@ -112,19 +110,7 @@ def _coordination_edges(found: dict) -> pd.DataFrame:
                 "shared_cosine": ev["shared_cosine"],
             }
         )
-    columns = [
-        "source",
-        "target",
-        "coordination_weight",
-        "copy_or_lockstep",
-        "near_duplicates",
-        "synchronised_near_duplicates",
-        "synchronised_pairs",
-        "synchronised_expected",
-        "synchronised_p",
-        "shared_cosine",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=COORDINATION_COLUMNS)
 
 
 def find_coordination(posts: pd.DataFrame, *, seed: int = 0, progress: ProgressFactory = no_progress) -> dict:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
-import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
+from tests.chromium import CHROMIUM_ARGS, chromium_path
 
 FIXTURE = Path(__file__).parents[1] / "data" / "composite_result.json"
 XSS = "<script>alert(1)</script>"
@@ -74,25 +74,6 @@ def poison(result: dict, payload: str = XSS) -> dict:
 
 
 # -- headless Chromium ---------------------------------------------------------------------------
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def chromium_path() -> str:
-    """The system Chromium; fails with the fix when it is missing."""
-    path = os.environ.get("ATTRIBUTION_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(path).is_file():
-        raise AssertionError("headless Chromium not found: run `apt-get install -y chromium` (make test does it)")
-    return path
-
-
 @dataclass
 class Visit:
     """What happened while a page was open."""

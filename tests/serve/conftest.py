@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from attribution.corpus import load_corpus
 from attribution.serve.app import create_app
 from attribution.serve.config import Limits, ServeConfig
+from tests.chromium import CHROMIUM_ARGS, chromium_path
 
 REPO_DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -91,24 +92,11 @@ def zip_bytes(members: dict[str, bytes], *, compression: int = zipfile.ZIP_DEFLA
     return buffer.getvalue()
 
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--no-proxy-server",
-]
-
-
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
 
-    assert Path(CHROMIUM).exists(), "Debian's chromium is missing: apt-get install -y chromium (make test does it)"
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
