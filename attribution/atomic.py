@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from attribution.errors import ConfigError
+
 
 def _umask() -> int:
     """The process umask, read without changing it (``os.umask`` would, racing other threads)."""
@@ -51,3 +53,15 @@ def write_bytes(path: str | Path, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically."""
     with atomic_open(path, "wb", encoding=None) as handle:
         handle.write(data)
+
+
+def output_format(path: str | Path, formats: dict[str, str]) -> str:
+    """The format ``path``'s extension names in ``formats``; anything else is a usage error, raised
+    before any work is done."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in formats:
+        endings = " or ".join(ext for ext, name in formats.items() if ext == f".{name}")
+        raise ConfigError(
+            f"--out {path}: cannot tell the format from {suffix or 'no extension'!r}; end the name in {endings}"
+        )
+    return formats[suffix]

@@ -18,8 +18,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from attribution.atomic import atomic_open
-from attribution.errors import ConfigError
+from attribution.atomic import atomic_open, output_format
 
 META_KEY = b"attribution.features"
 
@@ -29,12 +28,7 @@ FORMATS = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv"}
 
 def matrix_format(path: str | Path) -> str:
     """The format ``path``'s extension names; an unknown extension is refused before any work."""
-    suffix = Path(path).suffix.lower()
-    if suffix not in FORMATS:
-        raise ConfigError(
-            f"--out {path}: cannot tell the format from {suffix or 'no extension'!r}; end the name in .parquet or .csv"
-        )
-    return FORMATS[suffix]
+    return output_format(path, FORMATS)
 
 
 @contextlib.contextmanager

@@ -31,6 +31,11 @@ def mask_post(text: str) -> str:
     return _NUMBER_RE.sub("0", text)
 
 
+def _counts(n_features: int, **settings) -> HashingVectorizer:
+    """Raw hashed n-gram counts (no sign flips, no norm): the rates are taken afterwards."""
+    return HashingVectorizer(n_features=n_features, alternate_sign=False, norm=None, dtype=np.float64, **settings)
+
+
 @register_family("short")
 class ShortTextStyle(FamilyTransformer):
     """Hashed char and word n-grams of masked posts (sublinear tf, rows l2-normalised per block)
@@ -59,24 +64,9 @@ class ShortTextStyle(FamilyTransformer):
         if not hasattr(self, "feature_names_"):
             self.fit(texts)
         masked = [mask_post(text) for text in texts]
-        chars = HashingVectorizer(
-            analyzer="char",
-            ngram_range=(1, 4),
-            lowercase=False,
-            n_features=self.n_char,
-            alternate_sign=False,
-            norm=None,
-            dtype=np.float64,
-        ).transform(masked)
-        words = HashingVectorizer(
-            tokenizer=WORD_RE.findall,
-            token_pattern=None,
-            ngram_range=(1, 2),
-            lowercase=True,
-            n_features=self.n_word,
-            alternate_sign=False,
-            norm=None,
-            dtype=np.float64,
+        chars = _counts(self.n_char, analyzer="char", ngram_range=(1, 4), lowercase=False).transform(masked)
+        words = _counts(
+            self.n_word, tokenizer=WORD_RE.findall, token_pattern=None, ngram_range=(1, 2), lowercase=True
         ).transform(masked)
         blocks = []
         for block in (chars, words):

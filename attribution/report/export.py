@@ -9,8 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from attribution.atomic import atomic_open
-from attribution.errors import ConfigError
+from attribution.atomic import atomic_open, output_format
 from attribution.report.jsonio import to_jsonable, write_json
 
 #: File extension -> format written.
@@ -19,12 +18,7 @@ FORMATS = {".json": "json", ".csv": "csv"}
 
 def result_format(path: str | Path) -> str:
     """``json`` or ``csv`` from ``path``'s extension; anything else is a usage error, raised before work."""
-    suffix = Path(path).suffix.lower()
-    if suffix not in FORMATS:
-        raise ConfigError(
-            f"--out {path}: cannot tell the format from {suffix or 'no extension'!r}; end the name in .json or .csv"
-        )
-    return FORMATS[suffix]
+    return output_format(path, FORMATS)
 
 
 def flatten(record: dict[str, Any], prefix: str = "") -> dict[str, Any]:

@@ -61,22 +61,18 @@ def test_score_human_output_and_bad_model(model_dir, folder, tmp_path):
     assert result.exit_code == 1 and "no such model folder" in result.output
 
 
+def _verify_json(folder, *extra: str) -> dict:
+    """``verify`` of the first questioned text against the first author, as JSON."""
+    root, questioned = folder
+    args = ["verify", str(questioned[0]), "--candidate-corpus", str(root / "train"), "--candidate", AUTHORS[0]]
+    result = CliRunner().invoke(main, [*args, *extra, "--json", "--quiet"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
 @pytest.mark.slow
 def test_verify_gives_same_author_probability(folder):
-    root, questioned = folder
-    args = [
-        "verify",
-        str(questioned[0]),
-        "--candidate-corpus",
-        str(root / "train"),
-        "--candidate",
-        AUTHORS[0],
-        "--json",
-        "--quiet",
-    ]
-    result = CliRunner().invoke(main, args)
-    assert result.exit_code == 0, result.output
-    out = json.loads(result.output)
+    out = _verify_json(folder)
     assert out["candidate"] == AUTHORS[0] and out["known_texts"] == 8 and out["impostor_texts"] == 24
     row = out["results"][0]
     assert 0.0 <= row["same_author_probability"] <= 1.0
@@ -85,21 +81,7 @@ def test_verify_gives_same_author_probability(folder):
 
 @pytest.mark.slow
 def test_verify_with_unmasking_adds_a_second_view(folder):
-    root, questioned = folder
-    args = [
-        "verify",
-        str(questioned[0]),
-        "--candidate-corpus",
-        str(root / "train"),
-        "--candidate",
-        AUTHORS[0],
-        "--unmasking",
-        "--json",
-        "--quiet",
-    ]
-    result = CliRunner().invoke(main, args)
-    assert result.exit_code == 0, result.output
-    second = json.loads(result.output)["results"][0]["unmasking"]
+    second = _verify_json(folder, "--unmasking")["results"][0]["unmasking"]
     assert 0.0 <= second["same_author_probability"] <= 1.0
     assert len(second["curve"]) == 8 and all(0.0 <= v <= 1.0 for v in second["curve"])
 
