@@ -32,7 +32,8 @@ def _interleaved_rows(results: dict) -> list[tuple[str, dict]]:
     rows = [("tweets, 1,000+ posts (headline)", results)]
     rows += [(f"tweets, {size} posts", block) for size, block in results.get("by_size", {}).items()]
     rows += [(f"tweets 1,000+, minority {share}", block) for share, block in results.get("by_share", {}).items()]
-    rows += [(f"tweets 1,000+, {view} only", block) for view, block in results.get("ablation", {}).items()]
+    views = {"style": "style only", "behaviour": "posting behaviour only", "both": "style + behaviour"}
+    rows += [(f"tweets 1,000+, {views.get(v, v)}", block) for v, block in results.get("ablation", {}).items()]
     clean = results.get("clean_truth") or {}
     if "both" in clean:
         rows.append(("tweets 1,000+, clean truth only", clean["both"]))
