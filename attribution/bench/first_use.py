@@ -31,16 +31,28 @@ OPERATORS = ("Hamilton", "Madison", "Jay")
 TWEETS, ACCOUNTS = 500, 2
 
 
+#: Forks and execs the step from a small process and writes the step's rusage: a child forked
+#: straight from this (large) process would count this process's pages as its own peak.
+LAUNCHER = (
+    "import json, os, sys\n"
+    "pid = os.fork()\n"
+    "if pid == 0:\n"
+    "    os.execv(sys.argv[2], sys.argv[2:])\n"
+    "_, status, usage = os.wait4(pid, 0)\n"
+    "open(sys.argv[1], 'w').write(json.dumps({'maxrss_kb': usage.ru_maxrss}))\n"
+    "sys.exit(os.waitstatus_to_exitcode(status))\n"
+)
+
+
 def measure(args: list[str], workdir: Path) -> dict[str, Any]:
     """Run ``attribution ARGS`` as a child process; its seconds, peak RSS, exit code and JSON."""
-    stdout, stderr = workdir / "stdout.txt", workdir / "stderr.txt"
+    stdout, stderr, usage = workdir / "stdout.txt", workdir / "stderr.txt", workdir / "rusage.json"
     env = {**os.environ, "PYTHONHASHSEED": "0"}
+    command = [sys.executable, "-c", LAUNCHER, str(usage), sys.executable, "-m", "attribution", *args]
     start = time.perf_counter()
     with stdout.open("wb") as out, stderr.open("wb") as err:
-        child = subprocess.Popen([sys.executable, "-m", "attribution", *args], stdout=out, stderr=err, env=env)
-        _, status, usage = os.wait4(child.pid, 0)
+        exit_code = subprocess.run(command, stdout=out, stderr=err, env=env, check=False).returncode
     seconds = time.perf_counter() - start
-    child.returncode = os.waitstatus_to_exitcode(status)
     try:
         output = json.loads(stdout.read_text())
     except json.JSONDecodeError:
@@ -48,9 +60,9 @@ def measure(args: list[str], workdir: Path) -> dict[str, Any]:
     return {
         "command": "attribution " + " ".join(args),
         "seconds": round(seconds, 2),
-        "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),  # Linux reports KiB
-        "exit_code": child.returncode,
-        "stderr_tail": stderr.read_text(errors="replace")[-400:] if child.returncode not in (0, 1) else "",
+        "peak_rss_mb": round(json.loads(usage.read_text())["maxrss_kb"] / 1024, 1),  # Linux reports KiB
+        "exit_code": exit_code,
+        "stderr_tail": stderr.read_text(errors="replace")[-400:] if exit_code not in (0, 1) else "",
         "output": output,
     }
 

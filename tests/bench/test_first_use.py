@@ -26,6 +26,16 @@ def test_a_step_is_timed_and_its_peak_memory_read_from_the_child(tmp_path):
     assert measured["seconds"] > 0
 
 
+def test_the_peak_is_the_steps_own_not_this_process(tmp_path):
+    """A child forked from a large process would report that process's pages as its own peak."""
+    ballast = bytearray(800 * 1024 * 1024)
+    ballast[::4096] = b"x" * len(ballast[::4096])  # touch every page: 800 MB resident here
+    measured = first_use.measure(["--version"], tmp_path)
+    assert measured["exit_code"] == 0
+    assert measured["peak_rss_mb"] < 400, measured
+    del ballast
+
+
 def test_the_tweet_byline_is_500_real_posts_of_two_accounts(tmp_path, data_dir):
     path = first_use._tweet_byline(data_dir, tmp_path, seed=0)
     table = pd.read_csv(path)
