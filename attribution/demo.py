@@ -56,7 +56,7 @@ def _default_data_dir() -> Path | None:
 
 def _publius(out_dir: Path, data_dir: Path, *, seed: int, progress: ProgressFactory) -> dict:
     """The Publius case: composite test with {Hamilton, Madison, Jay}; findings in plain words."""
-    from attribution.models.publius import run_publius
+    from attribution.composite.publius import run_publius
     from attribution.report.html import write_report
     from attribution.report.jsonio import write_json
 

@@ -22,10 +22,16 @@ import time
 
 import numpy as np
 
+from attribution.attribute.calibration import calibration_summary
+from attribution.attribute.classifier import (
+    DEFAULT_C,
+    STACK_WEIGHT,
+    FamilyEnsemble,
+    document_number,
+    make_base_estimator,
+)
 from attribution.features import build_features, feature_families
 from attribution.features.config import load_feature_config
-from attribution.models.attribute import DEFAULT_C, STACK_WEIGHT, FamilyEnsemble, document_number, make_base_estimator
-from attribution.models.calibration import calibration_summary
 from attribution.report.jsonio import print_json
 
 log = logging.getLogger("select_ensemble")

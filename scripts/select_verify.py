@@ -24,8 +24,8 @@ from sklearn.metrics import roc_auc_score
 from attribution.bench.verify import pair_scores
 from attribution.corpus import load_corpus
 from attribution.features import build_features
-from attribution.models.verify import VERIFY_CONFIG, GeneralImpostors, feature_views
 from attribution.report.jsonio import print_json
+from attribution.verify.impostors import VERIFY_CONFIG, GeneralImpostors, feature_views
 
 log = logging.getLogger("select_verify")
 

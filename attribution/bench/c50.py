@@ -78,9 +78,9 @@ def run(data_dir: str | Path | None, *, seed: int = 0, progress: ProgressFactory
     """Fit on train/, score test/ once; best config, calibration and the baselines."""
     from sklearn.svm import LinearSVC
 
+    from attribution.attribute.calibration import calibration_summary
+    from attribution.attribute.classifier import AuthorClassifier, FamilyEnsemble, make_estimator
     from attribution.features import build_features, feature_families, mfw_matrix
-    from attribution.models.attribute import AuthorClassifier, FamilyEnsemble, make_estimator
-    from attribution.models.calibration import calibration_summary
 
     start = time.perf_counter()
     train_texts, y_train, test_texts, y_test = load_split(data_dir)

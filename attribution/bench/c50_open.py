@@ -31,9 +31,9 @@ N_WITHHELD = 10
 
 def run(data_dir: str | Path | None, *, seed: int = 0, progress: ProgressFactory = no_progress) -> dict:
     """Withhold 10 authors (seeded), train on 40, score all 50 authors' test texts."""
+    from attribution.attribute.classifier import UNKNOWN, AuthorClassifier, document_number, open_set_tradeoff
     from attribution.bench.c50 import load_split
     from attribution.corpus import load_corpus
-    from attribution.models.attribute import UNKNOWN, AuthorClassifier, document_number, open_set_tradeoff
 
     start = time.perf_counter()
     train_texts, y_train, test_texts, y_test = load_split(data_dir)

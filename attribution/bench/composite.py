@@ -1,6 +1,6 @@
 """``bench composite``: synthetic bylines from held-out real writers; FPR, TPR, AUC, k, operators.
 
-Bylines are built only from authors held out of the null's reference (``models.reference``
+Bylines are built only from authors held out of the null's reference (``composite.reference``
 split): C50 articles (20 held-out authors, both splits pooled) and IRA persona accounts (the
 held-out third, tweets grouped into units). Negatives are one author; positives k = 2..5
 authors with uneven (Dirichlet) shares. The subsampled distribution over k is skipped
@@ -22,11 +22,11 @@ import datasets
 import numpy as np
 from sklearn.metrics import adjusted_rand_score, roc_auc_score
 
+from attribution.composite.article import test_composite
+from attribution.composite.reference import build_reference, c50_split, ira_split, ira_units
+from attribution.composite.split_penalty import shares_to_counts
 from attribution.corpus import load_corpus
 from attribution.corpus.schema import COLUMNS, FEATURES
-from attribution.models.composite import test_composite
-from attribution.models.reference import build_reference, c50_split, ira_split, ira_units
-from attribution.models.split_penalty import shares_to_counts
 from attribution.progress import ProgressFactory, no_progress
 
 log = logging.getLogger(__name__)

@@ -28,9 +28,9 @@ import numpy as np
 from sklearn.metrics import balanced_accuracy_score
 from sklearn.model_selection import StratifiedKFold
 
+from attribution.attribute.calibration import log_loss
+from attribution.attribute.stability import DEFAULT_ROUNDS, STABLE_AGREEMENT, subsample_votes
 from attribution.corpus import load_corpus
-from attribution.models.calibration import log_loss
-from attribution.models.stability import DEFAULT_ROUNDS, STABLE_AGREEMENT, subsample_votes
 from attribution.progress import ProgressFactory, no_progress
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ def _papers(model, texts, rows) -> list[dict]:
 
 def cross_validate(method: str, texts: list[str], labels: np.ndarray, *, seed: int) -> dict[str, float]:
     """Held-out log loss and balanced accuracy of ``method`` by stratified k-fold on the training papers."""
-    from attribution.models.attribute import AuthorClassifier
+    from attribution.attribute.classifier import AuthorClassifier
 
     classes = np.unique(labels)
     proba = np.zeros((len(labels), len(classes)))
@@ -75,7 +75,7 @@ def cross_validate(method: str, texts: list[str], labels: np.ndarray, *, seed: i
 
 def run(data_dir: str | Path | None, *, seed: int = 0, progress: ProgressFactory = no_progress) -> dict:
     """Choose a method by CV on undisputed papers; attribute the disputed and joint papers."""
-    from attribution.models.attribute import AuthorClassifier
+    from attribution.attribute.classifier import AuthorClassifier
 
     start = time.perf_counter()
     dataset = load_corpus("federalist").dataset

@@ -4,7 +4,7 @@ Each writer is given the real posting times of one IRA test account; the byline'
 from merging those accounts' streams in a common window (``composite.interleave``), so the
 writers alternate article by article on the same days as the accounts did, and each slot takes
 an unused article of its writer. Negatives are one writer on one account's consecutive times.
-The writers are the article null's held-out C50 authors (``models.reference.c50_split``), so
+The writers are the article null's held-out C50 authors (``composite.reference.c50_split``), so
 no byline has a writer whose articles built the null.
 
 Each byline is written to a JSONL file and run through ``load_corpus`` and ``test_composite``:
@@ -33,8 +33,8 @@ PER_SIZE = {30: (15, 20), 60: (15, 20)}
 
 def c50_held_out(data_dir) -> pd.DataFrame:
     """The held-out C50 authors' articles: ``id, text, writer``."""
+    from attribution.composite.reference import c50_split
     from attribution.corpus import load_corpus
-    from attribution.models.reference import c50_split
 
     dataset = load_corpus("c50", data_dir=data_dir, detect_language=False).dataset
     _, held_out = c50_split(dataset["author"])
@@ -90,8 +90,8 @@ def score_staff_bylines(
     progress: ProgressFactory = no_progress,
 ) -> list[dict]:
     """Each byline through the user's path: JSONL file -> ``load_corpus`` -> ``test_composite``."""
+    from attribution.composite.article import test_composite
     from attribution.corpus import load_corpus
-    from attribution.models.composite import test_composite
 
     rows = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from attribution.models.publius import run_publius, single_writer_p
+from attribution.composite.publius import run_publius, single_writer_p
 from attribution.progress import ProgressFactory, no_progress
 
 

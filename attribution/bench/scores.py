@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from attribution.models.cluster import bcubed
+from attribution.composite.cluster import bcubed
 
 __all__ = ["bcubed", "bootstrap_mean", "wilson"]
 

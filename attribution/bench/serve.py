@@ -41,8 +41,8 @@ def train_federalist_model(
     The training texts' kind and word counts are saved with it (``training``), so the score page
     can say when a text is out of genre.
     """
-    from attribution.models.attribute import AuthorClassifier
-    from attribution.models.persistence import save_model
+    from attribution.attribute.classifier import AuthorClassifier
+    from attribution.attribute.persistence import save_model
 
     corpus = load_corpus("federalist")
     known = corpus.dataset.filter(lambda row: row["author"] in AUTHORS)

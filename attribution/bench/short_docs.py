@@ -2,7 +2,7 @@
 
 A collection is ``N_DOCS`` excerpts (contiguous spans of 100-400 words, at most one per article)
 of Reuters C50. Composites draw 3-10 writers with uneven (Dirichlet) shares; negatives are one
-writer. Only the 20 C50 authors held out of the article reference (``models.reference`` split)
+writer. Only the 20 C50 authors held out of the article reference (``composite.reference`` split)
 build collections; the null is calibrated, through the user's path
 (``test_composite(..., reference_corpus=...)``, the CLI's ``--reference``), on excerpts of the
 other 30 authors cut the same way: the null that fits the byline. The same collections are also
@@ -23,11 +23,11 @@ import numpy as np
 from sklearn.metrics import roc_auc_score
 
 from attribution.bench.scores import bcubed, bootstrap_mean, wilson
+from attribution.composite.article import K_MAX, K_PENALTY, test_composite
+from attribution.composite.reference import c50_split, reference_from_corpus
+from attribution.composite.split_penalty import SHARE_CONCENTRATION, shares_to_counts, tune_penalty
 from attribution.corpus import load_corpus
 from attribution.corpus.schema import COLUMNS, FEATURES
-from attribution.models.composite import K_MAX, K_PENALTY, test_composite
-from attribution.models.reference import c50_split, reference_from_corpus
-from attribution.models.split_penalty import SHARE_CONCENTRATION, shares_to_counts, tune_penalty
 from attribution.progress import ProgressFactory, no_progress
 
 log = logging.getLogger(__name__)

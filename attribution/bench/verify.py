@@ -6,7 +6,7 @@ pool, and 25 candidates. For each candidate the known side is its 50 train/ text
 author): 1,000 pairs, balanced. A different-author text's real author is never in the impostor
 pool, as in real use. ``nearest_writer`` repeats the test with the different-author texts taken
 from each candidate's nearest fellow candidate instead, without and with that colleague's train/
-texts among the impostors. Calibration uses train/ texts only (see ``attribution.models.verify``): the
+texts among the impostors. Calibration uses train/ texts only (see ``attribution.verify.impostors``): the
 candidate's own pairs and pairs among the impostor authors (``reference_pairs``, computed once).
 """
 
@@ -30,11 +30,11 @@ PUBLISHED = {"PAN 2020-21 winners (longer fanfiction pairs)": {"auc": 0.97}}
 
 def run(data_dir: str | Path | None, *, seed: int = 0, progress: ProgressFactory = no_progress) -> dict:
     """1,000 balanced pairs; AUC, c@1, Brier and accuracy of the calibrated same-author score."""
+    from attribution.attribute.calibration import geometric_pool
     from attribution.bench.c50 import load_split
     from attribution.features import build_features
-    from attribution.models.calibration import geometric_pool
-    from attribution.models.unmasking import Unmasking
-    from attribution.models.verify import VERIFY_CONFIG, GeneralImpostors, feature_views
+    from attribution.verify.impostors import VERIFY_CONFIG, GeneralImpostors, feature_views
+    from attribution.verify.unmasking import Unmasking
 
     start = time.perf_counter()
     train_texts, y_train, test_texts, y_test = load_split(data_dir)
@@ -115,7 +115,7 @@ def run(data_dir: str | Path | None, *, seed: int = 0, progress: ProgressFactory
 
 def pair_scores(labels: np.ndarray, proba: np.ndarray, answers: np.ndarray) -> dict:
     """AUC, c@1, Brier and accuracy at 0.5 of calibrated same-author probabilities."""
-    from attribution.models.verify import c_at_1
+    from attribution.verify.impostors import c_at_1
 
     return {
         "auc": round(float(roc_auc_score(labels, proba)), 4),

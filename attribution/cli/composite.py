@@ -62,7 +62,7 @@ def composite(
 
     Example: attribution composite federalist --operators ops.jsonl --data ../shared/corpora --json
     """
-    from attribution.models.composite import test_composite
+    from attribution.composite.article import test_composite
     from attribution.report.export import result_format, write_result
 
     if out_path:

@@ -50,8 +50,8 @@ def score(
     import logging
     import time
 
-    from attribution.models.attribute import read_inputs, score_texts
-    from attribution.models.persistence import load_model, read_model_config
+    from attribution.attribute.classifier import read_inputs, score_texts
+    from attribution.attribute.persistence import load_model, read_model_config
     from attribution.report import trust
     from attribution.report.export import result_format, write_result
 

@@ -47,9 +47,9 @@ def train(
 
     Example: attribution train c50-train --data ../shared/corpora --out models/c50
     """
+    from attribution.attribute.classifier import AuthorClassifier, describe_left_out, describe_model, training_rows
+    from attribution.attribute.persistence import save_model
     from attribution.errors import InsufficientEvidenceError
-    from attribution.models.attribute import AuthorClassifier, describe_left_out, describe_model, training_rows
-    from attribution.models.persistence import save_model
 
     with out.step("loading the corpus"):
         loaded = load_from_options(**corpus_options)

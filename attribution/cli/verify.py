@@ -59,9 +59,9 @@ def verify(
 
     Example: attribution verify questioned.txt --candidate-corpus c50-train --candidate AaronPressman --data ../shared/corpora
     """
-    from attribution.models.attribute import read_inputs
-    from attribution.models.verify import split_candidate, verify_texts
+    from attribution.attribute.classifier import read_inputs
     from attribution.report import trust
+    from attribution.verify.impostors import split_candidate, verify_texts
 
     with out.step("reading the texts and the candidate's corpus"):
         ids, texts, encodings = read_inputs(inputs, data_dir=data_dir)

@@ -1,6 +1,6 @@
 """What a composite verdict says in words, and which style features set each cluster apart.
 
-Shared by the article test (``models.composite``) and the per-post test (``composite.tweets``),
+Shared by the article test (``composite.article``) and the per-post test (``composite.tweets``),
 so both products phrase a finding the same way.
 """
 
@@ -10,7 +10,7 @@ import re
 
 import numpy as np
 
-from attribution.models.evidence_counts import PUNCTUATION, count_table, counts_to_rates, feature_names
+from attribution.composite.evidence_counts import PUNCTUATION, count_table, counts_to_rates, feature_names
 
 #: Fewer documents than this give no p-value: "insufficient_evidence".
 MIN_DOCUMENTS = 5

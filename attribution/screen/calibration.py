@@ -1,7 +1,7 @@
 """Calibration of the screen statistic on single IRA accounts, built once and cached on disk.
 
 Accounts: IRA persona accounts (NewsFeed excluded) with at least ``MIN_ACCOUNT_POSTS`` posts,
-split by ``attribution.models.reference.ira_split`` as the composite test splits them, so both
+split by ``attribution.composite.reference.ira_split`` as the composite test splits them, so both
 tests hold out the same accounts. The reference side gives the idf weights, the null of the
 statistic at every number of units (``N_DRAWS`` single-account draws per size) and the style
 threshold; the held-out side gives the measured false-positive rate. An IRA account may itself
@@ -27,9 +27,9 @@ import pyarrow.parquet as pq
 from scipy import sparse
 
 from attribution.atomic import atomic_open, write_text
+from attribution.composite.reference import ira_split
 from attribution.corpora import resolve_data_dir
 from attribution.features.cache import resolve_cache_dir
-from attribution.models.reference import ira_split
 from attribution.screen import statistic as stat
 
 log = logging.getLogger(__name__)

@@ -2,7 +2,7 @@
 
 The cheap screen runs on every account; the full test (its null of reference sets, k, clusters,
 report) runs only on accounts whose screen p-value is at most ``alpha`` and on the ``top`` most
-significant ones. It is called through ``attribution.models.composite.test_composite``; on Dask
+significant ones. It is called through ``attribution.composite.article.test_composite``; on Dask
 each worker loads the test's reference once (``load_reference`` is cached per process).
 """
 
@@ -55,7 +55,7 @@ def account_dataset(account: str, posts: pd.DataFrame) -> datasets.Dataset:
 
 def full_test(account: str, posts: pd.DataFrame, data_dir: str | None, seed: int) -> dict:
     """The full composite test of one account (no subsampled k distribution, no rolling view)."""
-    from attribution.models.composite import test_composite
+    from attribution.composite.article import test_composite
 
     dataset = account_dataset(account, posts)
     result = test_composite(dataset, byline=account, data_dir=data_dir, seed=seed, n_subsamples=0, rolling=False)

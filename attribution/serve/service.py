@@ -88,7 +88,7 @@ def load_scoring_model(model_dir: str | Path) -> ScoringModel:
     path = Path(model_dir)
     if not path.is_dir():
         raise ModelError(f"no model folder at {path}; pass the folder that save_model wrote")
-    from attribution.models.persistence import load_model, read_model_config
+    from attribution.attribute.persistence import load_model, read_model_config
 
     model = load_model(path)
 
@@ -161,7 +161,7 @@ def _predict(scoring: ScoringModel, text: str) -> tuple[list[float], str]:
     ``predict_open`` do the same with two extractions.
     """
     try:
-        from attribution.models.attribute import score_texts
+        from attribution.attribute.classifier import score_texts
     except ImportError:
         score_texts = None
     if score_texts is not None:
@@ -237,7 +237,7 @@ def vet_byline(
     coordination analyses); return the result, a one-line summary and the HTML report."""
     from attribution.behaviour.coordination import analyse_coordination
     from attribution.behaviour.shifts import analyse_shifts
-    from attribution.models.composite import test_composite
+    from attribution.composite.article import test_composite
     from attribution.report.html import render_composite_report as render
 
     phase("composite test", 0.02, 0.80)

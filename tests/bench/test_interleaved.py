@@ -37,8 +37,8 @@ def test_tweet_composites_keep_real_clocks_and_alternate(test_posts):
 
 def test_c50_staff_bylines_use_held_out_writers_on_real_clocks(test_posts, data_dir):
     articles = interleaved_articles.c50_held_out(data_dir)
+    from attribution.composite.reference import c50_split
     from attribution.corpus import load_corpus
-    from attribution.models.reference import c50_split
 
     reference, _ = c50_split(load_corpus("c50", data_dir=data_dir).dataset["author"])
     assert not set(articles["writer"]) & set(reference)

@@ -4,7 +4,7 @@ The report was built while the composite test itself was being written, so this 
 the *engine* with a few lines of scikit-learn on real IRA tweets: three real accounts are merged
 under one invented byline, two of them (plus two distractors) serve as known operators. The
 clusters, map, operator probabilities, features and examples are honest outputs of this small
-pipeline, not of ``attribution.models.composite``; the test statistic's p-value, the k posterior,
+pipeline, not of ``attribution.composite.article``; the test statistic's p-value, the k posterior,
 the load problems and the behaviour sentence are invented placeholders with the right shape.
 
 Run: ``PYTHONPATH=. python tests/data/make_composite_fixture.py /path/to/shared/corpora``

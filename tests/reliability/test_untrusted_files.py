@@ -14,9 +14,9 @@ from html.parser import HTMLParser
 
 import pytest
 
+from attribution.attribute import persistence  # noqa: E402
 from attribution.corpus import load_corpus
 from attribution.errors import ModelError
-from attribution.models import persistence  # noqa: E402
 from tests.reliability import payloads
 
 pytestmark = pytest.mark.slow
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def saved_model(tmp_path_factory):
     """A real AuthorClassifier (light features, logreg) saved the normal way."""
-    from attribution.models.attribute import AuthorClassifier
+    from attribution.attribute.classifier import AuthorClassifier
 
     data = load_corpus("federalist").dataset
     rows = [i for i, a in enumerate(data["author"]) if a in ("Hamilton", "Madison")][:24]
@@ -206,7 +206,7 @@ def _poisoned_corpus(path, n=12):
 
 
 def test_report_from_a_corpus_with_script_runs_nothing_from_it(tmp_path, data_dir):
-    from attribution.models.composite import test_composite
+    from attribution.composite.article import test_composite
     from attribution.report.html import write_report
 
     corpus = load_corpus(_poisoned_corpus(tmp_path / "poisoned.jsonl"))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from attribution.composite.article import _measured_fpr
 from attribution.composite.calibration import shipped_results
-from attribution.models.composite import _measured_fpr
 from attribution.report.html import render_composite_report
 
 

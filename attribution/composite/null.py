@@ -4,7 +4,7 @@ The statistic's distribution under H0 "one author" is measured, not assumed: set
 size as the byline, with units of about the same length (several reference documents of one
 author joined, by summing their additive counts), are drawn from single reference authors, and
 the same statistic is computed on each. The reference authors are never the byline's authors in
-any benchmark (fixed, seeded split; see ``attribution.models.reference``).
+any benchmark (fixed, seeded split; see ``attribution.composite.reference``).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from functools import cached_property
 import numpy as np
 from scipy import sparse
 
-from attribution.models.evidence_counts import function_word_counts
-from attribution.models.represent import CharProfile
+from attribution.composite.evidence_counts import function_word_counts
+from attribution.composite.represent import CharProfile
 
 log = logging.getLogger(__name__)
 

@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 
-from attribution.models.evidence_counts import function_word_counts
-from attribution.models.null import ReferenceSet, p_value
+from attribution.composite.evidence_counts import function_word_counts
+from attribution.composite.null import ReferenceSet, p_value
 
 #: The view is used when byline units join at least this many reference documents.
 LONG_UNITS = 3

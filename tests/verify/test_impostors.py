@@ -8,7 +8,7 @@ from sklearn.metrics import roc_auc_score
 
 from attribution.errors import InsufficientEvidenceError
 from attribution.features import build_features
-from attribution.models.verify import VERIFY_CONFIG, GeneralImpostors, c_at_1, feature_views, impostor_authors
+from attribution.verify.impostors import VERIFY_CONFIG, GeneralImpostors, c_at_1, feature_views, impostor_authors
 
 
 def test_c_at_1_credits_unanswered_at_the_accuracy_rate():

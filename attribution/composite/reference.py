@@ -20,9 +20,9 @@ from pathlib import Path
 import datasets
 import numpy as np
 
+from attribution.composite.null import ReferenceSet
+from attribution.composite.represent import CharProfile
 from attribution.errors import ConfigError
-from attribution.models.null import ReferenceSet
-from attribution.models.represent import CharProfile
 
 log = logging.getLogger(__name__)
 

@@ -42,12 +42,12 @@ VOCAB_FILE = "vocab.npz"
 ALLOWED_TYPES = frozenset(
     {
         # this library
-        "attribution.models.attribute.AuthorClassifier",
-        "attribution.models.attribute.FamilyEnsemble",
-        "attribution.models.stylo.BurrowsDelta",
-        "attribution.models.stylo.CosineDelta",
-        "attribution.models.stylo.NearestShrunkenCentroid",
-        "attribution.models.verify.GeneralImpostors",
+        "attribution.attribute.classifier.AuthorClassifier",
+        "attribution.attribute.classifier.FamilyEnsemble",
+        "attribution.attribute.stylo.BurrowsDelta",
+        "attribution.attribute.stylo.CosineDelta",
+        "attribution.attribute.stylo.NearestShrunkenCentroid",
+        "attribution.verify.impostors.GeneralImpostors",
         "attribution.features.lexical.MostFrequentWords",
         "attribution.features.ngrams.CharNgrams",
         "attribution.features.ngrams.WordNgrams",
@@ -80,6 +80,46 @@ ALLOWED_TYPES = frozenset(
         "numpy.dtypes.BoolDType",
     }
 )
+
+
+#: Where the classes of a saved model lived before the model code was split into the product
+#: packages (attribute, verify, composite): model.skops records each class's module, so folders
+#: saved before the split name these. They are read as the new modules, after the sha256 check.
+LEGACY_MODULES = {
+    "attribution.models.attribute": "attribution.attribute.classifier",
+    "attribution.models.stylo": "attribution.attribute.stylo",
+    "attribution.models.verify": "attribution.verify.impostors",
+}
+
+
+def _renamed(value: Any) -> Any:
+    if isinstance(value, str):
+        for old, new in LEGACY_MODULES.items():
+            if value == old or value.startswith(old + "."):
+                return new + value[len(old) :]
+        return value
+    if isinstance(value, list):
+        return [_renamed(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _renamed(item) for key, item in value.items()}
+    return value
+
+
+def _with_current_modules(data: bytes) -> bytes:
+    """``data`` (a skops zip) with module paths from before the package split renamed."""
+    if b"attribution.models." not in data:
+        return data
+    import io
+    import zipfile
+
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with source, zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "schema.json":
+                content = json.dumps(_renamed(json.loads(content))).encode("utf-8")
+            target.writestr(info, content)
+    return out.getvalue()
 
 
 def _sha256(path: Path) -> str:
@@ -173,7 +213,7 @@ def save_model(model: Any, directory: str | Path, *, extra: dict[str, Any] | Non
     """Write ``model`` to the folder ``directory`` (created; files replaced atomically)."""
     import skops.io as sio
 
-    from attribution.models.attribute import describe_model
+    from attribution.attribute.classifier import describe_model
 
     directory = Path(directory)
     if directory.exists() and not directory.is_dir():
@@ -248,8 +288,8 @@ def load_model(directory: str | Path) -> Any:
         raise ModelError(
             f"{vocab_path}: sha256 does not match config.json; the file was changed after saving, refusing to load it"
         )
-    data = path.read_bytes()
     try:
+        data = _with_current_modules(path.read_bytes())
         untrusted = set(sio.get_untrusted_types(data=data))
     except Exception as exc:  # a damaged zip/schema: skops raises many kinds
         raise ModelError(f"{path}: not a readable skops file ({type(exc).__name__}: {exc})") from exc

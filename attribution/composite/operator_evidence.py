@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from attribution.models import shares as share_model
-from attribution.models.operators import (
+from attribution.composite import shares as share_model
+from attribution.composite.operators import (
     UNKNOWN,
     OperatorMatcher,
     OutOfFold,

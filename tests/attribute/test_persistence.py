@@ -8,8 +8,8 @@ import json
 import numpy as np
 import pytest
 
+from attribution.attribute.persistence import CONFIG_FILE, MODEL_FILE, VOCAB_FILE, load_model, save_model
 from attribution.errors import ModelError
-from attribution.models.persistence import CONFIG_FILE, MODEL_FILE, VOCAB_FILE, load_model, save_model
 
 CALLS: list[str] = []
 
@@ -94,3 +94,34 @@ def test_damaged_or_missing_folders_fail_clearly(saved, tmp_path):
     (folder / MODEL_FILE).unlink()
     with pytest.raises(ModelError, match="missing"):
         load_model(folder)
+
+
+def test_folders_saved_before_the_package_split_still_load(saved, tmp_path, fitted_svm, c50_small):
+    """model.skops records each class's module; folders saved when the model code lived in
+    ``attribution.models`` name those modules, and load as the classes they became."""
+    import io
+    import zipfile
+
+    from attribution.attribute.persistence import LEGACY_MODULES
+
+    folder = _copy(saved, tmp_path)
+    source, out = zipfile.ZipFile(io.BytesIO((folder / MODEL_FILE).read_bytes())), io.BytesIO()
+    with source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "schema.json":
+                text = content.decode("utf-8")
+                for old, new in LEGACY_MODULES.items():
+                    text = text.replace(f'"{new}"', f'"{old}"')
+                content = text.encode("utf-8")
+            target.writestr(info, content)
+    data = out.getvalue()
+    assert b'"attribution.models.attribute"' in data
+    (folder / MODEL_FILE).write_bytes(data)
+    config = json.loads((folder / CONFIG_FILE).read_text())
+    config["model_sha256"] = hashlib.sha256(data).hexdigest()
+    (folder / CONFIG_FILE).write_text(json.dumps(config))
+    loaded = load_model(folder)
+    assert type(loaded) is type(fitted_svm)
+    test = c50_small[2]
+    np.testing.assert_array_equal(loaded.predict_proba(test), fitted_svm.predict_proba(test))

@@ -9,10 +9,10 @@ import jsonschema
 import numpy as np
 import pytest
 
+from attribution.composite import article as composite
 from attribution.corpus import load_corpus
 from attribution.corpus.schema import COLUMNS, FEATURES
 from attribution.errors import ConfigError
-from attribution.models import composite
 from attribution.report.jsonio import dumps
 from attribution.report.validation import load_schema
 
@@ -82,7 +82,7 @@ def test_byline_documents_that_are_operator_references_are_scored_out_of_fold(c5
     assert result["operators"]["out_of_fold_documents"] == 20
     assert any("scored out of fold" in c for c in result["methods"]["caveats"])
     # Their probabilities are those of matchers fitted without them, not of the matcher that saw them.
-    from attribution.models.operators import OperatorMatcher, out_of_fold
+    from attribution.composite.operators import OperatorMatcher, out_of_fold
 
     texts, names = list(operators["text"]), list(operators["author"])
     matcher = OperatorMatcher(profile=small_reference.profile, seed=0).fit(texts, names)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from attribution.attribute.stylo import BurrowsDelta, CosineDelta, NearestShrunkenCentroid
 from attribution.features import mfw_matrix
-from attribution.models.stylo import BurrowsDelta, CosineDelta, NearestShrunkenCentroid
 
 ESTIMATORS = [BurrowsDelta, CosineDelta, NearestShrunkenCentroid]
 

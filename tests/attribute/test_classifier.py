@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from attribution.attribute.calibration import brier_score, expected_calibration_error
+from attribution.attribute.classifier import UNKNOWN, AuthorClassifier, learn_unknown_threshold, make_estimator
 from attribution.errors import ConfigError, InsufficientEvidenceError
-from attribution.models.attribute import UNKNOWN, AuthorClassifier, learn_unknown_threshold, make_estimator
-from attribution.models.calibration import brier_score, expected_calibration_error
 
 
 def test_svm_probabilities_rank_the_true_author(fitted_svm, c50_small):
@@ -20,7 +20,7 @@ def test_svm_probabilities_rank_the_true_author(fitted_svm, c50_small):
 
 
 def test_default_svm_is_an_ensemble_of_char_word_distort_and_syntax_models(fitted_svm, c50_small):
-    from attribution.models.attribute import FamilyEnsemble
+    from attribution.attribute.classifier import FamilyEnsemble
 
     ensemble = fitted_svm.estimator_
     assert isinstance(ensemble, FamilyEnsemble) and len(ensemble.estimators_) == 3
@@ -46,7 +46,7 @@ def test_family_ensemble_pools_two_authors_and_a_zero_stack_weight_leaves_the_po
     """Two authors: linear models give one decision value per row, taken as the logits (-d, d)."""
     from sklearn.svm import LinearSVC
 
-    from attribution.models.attribute import FamilyEnsemble
+    from attribution.attribute.classifier import FamilyEnsemble
 
     rng = np.random.default_rng(0)
     y = np.repeat(["a", "b"], 40)
@@ -79,7 +79,7 @@ def test_the_ensemble_refuses_a_calibration_it_does_not_apply(c50_small):
 
 
 def test_open_set_score_is_the_gap_between_the_best_two_margins():
-    from attribution.models.attribute import open_set_scores
+    from attribution.attribute.classifier import open_set_scores
 
     class Fixed:
         def decision_function(self, X):
@@ -108,8 +108,8 @@ def test_threshold_is_learned_on_held_out_authors(fitted_svm):
 
 @pytest.mark.slow
 def test_withheld_author_is_mostly_unknown(c50_small, data_dir):
+    from attribution.attribute.classifier import document_number
     from attribution.corpus import load_corpus
-    from attribution.models.attribute import document_number
 
     texts, authors, test, y_test = c50_small
     train = load_corpus("c50-train", data_dir=data_dir).dataset
@@ -158,7 +158,7 @@ def test_known_rejection_rule_sets_the_inner_cost_to_known_authors():
 def test_row_order_prefers_timestamps_then_reuters_numbers():
     from datetime import datetime, timezone
 
-    from attribution.models.attribute import row_order
+    from attribution.attribute.classifier import row_order
 
     stamps = [datetime(2020, 1, 2, tzinfo=timezone.utc), datetime(2019, 5, 1, tzinfo=timezone.utc)]
     order, source = row_order(["a/1newsML.txt", "b"], stamps)
@@ -193,7 +193,7 @@ def test_calibration_measures():
 
 
 def test_open_set_tradeoff_counts_rejected_unknowns_and_accepted_correct_knowns():
-    from attribution.models.attribute import open_set_tradeoff
+    from attribution.attribute.classifier import open_set_tradeoff
 
     known_scores = np.array([0.9, 0.5, 0.1, 0.7])
     known_correct = np.array([True, True, True, False])

@@ -7,10 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from attribution.models import composite
+from attribution.composite import article as composite
 from attribution.report.html import render_composite_report
 
-from .test_composite import byline_dataset, validate
+from .test_article import byline_dataset, validate
 
 
 def _stamped(docs: datasets.Dataset, hours_utc: list[np.ndarray]) -> datasets.Dataset:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 
-from attribution.models import cluster
-from attribution.models.null import ReferenceSet
+from attribution.composite import cluster
+from attribution.composite.null import ReferenceSet
 
 #: Candidate penalties (pair log-likelihood per extra cluster).
 PENALTIES = (0.0, 0.5, 1.0, 2.0, 3.0, 5.0, 8.0)

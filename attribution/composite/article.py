@@ -18,24 +18,24 @@ import numpy as np
 
 from attribution import __version__
 from attribution.behaviour.schedules import byline_schedules
+from attribution.composite import cluster
 from attribution.composite.explain import MIN_DOCUMENTS, distinguishing_features, verdict_of
-from attribution.corpus.report import LoadReport
-from attribution.errors import ConfigError, CorpusError
-from attribution.models import cluster
-from attribution.models.null import N_NULL, ReferenceSet, p_value
-from attribution.models.operator_evidence import OperatorEvidence, gather_operator_evidence, k_distribution
-from attribution.models.operators import UNKNOWN, OperatorMatcher
-from attribution.models.reference import (
+from attribution.composite.null import N_NULL, ReferenceSet, p_value
+from attribution.composite.operator_evidence import OperatorEvidence, gather_operator_evidence, k_distribution
+from attribution.composite.operators import UNKNOWN, OperatorMatcher
+from attribution.composite.reference import (
     UNIT_POSTS,
     group_units,
     load_reference,
     reference_from_corpus,
     token_counts,
 )
-from attribution.models.rolling import rolling_classify
-from attribution.models.split_penalty import tune_penalty
-from attribution.models.word_view import LONG_UNITS, TOP_WORDS, WordTester
-from attribution.models.word_view import STATISTIC as WORD_STATISTIC
+from attribution.composite.rolling import rolling_classify
+from attribution.composite.split_penalty import tune_penalty
+from attribution.composite.word_view import LONG_UNITS, TOP_WORDS, WordTester
+from attribution.composite.word_view import STATISTIC as WORD_STATISTIC
+from attribution.corpus.report import LoadReport
+from attribution.errors import ConfigError, CorpusError
 from attribution.progress import ProgressFactory, no_progress
 
 log = logging.getLogger(__name__)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from attribution.models.word_view import LONG_UNITS, MIN_PART, WordTester, split_gain, ward_split, word_vectors
+from attribution.composite.word_view import LONG_UNITS, MIN_PART, WordTester, split_gain, ward_split, word_vectors
 
 
 def _counts(rates: np.ndarray, tokens: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -38,7 +38,7 @@ def test_two_writers_split_more_than_one():
 @pytest.mark.slow
 def test_news_stories_keep_the_character_view_alone(small_reference, c50, c50_authors):
     """C50 stories are short: the function-word view never enters (so ``bench composite`` is unchanged)."""
-    from attribution.models.composite import test_composite
+    from attribution.composite.article import test_composite
 
     author = c50_authors[1][0]
     byline = c50.select([i for i, a in enumerate(c50["author"]) if a == author][:10])
@@ -50,7 +50,7 @@ def test_news_stories_keep_the_character_view_alone(small_reference, c50, c50_au
 @pytest.mark.slow
 def test_held_out_single_writers_stay_one_writer(small_reference, c50, c50_authors):
     """The view's null comes from reference authors; a held-out author's long units are one writer."""
-    from attribution.models.evidence_counts import function_word_counts
+    from attribution.composite.evidence_counts import function_word_counts
 
     author = c50_authors[1][0]
     rows = [i for i, a in enumerate(c50["author"]) if a == author][: 12 * LONG_UNITS]

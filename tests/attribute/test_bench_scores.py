@@ -27,7 +27,7 @@ def test_verify_bench_pairs_each_candidate_with_its_nearest_fellow_candidate(c50
     nearest writer is never the candidate itself; the summary counts the hard pairs."""
     from attribution.bench.verify import _nearest_writer_summary, _nearest_writers
     from attribution.features import build_features
-    from attribution.models.verify import VERIFY_CONFIG
+    from attribution.verify.impostors import VERIFY_CONFIG
 
     train, y_train, _, _ = c50_small
     X = build_features(VERIFY_CONFIG).fit_transform(train)

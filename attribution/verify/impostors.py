@@ -348,7 +348,7 @@ def verify_texts(
         verdict = "undecided" if a == 0.5 else "same author" if p > 0.5 else "different author"
         out.append({"same_author_probability": round(float(p), 4), "raw_score": round(float(r), 4), "verdict": verdict})
     if unmasking:
-        from attribution.models.unmasking import Unmasking
+        from attribution.verify.unmasking import Unmasking
 
         um = Unmasking(random_state=random_state).fit(known, impostors)
         curves = um.curves(questioned)

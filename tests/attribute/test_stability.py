@@ -8,10 +8,10 @@ import json
 import numpy as np
 import pytest
 
+from attribution.attribute.classifier import AuthorClassifier
+from attribution.attribute.stability import stratified_subsample, subsample_votes
 from attribution.corpus import load_corpus
 from attribution.errors import ConfigError, InsufficientEvidenceError
-from attribution.models.attribute import AuthorClassifier
-from attribution.models.stability import stratified_subsample, subsample_votes
 
 
 @pytest.fixture(scope="module")

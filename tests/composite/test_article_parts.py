@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from attribution.bench.composite import make_byline, shares_to_counts
-from attribution.models import cluster
-from attribution.models.null import p_value
-from attribution.models.operators import explained_test
-from attribution.models.rolling import rolling_classify, smooth_labels, text_windows
+from attribution.composite import cluster
+from attribution.composite.null import p_value
+from attribution.composite.operators import explained_test
+from attribution.composite.rolling import rolling_classify, smooth_labels, text_windows
 
 
 def test_p_value_is_never_zero_and_counts_ties():
@@ -87,7 +87,7 @@ def test_explained_test_counts_documents_no_operator_fits():
 
 
 def test_single_operator_test_rejects_a_split_and_keeps_one_operator():
-    from attribution.models.shares import single_operator_test
+    from attribution.composite.shares import single_operator_test
 
     counts = np.array([[39.0, 1.0], [2.0, 38.0]])
     one_writer = single_operator_test(np.array([28, 2]), counts, ["A", "B"])
@@ -98,7 +98,7 @@ def test_single_operator_test_rejects_a_split_and_keeps_one_operator():
 
 
 def test_single_operator_test_is_conservative_when_an_operator_has_few_references():
-    from attribution.models.shares import single_operator_test
+    from attribution.composite.shares import single_operator_test
 
     # Two of five references misattributed: J's error rate is uncertain, so a 7-3 split is not rejected.
     result = single_operator_test(np.array([3, 7]), np.array([[50.0, 0.0], [2.0, 3.0]]), ["H", "J"])
@@ -107,7 +107,7 @@ def test_single_operator_test_is_conservative_when_an_operator_has_few_reference
 
 
 def test_shares_find_the_operators_present_despite_confusion():
-    from attribution.models import shares
+    from attribution.composite import shares
 
     # A is often read as B: documents given to B are explained by A, C's are not.
     confusion = shares.smoothed_confusion(np.array([[14.0, 6.0, 0.0], [1.0, 19.0, 0.0], [0.0, 0.0, 20.0]]))

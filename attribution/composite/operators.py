@@ -19,10 +19,10 @@ from scipy import stats
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 
+from attribution.attribute.calibration import geometric_pool
+from attribution.composite.evidence_counts import count_table, counts_to_rates
+from attribution.composite.represent import CharProfile
 from attribution.errors import InsufficientEvidenceError
-from attribution.models.calibration import geometric_pool
-from attribution.models.evidence_counts import count_table, counts_to_rates
-from attribution.models.represent import CharProfile
 
 UNKNOWN = "unknown operator"
 #: Each operator needs this many reference units.

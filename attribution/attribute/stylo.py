@@ -17,7 +17,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.multiclass import unique_labels
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from attribution.models.calibration import fit_temperature, softmax
+from attribution.attribute.calibration import fit_temperature, softmax
 
 
 def _dense(X) -> np.ndarray:

@@ -6,10 +6,11 @@ import numpy as np
 import pytest
 
 from attribution.bench.short_docs import excerpt_corpus
-from attribution.models import composite, split_penalty
-from attribution.models.reference import clear_reference_cache, reference_from_corpus
+from attribution.composite import article as composite
+from attribution.composite import split_penalty
+from attribution.composite.reference import clear_reference_cache, reference_from_corpus
 
-from .test_composite import byline_dataset
+from .test_article import byline_dataset
 
 
 @pytest.fixture(scope="module")

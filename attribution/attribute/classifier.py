@@ -105,7 +105,7 @@ def make_estimator(
         raise ConfigError(f"method {method!r} is unknown; choose one of {', '.join(METHODS)}")
     if calibration not in CALIBRATIONS:
         raise ConfigError(f"calibration {calibration!r} is unknown; choose one of {', '.join(CALIBRATIONS)}")
-    from attribution.models.stylo import BurrowsDelta, CosineDelta, NearestShrunkenCentroid
+    from attribution.attribute.stylo import BurrowsDelta, CosineDelta, NearestShrunkenCentroid
 
     if method == "delta":
         return BurrowsDelta()
@@ -199,7 +199,7 @@ class FamilyEnsemble(ClassifierMixin, BaseEstimator):
         from sklearn.linear_model import LogisticRegression
         from sklearn.model_selection import cross_val_predict
 
-        from attribution.models.calibration import fit_temperature
+        from attribution.attribute.calibration import fit_temperature
 
         if len(self.estimators) != len(self.columns) or not self.estimators:
             raise ValueError("FamilyEnsemble needs one column index array per estimator")
@@ -226,7 +226,7 @@ class FamilyEnsemble(ClassifierMixin, BaseEstimator):
 
     def pool_proba(self, X, *, scores: list[np.ndarray] | None = None) -> np.ndarray:
         """The geometric pool of the temperature-scaled members alone, without the stacker."""
-        from attribution.models.calibration import geometric_pool, softmax
+        from attribution.attribute.calibration import geometric_pool, softmax
 
         scores = self._member_scores(X) if scores is None else scores
         return geometric_pool([softmax(s, t) for s, t in zip(scores, self.temperatures_)])
@@ -234,7 +234,7 @@ class FamilyEnsemble(ClassifierMixin, BaseEstimator):
     def predict_proba(self, X) -> np.ndarray:
         """Geometric pool of the temperature-scaled members, blended with the stacker (columns
         follow ``classes_``)."""
-        from attribution.models.calibration import geometric_pool
+        from attribution.attribute.calibration import geometric_pool
 
         scores = self._member_scores(X)
         pooled = self.pool_proba(X, scores=scores)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from attribution.composite.article import test_composite
 from attribution.corpus import load_corpus
-from attribution.models.composite import test_composite
 from attribution.progress import ProgressFactory, no_progress
 
 OPERATORS = ("Hamilton", "Madison", "Jay")

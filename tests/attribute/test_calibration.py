@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from attribution.models.calibration import fit_temperature, geometric_pool, softmax
+from attribution.attribute.calibration import fit_temperature, geometric_pool, softmax
 
 
 def test_geometric_pool_is_the_renormalised_geometric_mean_and_lets_one_model_veto():

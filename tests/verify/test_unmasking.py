@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from attribution.errors import InsufficientEvidenceError
-from attribution.models.unmasking import Unmasking, chunk_words
+from attribution.verify.unmasking import Unmasking, chunk_words
 
 
 def test_chunks_are_lower_cased_words_and_a_short_tail_joins_the_last_chunk():

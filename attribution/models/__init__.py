@@ -1,1 +1,0 @@
-"""Model stage: attribution, verification, clustering and the composite test."""
