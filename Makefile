@@ -35,9 +35,10 @@ browser:
 test: setup browser
 	$(PY) -m pytest -q -rs
 
-# The edit loop: no model-backed, corpus-wide or browser tests (CI still runs them all).
+# The edit loop: no model-backed, corpus-wide or browser tests, on both cores (CI still runs
+# them all, in one process).
 test-fast: setup
-	$(PY) -m pytest -q -m "not slow and not browser"
+	$(PY) -m pytest -q -m "not slow and not browser" -n 2
 
 # The documentation site; --strict turns every warning (a broken internal link or anchor, a
 # missing image, a page left out of the nav) into a failure.
