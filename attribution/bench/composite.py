@@ -164,7 +164,7 @@ def _auc(neg: list[dict], pos: list[dict], key: str) -> float | None:
 
 def _mean(values) -> float | None:
     values = [float(v) for v in values if v is not None]
-    # Six digits keep a rate an exact fraction of its bylines (1/60 = 0.016667), not a rounded 0.0167.
+    # Six digits: a rate reads as the exact fraction of its bylines it is (one in sixty: 0.016667).
     return round(float(np.mean(values)), 6) if values else None
 
 
