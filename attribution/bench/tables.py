@@ -44,22 +44,28 @@ def _interleaved_rows(results: dict) -> list[tuple[str, dict]]:
     return rows
 
 
+def _table(results: dict, bench: str, columns: list[str], rows: list[list[str]]) -> list[str]:
+    """The run's provenance line, then a Markdown table (first column left, the rest right)."""
+    return [
+        provenance_line(results, bench),
+        "",
+        "| " + " | ".join(columns) + " |",
+        "| --- |" + " ---: |" * (len(columns) - 1),
+        *("| " + " | ".join(cells) + " |" for cells in rows),
+    ]
+
+
 def interleaved_table(results: dict) -> str:
     """Every group of ``bench interleaved``: detection, false alarms, k and how pure the writers are."""
-    lines = [
-        provenance_line(results, "interleaved"),
-        "",
-        "| bylines | n | composites | AUC | FPR (95% CI) | TPR (95% CI) | exact k | post purity (95% CI) | ARI |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    columns = ["bylines", "n", "composites", "AUC", "FPR (95% CI)", "TPR (95% CI)", "exact k", "post purity (95% CI)"]
+    rows = [
+        [label, str(b.get("n", 0)), str(b.get("n_composite", 0)), _number(b.get("auc"))]
+        + [_with_interval(b, key) for key in ("fpr", "tpr", "exact_k", "post_purity")]
+        + [_number(b.get("ari"))]
+        for label, b in _interleaved_rows(results)
     ]
-    for label, block in _interleaved_rows(results):
-        lines.append(
-            f"| {label} | {block.get('n', 0)} | {block.get('n_composite', 0)} | {_number(block.get('auc'))} | "
-            f"{_with_interval(block, 'fpr')} | {_with_interval(block, 'tpr')} | {_with_interval(block, 'exact_k')} | "
-            f"{_with_interval(block, 'post_purity')} | {_number(block.get('ari'))} |"
-        )
     clean = results.get("clean_truth") or {}
-    lines += [
+    lines = _table(results, "interleaved", [*columns, "ARI"], rows) + [
         "",
         f"Clean truth: {clean.get('rule', '–')}; share of 1,000+ composites: "
         f"{_number(clean.get('share_of_composites'), 2)}, median separability {_number(clean.get('separability_median'), 2)}.",
@@ -82,41 +88,40 @@ def _composite_rows(results: dict) -> list[tuple[str, dict]]:
     return rows
 
 
+#: ``bench composite`` columns and the result keys they show.
+COMPOSITE_COLUMNS = {
+    "AUC": "auc",
+    "FPR (author among operators)": "fpr_operators_include_author",
+    "FPR (author not among them)": "fpr_operators_exclude_author",
+    "FPR style only": "fpr_style_only",
+    "TPR": "tpr",
+    "exact k": "k_accuracy",
+    "exact k style only": "k_accuracy_style_only",
+    "document to operator": "doc_accuracy",
+    "closed set": "closed_set_accuracy",
+    "ARI": "ari",
+}
+
+
 def composite_table(results: dict) -> str:
     """``bench composite``: bylines of whole single-writer documents or 20-post units, with operators."""
-    lines = [
-        provenance_line(results, "composite"),
-        "",
-        "| bylines | n | AUC | FPR (author among operators) | FPR (author not among them) | FPR style only | TPR | "
-        "exact k | exact k style only | document to operator | closed set | ARI |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    rows = [
+        [label, str(b.get("bylines", 0))] + [_number(b.get(key)) for key in COMPOSITE_COLUMNS.values()]
+        for label, b in _composite_rows(results)
     ]
-    for label, b in _composite_rows(results):
-        lines.append(
-            f"| {label} | {b.get('bylines', 0)} | {_number(b.get('auc'))} | {_number(b.get('fpr_operators_include_author'))} | "
-            f"{_number(b.get('fpr_operators_exclude_author'))} | {_number(b.get('fpr_style_only'))} | {_number(b.get('tpr'))} | "
-            f"{_number(b.get('k_accuracy'))} | {_number(b.get('k_accuracy_style_only'))} | {_number(b.get('doc_accuracy'))} | "
-            f"{_number(b.get('closed_set_accuracy'))} | {_number(b.get('ari'))} |"
-        )
-    return "\n".join(lines)
+    return "\n".join(_table(results, "composite", ["bylines", "n", *COMPOSITE_COLUMNS], rows))
 
 
 def first_use_table(results: dict) -> str:
     """``bench first-use``: each first command's seconds and peak memory, as a user runs it."""
-    lines = [
-        provenance_line(results, "first-use"),
-        "",
-        "| step | command | exit | seconds | peak RSS MB | answer |",
-        "| --- | --- | ---: | ---: | ---: | --- |",
-    ]
+    rows = []
     for step, row in results.get("steps", {}).items():
         answer = ", ".join(f"{k}: {v}" for k, v in (row.get("answer") or {}).items())
         command = row.get("command", "").split(" --data")[0].split(" --json")[0]
-        lines.append(
-            f"| {step} | `{command}` | {row.get('exit_code')} | {_number(row.get('seconds'), 1)} | "
-            f"{_number(row.get('peak_rss_mb'), 0)} | {answer} |"
-        )
-    return "\n".join(lines)
+        seconds, peak = _number(row.get("seconds"), 1), _number(row.get("peak_rss_mb"), 0)
+        rows.append([step, f"`{command}`", str(row.get("exit_code")), seconds, peak, answer])
+    columns = ["step", "command", "exit", "seconds", "peak RSS MB", "answer"]
+    return "\n".join(_table(results, "first-use", columns, rows))
 
 
 RENDERERS: dict[str, Callable[[dict], str]] = {
