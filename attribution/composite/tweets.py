@@ -212,8 +212,8 @@ def test_posts(
     ]
     if reference is None:
         caveats.append(
-            "IRA accounts stand for single writers in the null, though some were run in shifts: the test "
-            "leans towards 'one writer'."
+            "IRA accounts stand for single writers in the null, though some were run in shifts, so some "
+            "'single' reference accounts may themselves be several writers."
         )
     elif pool.bylines < FEW_REFERENCE_BYLINES:
         caveats.append(
