@@ -245,38 +245,84 @@ def test_composite(
     (unless ``reference`` is given): the representation, the pair model and the null's
     single-writer sets all come from it, so short documents are calibrated on short documents.
     """
-    if not 0 < alpha < 1:
-        raise ConfigError(f"alpha must be between 0 and 1, got {alpha!r}")
-    if config not in (None, "default", "light"):
-        log.info("composite: feature config %r does not change the test's fixed representation", config)
+    _check_arguments(alpha, config)
     dataset, report = _as_dataset(corpus_or_dataset)
     dataset, name = _select_byline(dataset, byline)
     kind = _kind(dataset) if len(dataset) else "article"
     if _per_post(dataset, kind, grouped, reference, operators):
-        from attribution.composite.tweets import test_posts
-
-        return CompositeResult(
-            test_posts(
-                dataset,
-                name=name,
-                load=report.to_dict(),
-                alpha=alpha,
-                seed=seed,
-                versions=_versions(),
-                reference=None if reference_corpus is None else _as_dataset(reference_corpus)[0],
-                progress=progress,
-            )
-        )
+        return _route_to_posts(dataset, name, report, alpha, seed, reference_corpus, progress)
     units = dataset if grouped else _units(dataset, kind)
+    data = _describe_byline(units, name, kind, report, seed, n_subsamples)
+    if len(units) < MIN_DOCUMENTS:
+        return CompositeResult(_insufficient_evidence(data, units, alpha))
     texts = list(units["text"])
-    ids = [str(i) for i in units["id"]]
-    n = len(texts)
+    reference, user_reference = _choose_reference(reference, reference_corpus, kind, data_dir)
+    tester = _calibrate(data, reference, texts, n_null, seed, user_reference)
+    style = _style_test(data, tester, kind, texts, n_null, seed, alpha)
+    evidence = None
+    if operators is not None:
+        evidence = _operator_step(data, operators, kind, texts, style, alpha, seed, grouped)
+    p = _combined_p(style.p_value, None if evidence is None else evidence.p_value)
+    k, labels = _choose_clusters(style, evidence, p, alpha)
+    together, k_block = _subsample(style, evidence, k, n_subsamples, seed, progress)
+    level = "composite" if p <= alpha else "inconclusive" if p <= 2 * alpha else "single"
+    found = _describe_documents(data, units, style, evidence, labels, k, together, n_subsamples, p <= alpha)
+    if k > 1:
+        data["behaviour"] = byline_schedules(dataset, units, labels, seed=seed)
+    if rolling and level == "composite":
+        data["rolling"] = _rolling(texts, found.ids, labels, found.between, reference, found.matcher)
+    verdict = _verdict(level, k, p, found.matched, data["operators"], alpha)
+    if evidence is not None:
+        _describe_operator_methods(data["methods"])
+    test = _test_block(style, evidence, p, alpha, reference, kind, user_reference)
+    data.update(verdict=verdict, test=test, k=k_block, clusters=found.clusters, documents=found.documents)
+    return CompositeResult(data)
+
+
+def _check_arguments(alpha: float, config: str | None) -> None:
+    """Reject an alpha outside (0, 1); note a feature config, which the fixed representation ignores."""
+    if not 0 < alpha < 1:
+        raise ConfigError(f"alpha must be between 0 and 1, got {alpha!r}")
+    if config not in (None, "default", "light"):
+        log.info("composite: feature config %r does not change the test's fixed representation", config)
+
+
+def _route_to_posts(
+    dataset: datasets.Dataset,
+    name: str,
+    report: LoadReport,
+    alpha: float,
+    seed: int,
+    reference_corpus: Any,
+    progress: ProgressFactory,
+) -> CompositeResult:
+    """Time-stamped posts without operators: the per-post writer model, not the document test."""
+    from attribution.composite.tweets import test_posts
+
+    return CompositeResult(
+        test_posts(
+            dataset,
+            name=name,
+            load=report.to_dict(),
+            alpha=alpha,
+            seed=seed,
+            versions=_versions(),
+            reference=None if reference_corpus is None else _as_dataset(reference_corpus)[0],
+            progress=progress,
+        )
+    )
+
+
+def _describe_byline(
+    units: datasets.Dataset, name: str, kind: str, report: LoadReport, seed: int, n_subsamples: int
+) -> dict[str, Any]:
+    """The result's frame (byline, load, methods, caveats) that the later steps fill in."""
     caveats = ["A single writer whose documents span very different topics or genres can look like several."]
     if kind == "tweet":
         caveats.append(f"Tweets were grouped into units of {UNIT_POSTS} consecutive posts; a unit may mix writers.")
-    data: dict[str, Any] = {
+    return {
         "byline": name,
-        "n_documents": n,
+        "n_documents": len(units),
         "kind": kind,
         "load": report.to_dict(),
         "seed": seed,
@@ -296,35 +342,51 @@ def test_composite(
             "caveats": caveats,
         },
     }
-    if n < MIN_DOCUMENTS:
-        data.update(
-            verdict=verdict_of("insufficient_evidence", None, None, None),
-            test={
-                "statistic_name": STATISTIC,
-                "statistic": None,
-                "p_value": None,
-                "alpha": alpha,
-                "null_method": "not run",
-                "n_null": 0,
-                "measured_fpr": None,
-            },
-            k={
-                "estimate": None,
-                "interval": None,
-                "probabilities": {},
-                "source": "style",
-                "style_only": None,
-                "operator_informed": None,
-            },
-            clusters=[],
-            documents=[_document_row(units, i, 0, 1.0, False, None, None, [0.0, 0.0]) for i in range(n)],
-        )
-        return CompositeResult(data)
-    user_reference = reference is None and reference_corpus is not None
-    if user_reference:
-        reference = reference_from_corpus(_as_dataset(reference_corpus)[0], kind)
-    elif reference is None:
+
+
+def _insufficient_evidence(data: dict[str, Any], units: datasets.Dataset, alpha: float) -> dict[str, Any]:
+    """Too few documents to test: no p-value, no k, every document in one cluster."""
+    data.update(
+        verdict=verdict_of("insufficient_evidence", None, None, None),
+        test={
+            "statistic_name": STATISTIC,
+            "statistic": None,
+            "p_value": None,
+            "alpha": alpha,
+            "null_method": "not run",
+            "n_null": 0,
+            "measured_fpr": None,
+        },
+        k={
+            "estimate": None,
+            "interval": None,
+            "probabilities": {},
+            "source": "style",
+            "style_only": None,
+            "operator_informed": None,
+        },
+        clusters=[],
+        documents=[_document_row(units, i, 0, 1.0, False, None, None, [0.0, 0.0]) for i in range(len(units))],
+    )
+    return data
+
+
+def _choose_reference(
+    reference: ReferenceSet | None, reference_corpus: Any, kind: str, data_dir: str | None
+) -> tuple[ReferenceSet, bool]:
+    """(reference, whether it is the user's): a given set, else the user's corpus, else the shipped one."""
+    if reference is None and reference_corpus is not None:
+        return reference_from_corpus(_as_dataset(reference_corpus)[0], kind), True
+    if reference is None:
         reference = load_reference(kind, None if data_dir is None else str(data_dir))
+    return reference, False
+
+
+def _calibrate(
+    data: dict[str, Any], reference: ReferenceSet, texts: list[str], n_null: int, seed: int, user_reference: bool
+) -> _Tester:
+    """The calibrated tester at the byline's unit length, its penalty, and what the calibration assumes."""
+    caveats = data["methods"]["caveats"]
     m = reference.unit_length(token_counts(texts))
     caveats.append(
         f"The null is calibrated on reference authors ({reference.name}); bylines unlike them (era, genre, "
@@ -336,6 +398,7 @@ def test_composite(
         "measured by `attribution bench composite`."
     )
     tester = _Tester(reference, m, n_null, seed)
+    n = len(texts)
     if user_reference:
         # A user's reference (another genre, or short excerpts) sets its own prior against
         # splitting: the penalty that best recovers its own writers in simulated composites.
@@ -351,62 +414,124 @@ def test_composite(
             f"The byline has {n} documents; one reference author gives at most {tester.cap} units of that length, so "
             f"{N_SPLITS} random subsets of {tester.cap} were tested and their p-values combined (twice the median)."
         )
+    return tester
+
+
+@dataclass
+class _Style:
+    """The style test's outcome, and the views that cluster any subset of the byline's documents."""
+
+    tester: _Tester
+    distances: np.ndarray
+    words: WordTester | None
+    statistic_name: str
+    statistic: float
+    p_value: float
+    p_views: dict[str, float]
+    n_null: int
+    alpha: float
+    k: int = 1
+    labels: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+
+    def k_of(self, pick: np.ndarray, n_splits: int = N_SPLITS) -> tuple[int, np.ndarray]:
+        """k and labels of the documents ``pick`` by the style views (k = 1 unless one writer is rejected)."""
+        if self.words is not None:
+            k_words, word_labels = self.words.clusters(pick, self.alpha)
+            if k_words > 1:
+                return k_words, word_labels
+        kb, lb, _ = self.tester.k_of(self.distances[np.ix_(pick, pick)], self.alpha, n_splits=n_splits)
+        return kb, lb
+
+
+def _style_test(
+    data: dict[str, Any], tester: _Tester, kind: str, texts: list[str], n_null: int, seed: int, alpha: float
+) -> _Style:
+    """H0 "one writer" by style: the character n-gram test, or the function-word view for long articles."""
+    reference, m, n = tester.reference, tester.m, len(texts)
     distances = reference.profile.distances(reference.profile.counts(texts))
     statistic, p_style = tester.test(distances)
     null = tester.null(n)
     words = _word_view(kind, reference, m, n_null, seed, texts)
-    statistic_name = STATISTIC
-    p_views = {"character_ngrams": p_style}
+    style = _Style(
+        tester, distances, words, STATISTIC, statistic, p_style, {"character_ngrams": p_style}, len(null), alpha
+    )
     if words is not None:
-        statistic, p_style = words.test(words.counts, words.totals)
-        p_views["function_words"] = p_style
-        statistic_name = WORD_STATISTIC
-        data["methods"]["features"] += (
-            f" Long articles (units of {m} reference documents): the style test reads the byline's "
-            f"{TOP_WORDS} most frequent function words, square-root rates z-scored within the byline."
-        )
-        data["methods"]["calibration"] = (
-            data["methods"]["calibration"]
-            .replace(STATISTIC, WORD_STATISTIC)
-            .replace(
-                "measured by `attribution bench composite`.",
-                "checked on held-out C50 authors and in genre by `attribution bench publius` (one writer's "
-                "papers alone).",
-            )
-        )
-        caveats.append(
-            "Documents are long: the style test reads within-byline function-word z-scores, which a byline's era or "
-            "genre cannot shift as a whole (the character n-gram view's p-value, centred on the reference, is "
-            f"reported beside it in test.style_views). It tests all {n} documents at once; where one reference author "
-            "cannot give that many disjoint units, each null unit draws its documents independently."
-        )
+        style.statistic, style.p_value = words.test(words.counts, words.totals)
+        style.p_views["function_words"] = style.p_value
+        style.statistic_name = WORD_STATISTIC
+        _describe_word_view(data, m, n)
+    style.k, style.labels = style.k_of(np.arange(n)) if style.p_value <= alpha else (1, np.zeros(n, dtype=int))
+    return style
 
-    def style_k_of(pick: np.ndarray, n_splits: int = N_SPLITS) -> tuple[int, np.ndarray]:
-        """k and labels of the documents ``pick`` by the style views (k = 1 unless one writer is rejected)."""
-        if words is not None:
-            k_words, word_labels = words.clusters(pick, alpha)
-            if k_words > 1:
-                return k_words, word_labels
-        kb, lb, _ = tester.k_of(distances[np.ix_(pick, pick)], alpha, n_splits=n_splits)
-        return kb, lb
 
-    k_style, style_labels = style_k_of(np.arange(n)) if p_style <= alpha else (1, np.zeros(n, dtype=int))
-    evidence = None
-    if operators is not None:
-        evidence = _operator_evidence(operators, kind, reference, texts, tester, distances, alpha, seed, grouped)
-        caveats.extend(evidence.caveats)
-        if words is not None and evidence.k >= 2:
-            evidence.groups = words.groups(evidence.k)
-    p = _combined_p(p_style, None if evidence is None else evidence.p_value)
+def _describe_word_view(data: dict[str, Any], m: int, n: int) -> None:
+    """Say in the methods and caveats that long articles were tested by their function words."""
+    methods = data["methods"]
+    methods["features"] += (
+        f" Long articles (units of {m} reference documents): the style test reads the byline's "
+        f"{TOP_WORDS} most frequent function words, square-root rates z-scored within the byline."
+    )
+    methods["calibration"] = (
+        methods["calibration"]
+        .replace(STATISTIC, WORD_STATISTIC)
+        .replace(
+            "measured by `attribution bench composite`.",
+            "checked on held-out C50 authors and in genre by `attribution bench publius` (one writer's papers alone).",
+        )
+    )
+    methods["caveats"].append(
+        "Documents are long: the style test reads within-byline function-word z-scores, which a byline's era or "
+        "genre cannot shift as a whole (the character n-gram view's p-value, centred on the reference, is "
+        f"reported beside it in test.style_views). It tests all {n} documents at once; where one reference author "
+        "cannot give that many disjoint units, each null unit draws its documents independently."
+    )
+
+
+def _operator_step(
+    data: dict[str, Any],
+    operators: Any,
+    kind: str,
+    texts: list[str],
+    style: _Style,
+    alpha: float,
+    seed: int,
+    grouped: bool,
+) -> OperatorEvidence:
+    """The known operators' evidence on the byline, its caveats, and its groups in the word view."""
+    tester = style.tester
+    evidence = _operator_evidence(
+        operators, kind, tester.reference, texts, tester, style.distances, alpha, seed, grouped
+    )
+    data["methods"]["caveats"].extend(evidence.caveats)
+    if style.words is not None and evidence.k >= 2:
+        evidence.groups = style.words.groups(evidence.k)
+    return evidence
+
+
+def _choose_clusters(
+    style: _Style, evidence: OperatorEvidence | None, p: float, alpha: float
+) -> tuple[int, np.ndarray]:
+    """(k, labels): the operators found present where they explain the byline, else the style clusters."""
+    n = len(style.distances)
     if evidence is None:
-        k, labels = k_style, style_labels
-    elif p <= alpha and evidence.k >= 2:
-        k, labels = evidence.k, evidence.labels
-    elif p <= alpha:
-        k, labels = (k_style, style_labels) if k_style > 1 else tester.split(distances)
-    else:
-        k, labels = 1, np.zeros(n, dtype=int)
+        return style.k, style.labels
+    if p <= alpha and evidence.k >= 2:
+        return evidence.k, evidence.labels
+    if p <= alpha:
+        return (style.k, style.labels) if style.k > 1 else style.tester.split(style.distances)
+    return 1, np.zeros(n, dtype=int)
 
+
+def _subsample(
+    style: _Style,
+    evidence: OperatorEvidence | None,
+    k: int,
+    n_subsamples: int,
+    seed: int,
+    progress: ProgressFactory,
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """(how often each pair of documents clusters together, the k block): k's spread over subsamples."""
+    n = len(style.distances)
     rng = np.random.default_rng([seed, 5, n])
     size = max(MIN_DOCUMENTS, int(round(SUBSAMPLE * n)))
     k_draws = []
@@ -414,12 +539,12 @@ def test_composite(
     together = np.zeros((n, n))
     for _ in progress(range(n_subsamples), desc="subsamples"):
         pick = np.sort(rng.choice(n, min(size, n), replace=False))
-        kb, lb = style_k_of(pick, n_splits=5)
+        kb, lb = style.k_of(pick, n_splits=5)
         k_draws.append(kb)
         both[np.ix_(pick, pick)] += 1
         together[np.ix_(pick, pick)] += lb[:, None] == lb[None, :]
     together = together / np.maximum(both, 1)
-    style_k_block = k_distribution(k_style, np.asarray(k_draws, dtype=int))
+    style_k_block = k_distribution(style.k, np.asarray(k_draws, dtype=int))
     k_block = dict(style_k_block) if evidence is None else k_distribution(k, evidence.k_draws)
     k_block.update(
         estimate=int(k),
@@ -427,8 +552,35 @@ def test_composite(
         style_only=style_k_block,
         operator_informed=None if evidence is None else evidence.k_summary(),
     )
+    return together, k_block
 
-    level = "composite" if p <= alpha else "inconclusive" if p <= 2 * alpha else "single"
+
+@dataclass
+class _Documents:
+    """What the result says per cluster and per document, and what the rolling view reuses."""
+
+    ids: list[str]
+    clusters: list[dict]
+    documents: list[dict]
+    between: np.ndarray
+    matcher: OperatorMatcher | None
+    matched: int | None
+
+
+def _describe_documents(
+    data: dict[str, Any],
+    units: datasets.Dataset,
+    style: _Style,
+    evidence: OperatorEvidence | None,
+    labels: np.ndarray,
+    k: int,
+    together: np.ndarray,
+    n_subsamples: int,
+    composite: bool,
+) -> _Documents:
+    """Each cluster's distinguishing features and operator, each document's cluster, stability and place."""
+    n = len(units)
+    texts, ids = list(units["text"]), [str(i) for i in units["id"]]
     if k > 1 and n_subsamples:
         confidence = cluster.cluster_confidence(labels, together)
     elif k > 1 and evidence is not None:
@@ -436,7 +588,7 @@ def test_composite(
     else:
         confidence = np.ones(n)
     between = (confidence < BETWEEN_THRESHOLD) & (k > 1)
-    xy = _classical_mds(distances)
+    xy = _classical_mds(style.distances)
     clusters = distinguishing_features(labels, texts, ids)
     for c in clusters:
         c.update(operator=None, operator_probability=None)
@@ -445,7 +597,7 @@ def test_composite(
     matched = matcher = None
     if evidence is not None:
         matcher = evidence.matcher
-        data["operators"] = evidence.fill(labels, clusters, doc_ops, doc_probs, composite=p <= alpha)
+        data["operators"] = evidence.fill(labels, clusters, doc_ops, doc_probs, composite=composite)
         matched = sum(c["operator"] != UNKNOWN for c in clusters)
     documents = [
         _document_row(
@@ -460,12 +612,13 @@ def test_composite(
         )
         for i in range(n)
     ]
-    if k > 1:
-        data["behaviour"] = byline_schedules(dataset, units, labels, seed=seed)
-    if rolling and level == "composite":
-        data["rolling"] = _rolling(texts, ids, labels, between, reference, matcher)
+    return _Documents(ids, clusters, documents, between, matcher, matched)
+
+
+def _verdict(level: str, k: int, p: float, matched: int | None, operators: dict | None, alpha: float) -> dict:
+    """The verdict, which names a single-operator rejection that the combined test does not carry."""
     verdict = verdict_of(level, k, p, matched)
-    single = (data["operators"] or {}).get("single_operator") or {}
+    single = (operators or {}).get("single_operator") or {}
     if level != "composite" and single.get("p_value") is not None and single["p_value"] <= alpha:
         # The single-operator H0 (one of the known operators wrote everything) is rejected on its
         # own but not after the Bonferroni combination, or only on documents the gate set aside.
@@ -475,17 +628,33 @@ def test_composite(
             + single["text"][0].lower()
             + single["text"][1:]
         )
-    if evidence is not None:
-        data["methods"]["model"] += (
-            " With operators, k counts the operators whose share of the explained documents is significantly above "
-            "zero after the matcher's out-of-fold confusion is allowed for, plus the writers of the unexplained "
-            "documents, and the clusters are the operators found present."
-        )
-        data["methods"]["calibration"] += (
-            " With operators, the p-value is min(1, 2 min(p_style, p_operator)) (Bonferroni), p_operator being the "
-            "single-operator test on the documents the operators explain; its false-positive rate is measured with "
-            "the author among the operators and with 8 distractor operators only."
-        )
+    return verdict
+
+
+def _describe_operator_methods(methods: dict[str, Any]) -> None:
+    """Say in the methods how operators set k and the clusters, and how the two p-values combine."""
+    methods["model"] += (
+        " With operators, k counts the operators whose share of the explained documents is significantly above "
+        "zero after the matcher's out-of-fold confusion is allowed for, plus the writers of the unexplained "
+        "documents, and the clusters are the operators found present."
+    )
+    methods["calibration"] += (
+        " With operators, the p-value is min(1, 2 min(p_style, p_operator)) (Bonferroni), p_operator being the "
+        "single-operator test on the documents the operators explain; its false-positive rate is measured with "
+        "the author among the operators and with 8 distractor operators only."
+    )
+
+
+def _test_block(
+    style: _Style,
+    evidence: OperatorEvidence | None,
+    p: float,
+    alpha: float,
+    reference: ReferenceSet,
+    kind: str,
+    user_reference: bool,
+) -> dict[str, Any]:
+    """The result's ``test``: the statistic, the p-values and how they combine, the null, the measured rate."""
     measured_fpr, measured_source = _measured_fpr(kind, evidence is not None)
     if user_reference:
         # The shipped rates were measured with the default reference, not the user's.
@@ -494,29 +663,21 @@ def test_composite(
             "not measured for the user's reference corpus (attribution bench short_docs measures such a "
             "reference on C50 excerpts)"
         )
-    data.update(
-        verdict=verdict,
-        test={
-            "statistic_name": statistic_name,
-            "statistic": round(float(statistic), 6),
-            "p_value": round(p, 6),
-            "style_p_value": round(p_style, 6),
-            "style_views": {name: round(float(v), 6) for name, v in p_views.items()},
-            "operator_p_value": None if evidence is None or evidence.p_value is None else round(evidence.p_value, 6),
-            "combination": "style test only"
-            if evidence is None or evidence.p_value is None
-            else "Bonferroni: min(1, 2 min(style, operator))",
-            "alpha": alpha,
-            "null_method": f"single-author sets of the same size from {reference.name}",
-            "n_null": int(len(null)),
-            "measured_fpr": measured_fpr,
-            "measured_fpr_source": measured_source,
-        },
-        k=k_block,
-        clusters=clusters,
-        documents=documents,
-    )
-    return CompositeResult(data)
+    operator_p = None if evidence is None else evidence.p_value
+    return {
+        "statistic_name": style.statistic_name,
+        "statistic": round(float(style.statistic), 6),
+        "p_value": round(p, 6),
+        "style_p_value": round(style.p_value, 6),
+        "style_views": {name: round(float(v), 6) for name, v in style.p_views.items()},
+        "operator_p_value": None if operator_p is None else round(operator_p, 6),
+        "combination": "style test only" if operator_p is None else "Bonferroni: min(1, 2 min(style, operator))",
+        "alpha": alpha,
+        "null_method": f"single-author sets of the same size from {reference.name}",
+        "n_null": style.n_null,
+        "measured_fpr": measured_fpr,
+        "measured_fpr_source": measured_source,
+    }
 
 
 def _word_view(kind: str, reference: ReferenceSet, m: int, n_null: int, seed: int, texts: list[str]):
