@@ -26,6 +26,7 @@ from sklearn.metrics import adjusted_rand_score, roc_auc_score
 from sklearn.model_selection import cross_val_score
 
 from attribution.bench.interleaved_articles import c50_section
+from attribution.bench.scores import bootstrap_mean
 from attribution.composite.calibration import compare_to_null, tweet_null, tweet_reference
 from attribution.composite.interleave import Byline, merged_byline, post_purity, single_byline, writer_shares
 from attribution.composite.pools import ira_posts
@@ -96,16 +97,6 @@ def build_bylines(posts: pd.DataFrame, seed: int) -> list[Byline]:
     return out
 
 
-def _interval(values: np.ndarray) -> list[float] | None:
-    """Percentile bootstrap 95% interval of a mean (1,000 resamples, fixed seed)."""
-    values = values[~np.isnan(values)]
-    if len(values) < 2:
-        return None
-    rng = np.random.default_rng(0)
-    means = rng.choice(values, (1000, len(values))).mean(axis=1)
-    return [round(float(np.quantile(means, 0.025)), 4), round(float(np.quantile(means, 0.975)), 4)]
-
-
 def _summary(rows: list[dict], view: str) -> dict:
     """auc, fpr, tpr, exact_k, post_purity, ari (with 95% intervals) of one view over ``rows``."""
     y = np.array([r["k"] > 1 for r in rows])
@@ -122,15 +113,15 @@ def _summary(rows: list[dict], view: str) -> dict:
         "n_composite": int(y.sum()),
         "auc": round(float(roc_auc_score(y, gains)), 4) if 0 < y.sum() < len(y) else None,
         "fpr": round(float(reject[~y].mean()), 4) if (~y).any() else None,
-        "fpr_ci": _interval(reject[~y]),
+        "fpr_ci": bootstrap_mean(reject[~y]),
         "tpr": round(float(reject[y].mean()), 4) if y.any() else None,
-        "tpr_ci": _interval(reject[y]),
+        "tpr_ci": bootstrap_mean(reject[y]),
         "exact_k": round(float(exact.mean()), 4),
-        "exact_k_ci": _interval(exact),
+        "exact_k_ci": bootstrap_mean(exact),
         "post_purity": round(float(np.nanmean(purity)), 4) if len(purity) else None,
-        "post_purity_ci": _interval(purity),
+        "post_purity_ci": bootstrap_mean(purity),
         "ari": round(float(np.nanmean(ari)), 4) if len(ari) else None,
-        "ari_ci": _interval(ari),
+        "ari_ci": bootstrap_mean(ari),
     }
     return out
 

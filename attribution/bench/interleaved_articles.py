@@ -42,7 +42,7 @@ def c50_held_out(data_dir) -> pd.DataFrame:
     return frame[frame["writer"].isin(set(held_out))].reset_index(drop=True)
 
 
-def _staff_byline(schedule: Byline, articles: pd.DataFrame, rng: np.random.Generator) -> tuple[pd.DataFrame, list]:
+def _staff_byline(schedule: Byline, articles: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     """The schedule's slots filled with articles: account i's slots get writer i's unused articles."""
     writers = rng.choice(sorted(articles["writer"].unique()), schedule.k, replace=False).tolist()
     by_account = dict(zip(schedule.writers, writers))
@@ -53,7 +53,7 @@ def _staff_byline(schedule: Byline, articles: pd.DataFrame, rng: np.random.Gener
         pick = pool.iloc[rng.choice(len(pool), len(group), replace=False)]
         rows.append(pick.assign(timestamp=group["timestamp"].to_numpy()))
     byline = pd.concat(rows).sort_values("timestamp", kind="stable").reset_index(drop=True)
-    return byline, writers
+    return byline
 
 
 def build_staff_bylines(posts: pd.DataFrame, articles: pd.DataFrame, seed: int) -> list[pd.DataFrame]:
@@ -67,7 +67,7 @@ def build_staff_bylines(posts: pd.DataFrame, articles: pd.DataFrame, seed: int) 
         for _ in range(n_neg):
             schedule = single_byline(streams[names[int(rng.integers(len(names)))]], size, rng)
             if schedule is not None:
-                out.append(_staff_byline(schedule, articles, rng)[0])
+                out.append(_staff_byline(schedule, articles, rng))
         made = attempts = 0
         while made < n_pos and attempts < 400:
             attempts += 1
@@ -76,7 +76,7 @@ def build_staff_bylines(posts: pd.DataFrame, articles: pd.DataFrame, seed: int) 
             chosen = rng.choice(names, k, replace=False)
             schedule = merged_byline([streams[w] for w in chosen], shares, size, rng)
             if schedule is not None and min(np.bincount(pd.factorize(schedule.posts["writer"])[0])) >= 2:
-                out.append(_staff_byline(schedule, articles, rng)[0])
+                out.append(_staff_byline(schedule, articles, rng))
                 made += 1
     return out
 

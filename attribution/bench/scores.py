@@ -24,7 +24,7 @@ def wilson(successes: int, n: int) -> list[float] | None:
     return [round(float(max(0.0, centre - half)), 4), round(float(min(1.0, centre + half)), 4)]
 
 
-def bootstrap_mean(values: Sequence[float], *, seed: int = 0, draws: int = 1000) -> list[float] | None:
+def bootstrap_mean(values: Sequence[float] | np.ndarray, *, seed: int = 0, draws: int = 1000) -> list[float] | None:
     """Percentile bootstrap 95% interval of a mean (fixed seed)."""
     array = np.asarray(values, dtype=float)
     array = array[~np.isnan(array)]

@@ -140,15 +140,21 @@ def _evidence_sentence(nulls: dict[str, NullComparison], alpha: float) -> str:
 WEAK_POWER = 0.5
 
 
+def _weak_power(measured: dict | None) -> bool:
+    """Whether the shipped run found too few composites for "one writer" to be read as a finding."""
+    tpr = (measured or {}).get("tpr")
+    return tpr is not None and tpr < WEAK_POWER
+
+
 def _measured_caveats(measured: dict | None, alpha: float) -> list[str]:
     """What the shipped ``bench interleaved`` run says about trusting this test's answer."""
     if not measured:
         return ["This test's error rates on interleaved composites have not been measured for this release."]
     out = []
-    tpr, fpr = measured.get("tpr"), measured.get("fpr")
-    if tpr is not None and tpr < WEAK_POWER:
+    fpr = measured.get("fpr")
+    if _weak_power(measured):
         out.append(
-            f"On held-out composites of same-category IRA accounts (1,000+ posts) this test found {tpr:.0%} of them: "
+            f"On held-out composites of same-category IRA accounts (1,000+ posts) this test found {measured['tpr']:.0%} of them: "
             "'no evidence of more than one writer' is weak evidence of one writer."
         )
     if fpr is not None and fpr > alpha:
@@ -232,8 +238,7 @@ def test_posts(
         caveats.extend(_measured_caveats(measured, alpha))
     level = "composite" if null.p_value <= alpha else "inconclusive" if null.p_value <= 2 * alpha else "single"
     verdict = verdict_of(level, k, null.p_value, None)
-    weak = measured is not None and (measured.get("tpr") or 0.0) < WEAK_POWER
-    if level == "single" and weak:
+    if level == "single" and _weak_power(measured):
         verdict["text"] = verdict["text"].replace(
             "consistent with a single author", "but this test misses most measured composites of similar accounts"
         )
