@@ -44,6 +44,12 @@ CANDIDATES = {
     "char+word+mfw | distort | syntax": [(["char", "word", "mfw"], None), (["distort"], 1.0), (["syntax"], 1.0)],
     "char | distort | syntax": [(["char"], None), (["distort"], 1.0), (["syntax"], 1.0)],
     "char+word | distort": [(["char", "word"], None), (["distort"], 1.0)],
+    "char+word | distort | syntax | style": [
+        (["char", "word"], None),
+        (["distort"], 1.0),
+        (["syntax"], 1.0),
+        (["style"], 1.0),
+    ],
 }
 
 
@@ -67,6 +73,7 @@ def union_config(tf: str | None = None) -> dict:
     the preset's term-frequency weighting of the n-gram families."""
     preset = load_feature_config("attribution")
     families = {"mfw": {"weight": 0.05, "n": 300, "zscore": True}, **copy.deepcopy(preset.families)}
+    families.setdefault("style", {})
     if tf is not None:
         for name in TF_FAMILIES:
             families[name]["tf"] = tf
@@ -74,7 +81,15 @@ def union_config(tf: str | None = None) -> dict:
 
 
 def evaluate(X_fit, y_fit, X_val, y_val, families: np.ndarray, members: list, stack_weights: list[float]) -> dict:
-    """Accuracy and calibration of one candidate ensemble on the held-out texts, per stack weight."""
+    """Accuracy and calibration of one candidate ensemble on the held-out texts, per stack weight.
+
+    ``accuracy_unseen_by_encoder``: on the authors the style encoder did not train on (its
+    training read the train/ texts of the ``train`` split's authors, some held out here).
+    """
+    from attribution.composite.pools import split_names
+
+    parts = split_names({"c50": sorted(set(y_fit))})
+    unseen = np.asarray([parts[a] != "train" for a in y_val])
     estimators = [make_base_estimator("svm", C=DEFAULT_C["svm"] if C is None else C) for _, C in members]
     columns = [np.flatnonzero(np.isin(families, fams)) for fams, _ in members]
     model = FamilyEnsemble(estimators, columns, stack_weight=max(stack_weights)).fit(X_fit, y_fit)
@@ -84,6 +99,9 @@ def evaluate(X_fit, y_fit, X_val, y_val, families: np.ndarray, members: list, st
         proba = model.predict_proba(X_val)
         out[f"stack_weight={weight:g}"] = {
             "accuracy": round(float((model.classes_[proba.argmax(axis=1)] == y_val).mean()), 4),
+            "accuracy_unseen_by_encoder": round(
+                float((model.classes_[proba.argmax(axis=1)] == y_val)[unseen].mean()), 4
+            ),
             "calibration": calibration_summary(proba, y_val, model.classes_),
         }
     return out

@@ -22,6 +22,7 @@ BENCHES = {
     "first-use": "attribution.bench.first_use",
     "screen": "attribution.bench.screen",
     "short_docs": "attribution.bench.short_docs",
+    "style": "attribution.bench.style",
 }
 
 

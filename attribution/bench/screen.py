@@ -91,7 +91,8 @@ def bench_corpus(data_dir, *, seed: int, max_accounts: int | None) -> tuple[pd.D
     frame = release_posts(data_dir)
     _, _, held_out = calibration_accounts(data_dir)
     n_accounts = max_accounts or frame["account"].nunique()
-    n_composites = max(2, n_accounts // ACCOUNTS_PER_COMPOSITE)
+    # A third of the held-out accounts at most, so as many stay whole as single-writer negatives.
+    n_composites = min(max(2, n_accounts // ACCOUNTS_PER_COMPOSITE), len(held_out) // 3)
     frame, composites, singles = plant_composites(frame, held_out, n_composites, rng)
     if max_accounts is not None:
         singles = singles[: max(0, (max_accounts - n_composites) // 2)]

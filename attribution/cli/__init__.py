@@ -30,6 +30,7 @@ COMMANDS = {
     "score": "score:score",
     "verify": "verify:verify",
     "screen": "screen:screen",
+    "train-style-encoder": "style:train_style_encoder",
 }
 
 

@@ -17,6 +17,7 @@ FAMILY_MODULES = (
     "attribution.features.syntax",
     "attribution.features.embed",
     "attribution.features.short_text",
+    "attribution.features.style_encoder",
 )
 
 

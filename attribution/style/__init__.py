@@ -1,0 +1,1 @@
+"""The style encoder's training and evaluation data: writers, topics, topic-controlled pairs."""
