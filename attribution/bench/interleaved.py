@@ -26,6 +26,7 @@ from sklearn.metrics import adjusted_rand_score, roc_auc_score
 from sklearn.model_selection import cross_val_score
 
 from attribution.bench.interleaved_articles import c50_section
+from attribution.bench.interleaved_encoder import encoder_section
 from attribution.bench.scores import bootstrap_mean
 from attribution.composite.calibration import compare_to_null, tweet_null, tweet_reference
 from attribution.composite.interleave import Byline, merged_byline, post_purity, single_byline, writer_shares
@@ -212,6 +213,10 @@ def run(data_dir=None, *, seed: int = 0, progress: ProgressFactory = no_progress
         result["seconds_per_byline"] = round(cost["seconds"], 2)
         result["peak_rss_mb"] = round(cost["peak_rss_mb"], 1)
     result["c50"] = c50_section(posts, data_dir, _summary, alpha=ALPHA, seed=seed, progress=progress)
+    tune = ira_posts(data_dir)
+    result["encoder"] = encoder_section(
+        bylines, tune[tune["part"] == "tune"], space, variances, seed=seed, progress=progress
+    )
     result["reference"] = {k: meta.get(k) for k in ("built", "commit", "train_accounts", "tune_accounts")}
     result["null_sizes"] = {view: sorted(int(s) for s in tweet_null()["null"][view]) for view in VIEWS}
     result["seconds"] = round(time.time() - started, 1)
