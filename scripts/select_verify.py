@@ -46,7 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     rng = np.random.default_rng(args.seed)
     authors = rng.permutation(np.unique(y))
     candidates, pool = authors[:25], np.isin(y, authors[25:]) & ~late
-    config = {**VERIFY_CONFIG, "families": {name: VERIFY_CONFIG["families"][name] for name in args.families}}
+    # A family outside VERIFY_CONFIG (e.g. style) joins as a view with its preset settings.
+    config = {**VERIFY_CONFIG, "families": {name: VERIFY_CONFIG["families"].get(name, {}) for name in args.families}}
     union = build_features(config)
     union.fit([t for t, is_late in zip(texts, late) if not is_late])
     X = union.transform(texts)

@@ -72,6 +72,15 @@ def interleaved_table(results: dict) -> str:
         f"Cost at 4,000 posts on the user's path: {_number(results.get('seconds_per_byline'), 1)} s, "
         f"peak RSS {_number(results.get('peak_rss_mb'), 0)} MB.",
     ]
+    encoder = results.get("encoder")
+    if encoder:
+        purity = encoder.get("post_purity_at_true_k", {})
+        lines.append(
+            f"Style encoder in the per-post model (style view, true k, {encoder.get('composites')} composites of "
+            f"at most {encoder.get('max_posts')} posts): post purity {_number(purity.get('shipped_space'))} with the "
+            f"shipped style space, {_number(purity.get('encoder'))} with the encoder, {_number(purity.get('both'))} "
+            f"with both (gain {_number(encoder.get('purity_gain_both_vs_shipped'))})."
+        )
     return "\n".join(lines)
 
 
@@ -124,13 +133,67 @@ def first_use_table(results: dict) -> str:
     return "\n".join(_table(results, "first-use", columns, rows))
 
 
+STYLE_REPRESENTATIONS = {
+    "char": "character 2-4-grams",
+    "minilm": "MiniLM off the shelf",
+    "encoder": "style encoder",
+    "shipped": "shipped mix",
+}
+
+
+def style_table(results: dict) -> str:
+    """``bench style``: topic-controlled AUC and retrieval MRR per representation and genre."""
+    genres = ("tweet", "episode", "article")
+    rows = [
+        [label]
+        + [_number(results.get(f"{name}_auc_{g}")) for g in genres]
+        + [_number(results.get(f"{name}_mrr_{g}")) for g in genres]
+        for name, label in STYLE_REPRESENTATIONS.items()
+    ]
+    columns = ["representation", *(f"AUC {g}" for g in genres), *(f"MRR {g}" for g in genres)]
+    writers = results.get("writers", {})
+    lines = _table(results, "style", columns, rows) + [
+        "",
+        f"Held-out writers: {writers.get('tweet', '–')} accounts (tweets, episodes), {writers.get('article', '–')} "
+        f"C50 authors. Shipped mix weight of the encoder: {_number(results.get('combination_weight'), 2)}; "
+        f"content independence of the shipped mix: {_number(results.get('content_independence'))}; "
+        f"{_number(results.get('docs_per_second'), 0)} tweets/s and "
+        f"{_number(results.get('docs_per_second_article'), 1)} articles/s on one core; shipped head "
+        f"{_number(results.get('shipped_mb'), 2)} MB.",
+    ]
+    return "\n".join(lines)
+
+
+def screen_table(results: dict) -> str:
+    """``bench screen``: the release screen's time, memory and planted truth recovered."""
+    keys = [
+        ("accounts", "accounts"),
+        ("posts", "posts"),
+        ("seconds (2 workers)", "seconds"),
+        ("seconds (1 worker)", "seconds_1_worker"),
+        ("seconds (this process)", "seconds_single_process"),
+        ("speedup, 2 workers", "speedup_2_workers"),
+        ("peak RSS MB per worker", "peak_rss_mb_per_worker"),
+        ("identical to one process", "identical_to_single_process"),
+        ("flagged", "flagged"),
+        ("planted composites flagged (recall)", "composite_recall_screen"),
+        ("held-out single accounts flagged (FPR)", "composite_fpr_screen"),
+        ("planted groups: pair recall", "coordination_recall"),
+        ("planted groups: pair precision", "coordination_precision"),
+    ]
+    rows = [[label, str(results.get(key, "–"))] for label, key in keys]
+    return "\n".join(_table(results, "screen", ["measure", "value"], rows))
+
+
 RENDERERS: dict[str, Callable[[dict], str]] = {
     "interleaved": interleaved_table,
     "composite": composite_table,
     "first-use": first_use_table,
+    "style": style_table,
+    "screen": screen_table,
 }
 #: Benches whose results the package does not read: their files live in docs/results/.
-DOCS_RESULTS = {"first-use": "first_use.json"}
+DOCS_RESULTS = {"first-use": "first_use.json", "style": "style.json", "screen": "screen.json"}
 
 
 def replace_section(page: str, name: str, body: str) -> str:
