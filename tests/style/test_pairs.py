@@ -19,7 +19,7 @@ def test_controlled_pairs_are_same_writer_other_topic_or_other_writer_same_topic
             assert WRITERS[a] == WRITERS[b] and TOPICS[a] != TOPICS[b]
         else:
             assert WRITERS[a] != WRITERS[b] and TOPICS[a] == TOPICS[b]
-    assert same.sum() == 6 and (1 - same).sum() == 7
+    assert same.sum() == 6 and (1 - same).sum() == 5
 
 
 def test_a_topic_similarity_scores_controlled_pairs_backwards_and_a_writer_similarity_forwards():
