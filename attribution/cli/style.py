@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import click
 
-from attribution.cli.common import Output, command_options
+from attribution.cli.common import Output, command_options, data_option
 
 
 @click.command("train-style-encoder", short_help="Train the style encoder on the shared corpora.")
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(file_okay=False),
-    default=None,
-    help="Folder with the shared corpora (c50/, tweets/); defaults to $ATTRIBUTION_DATA.",
-)
+@data_option
 @click.option(
     "--out",
     "out_dir",
