@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -30,35 +31,19 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 from scipy.stats import poisson
 
+from attribution.behaviour import near_duplicates
+from attribution.behaviour.near_duplicates import URL_RE
 from attribution.behaviour.profile import posts_frame
-from attribution.features.text import WORD_RE
 from attribution.progress import ProgressFactory, no_progress
 
 log = logging.getLogger(__name__)
 
-_URL = re.compile(r"https?://\S+", re.IGNORECASE)
-_MENTION = re.compile(r"@\w+")
 _HASHTAG = re.compile(r"#(\w+)")
-#: Shingle tokens: the features' word pattern, a hashtag keeping its mark.
-_TOKEN = re.compile(rf"#?{WORD_RE.pattern}")
-_RT = re.compile(r"^rt\s+@\w+:?\s*", re.IGNORECASE)
-
-
-def is_retweet(text: str) -> bool:
-    """A retweet (``RT @name: ...``): open amplification, not evidence of common control."""
-    return bool(_RT.match(text))
-
-
-def normalise_post(text: str) -> list[str]:
-    """Lower-cased word tokens with links and mentions removed and a leading ``RT @x:`` dropped."""
-    text = _RT.sub("", text.lower())
-    text = _MENTION.sub(" ", _URL.sub(" ", text))
-    return _TOKEN.findall(text)
 
 
 def post_links(text: str) -> list[str]:
     """Link targets without scheme, query or trailing slash."""
-    return [re.sub(r"^https?://(www\.)?", "", u.split("?")[0]).rstrip("/.,)").lower() for u in _URL.findall(text)]
+    return [re.sub(r"^https?://(www\.)?", "", u.split("?")[0]).rstrip("/.,)").lower() for u in URL_RE.findall(text)]
 
 
 def post_hashtags(text: str) -> list[str]:
@@ -66,49 +51,99 @@ def post_hashtags(text: str) -> list[str]:
     return [h.lower() for h in _HASHTAG.findall(text)]
 
 
-def _duplicate_pairs(
-    texts: list[str],
-    accounts: np.ndarray,
-    *,
-    threshold: float,
-    num_perm: int,
-    min_tokens: int,
-    seed: int,
-    max_bucket: int,
-    progress: ProgressFactory,
-) -> pd.DataFrame:
-    """Cross-account post pairs with estimated Jaccard >= threshold: columns i, j, jaccard."""
-    from datasketch import MinHash, MinHashLSH
+#: Posts per shard of the per-post work (shingles and MinHash, hashtags and links), a task on Dask.
+SHARD_POSTS = 20_000
+#: Candidate posts compared with each post: its earliest later candidates of other accounts.
+MAX_CANDIDATES = 200
 
-    shingles, kept = [], []
-    for index, text in enumerate(texts):
-        if is_retweet(text):
-            continue
-        tokens = normalise_post(text)
-        if len(tokens) < min_tokens:
-            continue
-        grams = {" ".join(tokens[k : k + 3]).encode("utf-8") for k in range(len(tokens) - 2)}
-        shingles.append(list(grams))
-        kept.append(index)
-    empty = pd.DataFrame({"i": np.empty(0, int), "j": np.empty(0, int), "jaccard": np.empty(0)})
-    if len(kept) < 2:
-        return empty
-    hashes = MinHash.bulk(shingles, num_perm=num_perm, seed=seed)
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    with lsh.insertion_session() as session:
-        for key, minhash in zip(kept, hashes):
-            session.insert(key, minhash, check_duplication=False)
-    by_key = dict(zip(kept, hashes))
-    rows = []
-    for key, minhash in progress(zip(kept, hashes), desc="near duplicates", total=len(kept)):
-        candidates = [c for c in lsh.query(minhash) if c > key and accounts[c] != accounts[key]]
-        for other in sorted(candidates)[:max_bucket]:
-            similarity = minhash.jaccard(by_key[other])
-            if similarity >= threshold:
-                rows.append((key, other, similarity))
-    if not rows:
-        return empty
-    return pd.DataFrame(rows, columns=["i", "j", "jaccard"])
+
+#: One shard's posts kept for near duplicates: (positions, account codes, MinHash signatures).
+Signed = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def _shard_evidence(
+    texts: list[str], accounts: np.ndarray, start: int, *, num_perm: int, seed: int, min_tokens: int
+) -> tuple[Signed, dict[int, set[str]]]:
+    """One shard's posts kept for near duplicates (``Signed``) and the hashtags and links of each account."""
+    kept, signatures = near_duplicates.minhash_signatures(texts, num_perm=num_perm, seed=seed, min_tokens=min_tokens)
+    tokens: dict[int, set[str]] = defaultdict(set)
+    for account, text in zip(accounts.tolist(), texts):
+        tokens[account].update("#" + h for h in post_hashtags(text))
+        tokens[account].update(post_links(text))
+    return (kept + start, accounts[kept], signatures), dict(tokens)
+
+
+def _stacked(parts: list[tuple[Signed, dict]], num_perm: int) -> Signed:
+    """The shards' kept posts in one ``Signed`` (shards in order, so positions stay increasing)."""
+    return (
+        np.concatenate([np.empty(0, np.int64), *(p[0][0] for p in parts)]),
+        np.concatenate([np.empty(0, np.int64), *(p[0][1] for p in parts)]),
+        np.concatenate([np.empty((0, num_perm), np.uint32), *(p[0][2] for p in parts)]),
+    )
+
+
+def _shard_tokens(part: tuple[Signed, dict[int, set[str]]]) -> dict[int, set[str]]:
+    return part[1]
+
+
+def _post_evidence(
+    texts: list[str], accounts: np.ndarray, n_accounts: int, *, client: Any, num_perm: int, **options
+) -> tuple[Any, list[set[str]]]:
+    """(the posts kept for near duplicates, each account's hashtags and links), shard by shard.
+
+    On ``client`` the shards are tasks, and the first item is the future of their ``Signed``,
+    left on the workers (a task result, so it is recomputed if the worker holding it dies).
+    """
+    shards = [(texts[s : s + SHARD_POSTS], accounts[s : s + SHARD_POSTS], s) for s in range(0, len(texts), SHARD_POSTS)]
+    signed: Any
+    if client is None:
+        parts = [_shard_evidence(*shard, num_perm=num_perm, **options) for shard in shards]
+        signed = _stacked(parts, num_perm)
+        per_shard = [p[1] for p in parts]
+    else:
+        futures = [client.submit(_shard_evidence, *shard, num_perm=num_perm, **options, pure=False) for shard in shards]
+        signed = client.submit(_stacked, futures, num_perm, pure=False)
+        per_shard = client.gather([client.submit(_shard_tokens, f, pure=False) for f in futures])
+    tokens: list[set[str]] = [set() for _ in range(n_accounts)]
+    for shard_tokens in per_shard:
+        for account, found in shard_tokens.items():
+            tokens[account] |= found
+    return signed, tokens
+
+
+def _duplicate_counts(
+    duplicates: pd.DataFrame,
+    account_index: np.ndarray,
+    texts: list[str],
+    post_seconds: np.ndarray | None,
+    timed: np.ndarray,
+    *,
+    n: int,
+    window_seconds: int,
+) -> tuple[np.ndarray, np.ndarray, dict[tuple[int, int], list]]:
+    """(near duplicates per account pair, those posted within two windows, up to 3 examples per pair)."""
+    dup_count = np.zeros((n, n))
+    synced_dup = np.zeros((n, n))
+    examples: dict[tuple[int, int], list] = defaultdict(list)
+    if not len(duplicates):
+        return dup_count, synced_dup, examples
+    i_post, j_post = duplicates["i"].to_numpy(), duplicates["j"].to_numpy()
+    a, b = account_index[i_post], account_index[j_post]
+    low, high = np.minimum(a, b), np.maximum(a, b)
+    np.add.at(dup_count, (low, high), 1)
+    if post_seconds is not None:
+        both = timed[i_post] & timed[j_post]
+        close = both & (np.abs(post_seconds[i_post] - post_seconds[j_post]) <= 2 * window_seconds)
+        np.add.at(synced_dup, (low[close], high[close]), 1)
+        synced_dup = synced_dup + synced_dup.T
+    # The first three pairs of each pair of accounts, in (i, j) order.
+    first = pd.DataFrame({"low": low, "high": high}).groupby(["low", "high"], sort=False).cumcount().to_numpy() < 3
+    jaccard = duplicates["jaccard"].to_numpy()
+    for k in np.flatnonzero(first):
+        examples[(int(low[k]), int(high[k]))].append(
+            {"a": texts[i_post[k]], "b": texts[j_post[k]], "jaccard": round(float(jaccard[k]), 3)}
+        )
+    return dup_count + dup_count.T, synced_dup, examples
 
 
 def _synchrony(account_index: np.ndarray, seconds: np.ndarray, n_accounts: int, window_seconds: int):
@@ -157,7 +192,7 @@ def _shared_tokens(tokens_per_account: list[set[str]]) -> tuple[np.ndarray, list
     column = {t: k for k, t in enumerate(vocabulary)}
     rows, cols = [], []
     for a, tokens in enumerate(tokens_per_account):
-        for token in tokens:
+        for token in sorted(tokens):
             if token in column:
                 rows.append(a)
                 cols.append(column[token])
@@ -167,6 +202,29 @@ def _shared_tokens(tokens_per_account: list[set[str]]) -> tuple[np.ndarray, list
     norms[norms == 0] = 1.0
     unit = sparse.diags(1 / norms) @ matrix
     return (unit @ unit.T).toarray(), vocabulary, matrix.tocsr()
+
+
+def _top_shared_tokens(
+    weights: sparse.csr_matrix, vocabulary: list[str], sources: np.ndarray, targets: np.ndarray, top: int = 5
+) -> list[list[str]]:
+    """The ``top`` tokens of each pair of accounts by the product of their weights (one sparse product per source)."""
+    found: list[list[str]] = [[] for _ in sources]
+    if not len(sources) or not vocabulary:
+        return found
+    words = np.array(vocabulary, dtype=object)
+    order = np.argsort(sources, kind="stable")
+    starts = np.flatnonzero(np.r_[True, sources[order][1:] != sources[order][:-1]])
+    for group in np.split(order, starts[1:]):
+        source = weights[int(sources[group[0]])].toarray().ravel()
+        # The elementwise products of the source's row with each target's row (zeros dropped).
+        product = (weights[targets[group]] @ sparse.diags(source)).tocsr()
+        product.eliminate_zeros()
+        product.sort_indices()
+        for row, pair in enumerate(group):
+            cut = slice(product.indptr[row], product.indptr[row + 1])
+            data, columns = product.data[cut], product.indices[cut]
+            found[pair] = words[columns[np.argsort(-data)][:top]].tolist()
+    return found
 
 
 def analyse_coordination(
@@ -183,6 +241,7 @@ def analyse_coordination(
     max_edges: int = 5000,
     seed: int = 0,
     progress: ProgressFactory = no_progress,
+    client: Any = None,
 ) -> dict:
     """Account graph of a corpus ``Dataset`` (or a frame with ``account, text, timestamp``).
 
@@ -196,47 +255,33 @@ def analyse_coordination(
     n = len(names)
     texts = frame["text"].tolist()
 
-    duplicates = _duplicate_pairs(
-        texts,
-        account_index,
-        threshold=duplicate_threshold,
+    signed, tokens = _post_evidence(
+        texts, account_index, n, client=client, num_perm=num_perm, seed=seed, min_tokens=min_tokens
+    )
+    pairs, jaccard = near_duplicates.near_duplicate_pairs(
+        signed,
         num_perm=num_perm,
-        min_tokens=min_tokens,
-        seed=seed,
-        max_bucket=200,
+        n_posts=len(texts),
+        threshold=duplicate_threshold,
+        max_candidates=MAX_CANDIDATES,
+        client=client,
         progress=progress,
     )
+    del signed
+    duplicates = pd.DataFrame({"i": pairs[:, 0], "j": pairs[:, 1], "jaccard": jaccard})
     post_seconds = (
         frame["timestamp"].astype("datetime64[s, UTC]").astype("int64").to_numpy() if "timestamp" in frame else None
     )
     timed = frame["timestamp"].notna().to_numpy() if "timestamp" in frame else np.zeros(len(frame), bool)
-    dup_count = np.zeros((n, n))
-    synced_dup = np.zeros((n, n))
-    examples: dict[tuple[int, int], list] = defaultdict(list)
-    if len(duplicates):
-        i_post, j_post = duplicates["i"].to_numpy(), duplicates["j"].to_numpy()
-        a, b = account_index[i_post], account_index[j_post]
-        low, high = np.minimum(a, b), np.maximum(a, b)
-        np.add.at(dup_count, (low, high), 1)
-        if post_seconds is not None:
-            both = timed[i_post] & timed[j_post]
-            close = both & (np.abs(post_seconds[i_post] - post_seconds[j_post]) <= 2 * window_seconds)
-            np.add.at(synced_dup, (low[close], high[close]), 1)
-            synced_dup = synced_dup + synced_dup.T
-        for i, j, lo, hi, jac in zip(duplicates["i"], duplicates["j"], low, high, duplicates["jaccard"]):
-            if len(examples[(lo, hi)]) < 3:
-                examples[(lo, hi)].append({"a": texts[i], "b": texts[j], "jaccard": round(float(jac), 3)})
-        dup_count = dup_count + dup_count.T
+    dup_count, synced_dup, examples = _duplicate_counts(
+        duplicates, account_index, texts, post_seconds, timed, n=n, window_seconds=window_seconds
+    )
 
     observed = expected = np.zeros((n, n))
     if timed.sum() > 1:
         observed, expected = _synchrony(account_index[timed], post_seconds[timed], n, window_seconds)
     n_pairs = max(n * (n - 1) // 2, 1)
 
-    tokens = [set() for _ in range(n)]
-    for k, text in zip(account_index, texts):
-        tokens[k].update("#" + h for h in post_hashtags(text))
-        tokens[k].update(post_links(text))
     cosine, vocabulary, weights = _shared_tokens(tokens)
 
     iu, ju = np.triu_indices(n, k=1)
@@ -271,11 +316,9 @@ def analyse_coordination(
     np.maximum.at(score, ju, weight * (strong | (shared >= min_shared_cosine)))
 
     edges = []
-    vocabulary_arr = np.array(vocabulary, dtype=object)
-    for e in keep:
+    tops = _top_shared_tokens(weights, vocabulary, iu[keep], ju[keep])
+    for e, top in zip(keep, tops):
         i, j = int(iu[e]), int(ju[e])
-        both = weights[i].multiply(weights[j]).tocoo()
-        top = vocabulary_arr[both.col[np.argsort(-both.data)][:5]].tolist() if both.nnz else []
         edges.append(
             {
                 "source": names[i],
@@ -304,21 +347,27 @@ def analyse_coordination(
         }
         for k, name in enumerate(names)
     ]
-    clusters = []
-    for c in order:
-        members = [names[k] for k in np.flatnonzero(component == c)]
-        inside = [e for e in edges if e["strong"] and e["source"] in members]
-        clusters.append(
-            {
-                "cluster": cluster_id[c],
-                "size": int(sizes[c]),
-                "accounts": members,
-                "edges_with_near_duplicates": sum(
-                    e["evidence"]["near_duplicates"] >= min_duplicate_pairs for e in inside
-                ),
-                "edges_with_synchrony": sum(e["evidence"]["synchronised_p_bonferroni"] < alpha for e in inside),
-            }
-        )
+    # Strong edges listed (at most max_edges), by the component of their accounts.
+    listed = np.array([e["strong"] for e in edges], dtype=bool)
+    inside = component[iu[keep][listed]]
+    with_duplicates = np.bincount(
+        inside[np.array([e["evidence"]["near_duplicates"] >= min_duplicate_pairs for e in edges], bool)[listed]],
+        minlength=n_components,
+    )
+    with_synchrony = np.bincount(
+        inside[np.array([e["evidence"]["synchronised_p_bonferroni"] < alpha for e in edges], bool)[listed]],
+        minlength=n_components,
+    )
+    clusters = [
+        {
+            "cluster": cluster_id[c],
+            "size": int(sizes[c]),
+            "accounts": [names[k] for k in np.flatnonzero(component == c)],
+            "edges_with_near_duplicates": int(with_duplicates[c]),
+            "edges_with_synchrony": int(with_synchrony[c]),
+        }
+        for c in order
+    ]
     return {
         "nodes": nodes,
         "edges": edges,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from attribution.behaviour.coordination import is_retweet, normalise_post
+from attribution.behaviour.near_duplicates import is_retweet, normalise_post
 
 #: Endings a member appends to its copy of a template, as templated campaigns do.
 _ENDINGS = (

@@ -9,12 +9,14 @@
   reference accounts pass the threshold (``style_between_account_rate``), and it is not rare.
 - **copied texts and lockstep**: ``attribution.behaviour.coordination.analyse_coordination``
   (MinHash near duplicates, synchrony against each account's own hours); its strong edges
-  join accounts into clusters (connected components).
+  join accounts into clusters (connected components). With a Dask client, its per-post work
+  (shards of posts) and its near-duplicate search (one task per LSH band) run on the workers.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -113,9 +115,16 @@ def _coordination_edges(found: dict) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COORDINATION_COLUMNS)
 
 
-def find_coordination(posts: pd.DataFrame, *, seed: int = 0, progress: ProgressFactory = no_progress) -> dict:
-    """Copied texts and lockstep posting between every pair of accounts (``analyse_coordination``)."""
-    return analyse_coordination(posts[["account", "text", "timestamp"]], seed=seed, max_edges=10**7, progress=progress)
+def find_coordination(
+    posts: pd.DataFrame, *, seed: int = 0, client: Any = None, progress: ProgressFactory = no_progress
+) -> dict:
+    """Copied texts and lockstep posting between every pair of accounts (``analyse_coordination``).
+
+    On ``client``, the per-post work and the near-duplicate bands run as tasks on its workers.
+    """
+    return analyse_coordination(
+        posts[["account", "text", "timestamp"]], seed=seed, max_edges=10**7, client=client, progress=progress
+    )
 
 
 def coordination_graph(

@@ -2,8 +2,8 @@
 
 Steps, each a function below: check the output folder against the corpus (``_open_folder``),
 screen the accounts not yet on disk (``_screen_pending``), flag and rank them, build the account
-graph (``graph``; on Dask, copies and lockstep are found in this process while the workers
-screen), run the full composite test on the flagged and top accounts
+graph (``graph``; on Dask, the search for copies and lockstep runs as tasks on the workers
+alongside the accounts), run the full composite test on the flagged and top accounts
 (``_run_full_tests``), then write the tables and the HTML overview.
 """
 
@@ -173,8 +173,9 @@ def screen_corpus(
     _open_folder(out, posts, calibration, seed)
     store = PartStore(out / "parts", SCHEMA, flush_rows=flush_rows)
     with ThreadPoolExecutor(max_workers=1) as pool:
-        # With workers doing the accounts, this process finds copies and lockstep meanwhile.
-        pending = pool.submit(find_coordination, posts, seed=seed) if client is not None else None
+        # With workers, the search for copies and lockstep is submitted alongside the accounts:
+        # its tasks (shards of posts, then bands) share the workers with the accounts' tasks.
+        pending = pool.submit(find_coordination, posts, seed=seed, client=client) if client is not None else None
         resumed = _screen_pending(posts, store, calibration, seed=seed, client=client, progress=progress)
         rows = _ranked(store.table(), alpha)
         stages = {"accounts": time.perf_counter() - started}
