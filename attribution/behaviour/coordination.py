@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -62,7 +63,7 @@ Signed = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 def _shard_evidence(
-    texts: list[str], accounts: np.ndarray, start: int, *, num_perm: int, seed: int, min_tokens: int
+    texts: Sequence[str], accounts: np.ndarray, start: int, *, num_perm: int, seed: int, min_tokens: int
 ) -> tuple[Signed, dict[int, set[str]]]:
     """One shard's posts kept for near duplicates (``Signed``) and the hashtags and links of each account."""
     kept, signatures = near_duplicates.minhash_signatures(texts, num_perm=num_perm, seed=seed, min_tokens=min_tokens)
@@ -94,7 +95,11 @@ def _post_evidence(
     On ``client`` the shards are tasks, and the first item is the future of their ``Signed``,
     left on the workers (a task result, so it is recomputed if the worker holding it dies).
     """
-    shards = [(texts[s : s + SHARD_POSTS], accounts[s : s + SHARD_POSTS], s) for s in range(0, len(texts), SHARD_POSTS)]
+    # Texts in object arrays, not lists: Dask would inspect every item of a list argument.
+    shards = [
+        (np.array(texts[s : s + SHARD_POSTS], dtype=object), accounts[s : s + SHARD_POSTS], s)
+        for s in range(0, len(texts), SHARD_POSTS)
+    ]
     signed: Any
     if client is None:
         parts = [_shard_evidence(*shard, num_perm=num_perm, **options) for shard in shards]
