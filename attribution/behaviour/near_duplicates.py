@@ -189,12 +189,12 @@ def band_candidates(codes: np.ndarray, posts: np.ndarray, accounts: np.ndarray, 
 
 
 def _band_pairs(
-    signed: tuple[np.ndarray, np.ndarray, np.ndarray], band: slice, cap: int
+    signed: tuple[np.ndarray, np.ndarray, np.ndarray], band: slice, cap: int, n_posts: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """One band's candidate pairs (post positions) and the number of equal signature values of each."""
+    """One band's candidate pairs as keys ``i * n_posts + j`` and the number of equal signature values of each."""
     kept, accounts, signatures = signed
     pairs = band_candidates(band_codes(signatures[:, band]), kept, accounts, cap)
-    return pairs, _equal_values(signatures, np.searchsorted(kept, pairs))
+    return pairs[:, 0] * n_posts + pairs[:, 1], _equal_values(signatures, np.searchsorted(kept, pairs))
 
 
 def near_duplicate_pairs(
@@ -218,14 +218,14 @@ def near_duplicate_pairs(
     bands = [slice(b * rows, (b + 1) * rows) for b in range(n_bands)]
     if client is None:
         found = [
-            _band_pairs(signed, band, max_candidates)
+            _band_pairs(signed, band, max_candidates, n_posts)
             for band in progress(bands, desc="near duplicates", total=len(bands))
         ]
     else:
-        futures = [client.submit(_band_pairs, signed, band, max_candidates, pure=False) for band in bands]
+        futures = [client.submit(_band_pairs, signed, band, max_candidates, n_posts, pure=False) for band in bands]
         found = [future.result() for future in progress(futures, desc="near duplicates", total=len(futures))]
         del futures
-    keys = np.concatenate([np.empty(0, np.int64), *(p[:, 0] * n_posts + p[:, 1] for p, _ in found)])
+    keys = np.concatenate([np.empty(0, np.int64), *(k for k, _ in found)])
     equal = np.concatenate([np.empty(0, np.uint16), *(e for _, e in found)])
     del found
     keys, where = np.unique(keys, return_index=True)
