@@ -29,6 +29,9 @@ PLUGIN_NAME = "attribution-screen-calibration"
 CONNECT_TIMEOUT = 20
 #: Tasks in flight per worker thread.
 TASKS_PER_THREAD = 4
+#: Posts per account task on Dask: small accounts travel together, so that the round trip of a
+#: task (scheduler, client) is not paid for every account of a few hundred posts.
+TASK_POSTS = 1_000
 
 
 def require_distributed():
@@ -99,11 +102,25 @@ def _plugin_class():
     return CalibrationPlugin
 
 
-def _screen_on_worker(account: str, posts: pd.DataFrame, seed: int) -> dict:
+def _screen_on_worker(batch: list[tuple[str, pd.DataFrame]], seed: int) -> list[dict]:
     from distributed import get_worker
 
     calibration = get_worker().plugins[PLUGIN_NAME].calibration  # type: ignore[attr-defined]  # our CalibrationPlugin
-    return screen_account(account, posts, calibration, seed=seed)
+    return [screen_account(account, posts, calibration, seed=seed) for account, posts in batch]
+
+
+def _batches(items: Iterable[tuple[str, pd.DataFrame]], max_posts: int) -> Iterator[list[tuple[str, pd.DataFrame]]]:
+    """Consecutive accounts, as many as fit in ``max_posts`` posts (at least one account per batch)."""
+    batch: list[tuple[str, pd.DataFrame]] = []
+    size = 0
+    for account, posts in items:
+        if batch and size + len(posts) > max_posts:
+            yield batch
+            batch, size = [], 0
+        batch.append((account, posts))
+        size += len(posts)
+    if batch:
+        yield batch
 
 
 def screen_accounts(
@@ -114,18 +131,22 @@ def screen_accounts(
     client: Any = None,
     window: int | None = None,
 ) -> Iterator[dict]:
-    """Screen rows of ``(account, posts)`` items, in completion order (input order in one process)."""
+    """Screen rows of ``(account, posts)`` items, in completion order (input order in one process).
+
+    On Dask a task screens consecutive accounts of up to ``TASK_POSTS`` posts together.
+    """
     if client is None:
         for account, posts in items:
             yield screen_account(account, posts, calibration, seed=seed)
         return
-    yield from run_tasks(
+    for rows in run_tasks(
         client,
         _screen_on_worker,
-        ((a, p, seed) for a, p in items),
+        ((batch, seed) for batch in _batches(items, TASK_POSTS)),
         window=window,
         setup=lambda: client.register_plugin(_plugin_class()(calibration), name=PLUGIN_NAME),
-    )
+    ):
+        yield from rows
 
 
 def run_tasks(

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from attribution.errors import ConfigError
-from attribution.screen import open_client, screen_corpus, screen_statistic
+from attribution.screen import executor, open_client, screen_corpus, screen_statistic
 from attribution.screen.calibration import calibration_accounts
 from attribution.screen.graph import style_neighbours
 
@@ -79,7 +79,9 @@ def test_two_worker_cluster_gives_the_single_process_result(single, small_posts,
     assert summary["workers"] == 2
 
 
-def test_a_killed_worker_is_survived(single, small_posts, calibration, client, tmp_path):
+def test_a_killed_worker_is_survived(single, small_posts, calibration, client, tmp_path, monkeypatch):
+    # One account per task, so that account tasks are still in flight when the first row comes.
+    monkeypatch.setattr(executor, "TASK_POSTS", 0)
     pids = client.run(os.getpid)
     killed = {}
 
@@ -214,3 +216,14 @@ def test_cli_screen_writes_tables_and_summary(small_posts, data_dir, tmp_path):
     assert summary["workers"] is None and summary["fully_tested"] == 0
     for name in ("accounts.parquet", "edges.parquet", "clusters.parquet", "overview.html", "summary.json"):
         assert (out / name).exists()
+
+
+def test_small_accounts_share_a_task_and_a_large_one_has_its_own():
+    frames = [
+        ("a", pd.DataFrame(index=range(300))),
+        ("b", pd.DataFrame(index=range(500))),
+        ("c", pd.DataFrame(index=range(2500))),
+        ("d", pd.DataFrame(index=range(10))),
+    ]
+    batches = list(executor._batches(frames, 1000))
+    assert [[name for name, _ in batch] for batch in batches] == [["a", "b"], ["c"], ["d"]]
