@@ -100,7 +100,7 @@ def minhash_signatures(
         hashed = _fmix32(np.frombuffer(b"".join(digests), dtype="<u4").astype(np.uint32))
         with np.errstate(over="ignore"):
             permuted = hashed[:, None] * a[None, :] + b[None, :]
-        starts = np.concatenate([[0], np.cumsum(lengths[:-1])])
+        starts = np.cumsum(np.asarray(lengths, dtype=np.int64)) - np.asarray(lengths, dtype=np.int64)
         blocks.append(np.minimum.reduceat(permuted, starts, axis=0))
         digests.clear()
         lengths.clear()

@@ -51,6 +51,14 @@ def test_signatures_are_datasketch_minhash_values(ira_frame):
     np.testing.assert_array_equal(signatures, np.array([m.hashvalues for m in expected]))
 
 
+def test_a_chunk_of_one_post_is_hashed_like_the_others(ira_frame, monkeypatch):
+    texts = [t for t in ira_frame["text"] if nd.post_shingles(t, 6)][:7]
+    whole = nd.minhash_signatures(texts, num_perm=64, seed=0, min_tokens=6)[1]
+    monkeypatch.setattr(nd, "_CHUNK_POSTS", 3)  # chunks of 3, 3 and 1 posts
+    np.testing.assert_array_equal(nd.minhash_signatures(texts, num_perm=64, seed=0, min_tokens=6)[1], whole)
+    assert nd.minhash_signatures(texts[:1], num_perm=64, seed=0, min_tokens=6)[1].shape == (1, 64)
+
+
 def test_pairs_are_those_of_the_lsh_query_loop(ira_frame):
     """Real look-alike accounts that copy each other: the same pairs and similarities, in the same order."""
     accounts = ira_frame["account"].astype("category").cat.codes.to_numpy()
