@@ -23,6 +23,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from operator import getitem
 from typing import Any
 
 import numpy as np
@@ -188,13 +189,42 @@ def band_candidates(codes: np.ndarray, posts: np.ndarray, accounts: np.ndarray, 
     return np.concatenate(pairs) if pairs else np.empty((0, 2), dtype=np.int64)
 
 
+#: Ranges of posts whose candidates (from every band) are merged by one task.
+MERGE_PARTS = 4
+
+#: A band's candidates: keys ``i * n_posts + j`` (sorted) and their numbers of equal signature values.
+Candidates = tuple[np.ndarray, np.ndarray]
+
+
 def _band_pairs(
-    signed: tuple[np.ndarray, np.ndarray, np.ndarray], band: slice, cap: int, n_posts: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """One band's candidate pairs as keys ``i * n_posts + j`` and the number of equal signature values of each."""
+    signed: tuple[np.ndarray, np.ndarray, np.ndarray], band: slice, cap: int, n_posts: int, bounds: np.ndarray
+) -> list[Candidates]:
+    """One band's candidates, cut into the ranges of left posts ``bounds[r] <= i < bounds[r + 1]``."""
     kept, accounts, signatures = signed
     pairs = band_candidates(band_codes(signatures[:, band]), kept, accounts, cap)
-    return pairs[:, 0] * n_posts + pairs[:, 1], _equal_values(signatures, np.searchsorted(kept, pairs))
+    keys = pairs[:, 0] * n_posts + pairs[:, 1]
+    equal = _equal_values(signatures, np.searchsorted(kept, pairs))
+    order = np.argsort(keys)
+    keys, equal = keys[order], equal[order]
+    cuts = np.searchsorted(keys, bounds * n_posts)
+    return [(keys[low:high], equal[low:high]) for low, high in zip(cuts[:-1], cuts[1:])]
+
+
+def _merged(parts: list[Candidates], *, n_posts: int, num_perm: int, threshold: float, cap: int) -> Candidates:
+    """The bands' candidates of one range of posts: deduplicated, ``cap`` per left post, Jaccard >= ``threshold``.
+
+    Returns (pairs (m, 2), their estimated Jaccard similarity (m,)), sorted by i, j.
+    """
+    keys = np.concatenate([np.empty(0, np.int64), *(k for k, _ in parts)])
+    equal = np.concatenate([np.empty(0, np.uint16), *(e for _, e in parts)])
+    keys, where = np.unique(keys, return_index=True)
+    jaccard = equal[where] / num_perm
+    left = keys // n_posts
+    first = np.flatnonzero(np.r_[True, left[1:] != left[:-1]]) if len(keys) else np.empty(0, np.int64)
+    rank = np.arange(len(keys)) - np.repeat(first, np.diff(np.r_[first, len(keys)]))
+    keep = (rank < cap) & (jaccard >= threshold)
+    keys = keys[keep]
+    return np.stack([keys // n_posts, keys % n_posts], axis=1), jaccard[keep]
 
 
 def near_duplicate_pairs(
@@ -212,31 +242,36 @@ def near_duplicate_pairs(
     ``signed``: (positions of the posts, increasing; their account codes; their MinHash
     signatures), or on ``client`` the future of that tuple. Pairs of one account are left out;
     each post is compared with at most ``max_candidates`` candidates (the earliest). On
-    ``client``, one task per band, each reading ``signed`` where it lies.
+    ``client``, one task per band, each reading ``signed`` where it lies, then one task per
+    range of posts merging the bands' candidates; only the pairs found come back.
     """
     n_bands, rows = lsh_bands(threshold, num_perm)
     bands = [slice(b * rows, (b + 1) * rows) for b in range(n_bands)]
+    bounds = np.linspace(0, n_posts, MERGE_PARTS + 1).astype(np.int64)
+    options: dict[str, Any] = {"n_posts": n_posts, "num_perm": num_perm, "threshold": threshold, "cap": max_candidates}
+    merged: list[Candidates]
     if client is None:
-        found = [
-            _band_pairs(signed, band, max_candidates, n_posts)
+        per_band = [
+            _band_pairs(signed, band, max_candidates, n_posts, bounds)
             for band in progress(bands, desc="near duplicates", total=len(bands))
         ]
+        merged = [_merged([b[r] for b in per_band], **options) for r in range(MERGE_PARTS)]
     else:
-        futures = [client.submit(_band_pairs, signed, band, max_candidates, n_posts, pure=False) for band in bands]
-        found = [future.result() for future in progress(futures, desc="near duplicates", total=len(futures))]
-        del futures
-    keys = np.concatenate([np.empty(0, np.int64), *(k for k, _ in found)])
-    equal = np.concatenate([np.empty(0, np.uint16), *(e for _, e in found)])
-    del found
-    keys, where = np.unique(keys, return_index=True)
-    equal = equal[where]
-    left = keys // n_posts
-    first = np.flatnonzero(np.r_[True, left[1:] != left[:-1]]) if len(keys) else np.empty(0, np.int64)
-    rank = np.arange(len(keys)) - np.repeat(first, np.diff(np.r_[first, len(keys)]))
-    jaccard = equal / num_perm
-    keep = (rank < max_candidates) & (jaccard >= threshold)
-    keys = keys[keep]
-    return np.stack([keys // n_posts, keys % n_posts], axis=1), jaccard[keep]
+        per_band = [
+            client.submit(_band_pairs, signed, band, max_candidates, n_posts, bounds, pure=False) for band in bands
+        ]
+        # Each range's part of each band is taken out where the band lies, so a merge task
+        # fetches its own range only.
+        futures = [
+            client.submit(_merged, [client.submit(getitem, b, r, pure=False) for b in per_band], **options, pure=False)
+            for r in range(MERGE_PARTS)
+        ]
+        merged = [future.result() for future in progress(futures, desc="near duplicates", total=len(futures))]
+        del per_band, futures
+    return (
+        np.concatenate([np.empty((0, 2), np.int64), *(p for p, _ in merged)]),
+        np.concatenate([np.empty(0), *(j for _, j in merged)]),
+    )
 
 
 def _equal_values(signatures: np.ndarray, rows: np.ndarray, chunk: int = 200_000) -> np.ndarray:
