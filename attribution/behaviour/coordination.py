@@ -3,8 +3,9 @@
 Three kinds of evidence per pair of accounts, each with its own null:
 
 - **near duplicates**: posts of the two accounts whose word 3-gram sets have an estimated
-  Jaccard similarity of at least ``duplicate_threshold`` (datasketch MinHash LSH); short posts
-  (fewer than ``min_tokens`` words) and retweets are ignored (they match by chance or openly).
+  Jaccard similarity of at least ``duplicate_threshold`` (MinHash LSH, ``near_duplicates``: at
+  most ``MAX_CANDIDATES`` candidates per post); short posts (fewer than ``min_tokens`` words)
+  and retweets are ignored (they match by chance or openly).
   Near duplicates posted within two windows of each other are counted apart: templated text
   posted in sync is the signature of one operator.
 - **synchronised posting**: pairs of posts less than about ``window_seconds`` apart, against the
@@ -16,6 +17,9 @@ Three kinds of evidence per pair of accounts, each with its own null:
 
 Accounts joined by strong evidence (near duplicates or significant synchrony) form clusters of
 likely common control (connected components).
+
+With a Dask ``client`` the per-post work (shards of ``SHARD_POSTS`` posts) and the
+near-duplicate search run as tasks on its workers; the result is the same as in one process.
 """
 
 from __future__ import annotations
