@@ -22,6 +22,7 @@ from select_ensemble import held_out_mask  # scripts/ is on the path when a scri
 from sklearn.metrics import roc_auc_score
 
 from attribution.bench.verify import pair_scores
+from attribution.composite.pools import split_names
 from attribution.corpus import load_corpus
 from attribution.features import build_features
 from attribution.report.jsonio import print_json
@@ -37,15 +38,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--families", nargs="+", default=list(VERIFY_CONFIG["families"]), help="views: families of VERIFY_CONFIG"
     )
+    parser.add_argument(
+        "--unseen-by-encoder",
+        action="store_true",
+        help="only the C50 authors the style encoder did not train on (12 candidates, 13 impostors)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(message)s")
     start = time.perf_counter()
     dataset = load_corpus("c50-train", data_dir=args.data).dataset
     texts, y = list(dataset["text"]), np.asarray(dataset["author"], dtype=object)
+    if args.unseen_by_encoder:
+        parts = split_names({"c50": sorted(set(y))})
+        keep = np.asarray([parts[a] != "train" for a in y])
+        dataset, texts, y = dataset.select(np.flatnonzero(keep)), [t for t, k in zip(texts, keep) if k], y[keep]
     late = held_out_mask(list(dataset["id"]), y, 15, "latest")
     rng = np.random.default_rng(args.seed)
     authors = rng.permutation(np.unique(y))
-    candidates, pool = authors[:25], np.isin(y, authors[25:]) & ~late
+    half = len(authors) // 2
+    candidates, pool = authors[:half], np.isin(y, authors[half:]) & ~late
     # A family outside VERIFY_CONFIG (e.g. style) joins as a view with its preset settings.
     config = {**VERIFY_CONFIG, "families": {name: VERIFY_CONFIG["families"].get(name, {}) for name in args.families}}
     union = build_features(config)
