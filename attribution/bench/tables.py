@@ -178,6 +178,11 @@ def screen_table(results: dict) -> str:
         ("flagged", "flagged"),
         ("planted composites flagged (recall)", "composite_recall_screen"),
         ("held-out single accounts flagged (FPR)", "composite_fpr_screen"),
+        ("fully tested (cascade)", "fully_tested"),
+        ("cascade seconds (this process)", "cascade_seconds"),
+        ("planted composites found by the cascade", "composite_recall_cascade"),
+        ("planted composites found by the full test on all", "composite_recall_full_test_on_all"),
+        ("held-out singles called composite by the cascade", "composite_fpr_cascade"),
         ("planted groups: pair recall", "coordination_recall"),
         ("planted groups: pair precision", "coordination_precision"),
     ]
