@@ -1,4 +1,8 @@
-"""One account's screen row: the calibrated statistic, its k-hint and the posting behaviour.
+"""One account's screen row: two calibrated statistics, their joint p-value, the posting behaviour.
+
+``p_value`` (what flags an account and ranks the cascade) is the Bonferroni combination of the
+units statistic (``screen.statistic``, ``units_p_value``) and the per-post writer model
+(``screen.writer_screen``, ``writer_p_value``), over those the account has enough posts for.
 
 A pure function of the account's posts, the calibration and the seed (the random draw of units
 is seeded by the seed and the account name, never by the order of the work), so the same row
@@ -18,6 +22,7 @@ from attribution.behaviour.shifts import ShiftPatternModel
 from attribution.errors import InsufficientEvidenceError
 from attribution.screen.calibration import Calibration
 from attribution.screen.statistic import screen_statistic
+from attribution.screen.writer_screen import writer_model_p
 
 #: Time-stamped posts the shift model needs for a schedule and a time zone.
 MIN_SCHEDULE_POSTS = 30
@@ -35,6 +40,9 @@ SCHEMA = pa.schema(
         ("p_value", pa.float64()),
         ("k_hint", pa.int64()),
         ("n_units", pa.int64()),
+        ("units_p_value", pa.float64()),
+        ("writer_gain", pa.float64()),
+        ("writer_p_value", pa.float64()),
         ("schedule", pa.string()),
         ("office_score", pa.float64()),
         ("offset", pa.int64()),
@@ -94,16 +102,28 @@ def behaviour_summary(timestamps: pd.Series) -> dict:
     }
 
 
+def combined_p(p_values: list[float | None]) -> float | None:
+    """Bonferroni over the statistics that could be computed: ``min(1, m * min p)``; None if none."""
+    known = [p for p in p_values if p is not None]
+    return min(1.0, len(known) * min(known)) if known else None
+
+
 def screen_account(account: str, posts: pd.DataFrame, calibration: Calibration, *, seed: int = 0) -> dict:
     """The screen row of one account (``SCHEMA``); ``posts`` has ``text`` and ``timestamp``."""
     found = screen_statistic(posts, calibration=calibration, random_state=account_seed(seed, account))
+    writer = writer_model_p(posts, random_state=account_seed(seed, account))
     stamps = pd.to_datetime(posts["timestamp"], utc=True).dropna()
+    p_value = combined_p([found["p_value"], writer["writer_p_value"]])
     return {
         "account": account,
         "n_posts": int(len(posts)),
         "first_post": stamps.min().isoformat() if len(stamps) else None,
         "last_post": stamps.max().isoformat() if len(stamps) else None,
-        **{k: found[k] for k in ("status", "statistic_name", "statistic", "p_value", "k_hint", "n_units")},
+        "status": "ok" if p_value is not None else found["status"],
+        **{k: found[k] for k in ("statistic_name", "statistic", "k_hint", "n_units")},
+        "p_value": p_value,
+        "units_p_value": found["p_value"],
+        **writer,
         **behaviour_summary(posts["timestamp"]),
         "style": None if found["style"] is None else np.asarray(found["style"], dtype=np.float32).tolist(),
     }
