@@ -111,7 +111,7 @@ def combined_p(p_values: list[float | None]) -> float | None:
 def screen_account(account: str, posts: pd.DataFrame, calibration: Calibration, *, seed: int = 0) -> dict:
     """The screen row of one account (``SCHEMA``); ``posts`` has ``text`` and ``timestamp``."""
     found = screen_statistic(posts, calibration=calibration, random_state=account_seed(seed, account))
-    writer = writer_model_p(posts, random_state=account_seed(seed, account))
+    writer = writer_model_p(posts, calibration, random_state=account_seed(seed, account))
     stamps = pd.to_datetime(posts["timestamp"], utc=True).dropna()
     p_value = combined_p([found["p_value"], writer["writer_p_value"]])
     return {

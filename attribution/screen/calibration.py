@@ -32,11 +32,12 @@ from attribution.corpora import resolve_data_dir
 from attribution.features.cache import resolve_cache_dir
 from attribution.screen import statistic as stat
 from attribution.screen.writer_screen import NAME as WRITER_NAME
-from attribution.screen.writer_screen import writer_model_p
+from attribution.screen.writer_screen import window as writer_window
+from attribution.screen.writer_screen import writer_gain, writer_model_p
 
 log = logging.getLogger(__name__)
 
-VERSION = 2
+VERSION = 3
 #: The composite test's reference eligibility (20 units of 20 posts): the same accounts held out.
 MIN_ACCOUNT_POSTS = 400
 #: Units kept per calibration account (drawn at random): bounds memory.
@@ -49,9 +50,12 @@ STYLE_COLUMNS = 2048
 STYLE_MISS = 0.05
 #: Significance level at which the false-positive rate is reported.
 ALPHAS = (0.01, 0.05)
+#: Window sizes and draws of the writer model's null (``screen.writer_screen``).
+WRITER_SIZES = (100, 200, 400, 600)
+N_WRITER_DRAWS = 250
 
 
-_ARRAYS = ("idf", "sizes", "null", "style_columns", "style_centre")
+_ARRAYS = ("idf", "sizes", "null", "style_columns", "style_centre", "writer_sizes", "writer_null")
 
 
 @dataclass
@@ -64,6 +68,8 @@ class Calibration:
     style_columns: np.ndarray  # the hashed n-gram columns the statistic and style vectors use
     style_centre: np.ndarray  # mean reference unit text vector: removes what all accounts share
     style_threshold: float
+    writer_sizes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    writer_null: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # (len(writer_sizes), draws) gains
     info: dict = field(default_factory=dict)
 
     def _null_at(self, n_units: int) -> np.ndarray:
@@ -74,6 +80,13 @@ class Calibration:
         """Upper-tail Monte-Carlo p-value (+1 correction) against single accounts with as many units."""
         null = self._null_at(n_units)[:, 0]
         return float((1 + np.sum(null >= value)) / (1 + len(null)))
+
+    def writer_p_value(self, n_posts: int, gain: float) -> float:
+        """Monte-Carlo p-value (+1) of a writer-model gain among single-account windows of the
+        first size at or above ``n_posts`` (the largest for longer windows)."""
+        above = np.flatnonzero(self.writer_sizes >= n_posts)
+        null = self.writer_null[above[0] if len(above) else -1]
+        return float((1 + np.sum(null >= gain)) / (1 + len(null)))
 
     def k_hint(self, n_units: int, shares: np.ndarray, quantile: float = 0.95) -> int:
         """1 + the leading axes above the null's ``quantile`` at their rank (stops at the first below)."""
@@ -110,6 +123,8 @@ def _settings() -> dict:
         "version": VERSION,
         "statistic": stat.NAME,
         "writer_statistic": WRITER_NAME,
+        "writer_sizes": list(WRITER_SIZES),
+        "writer_draws": N_WRITER_DRAWS,
         "unit_posts": stat.UNIT_POSTS,
         "min_units": stat.MIN_UNITS,
         "max_units": stat.MAX_UNITS,
@@ -213,6 +228,17 @@ def _pool_test_accounts(data_dir: str | Path | None) -> set[str]:
     return set(frame.loc[frame["part"] == "test", "writer"].unique())
 
 
+def _writer_null(posts: dict[str, pd.DataFrame], reference: list[str], rng: np.random.Generator) -> np.ndarray:
+    """Writer-model gains of random windows of single reference accounts, per window size."""
+    out = np.zeros((len(WRITER_SIZES), N_WRITER_DRAWS))
+    for i, size in enumerate(WRITER_SIZES):
+        eligible = [name for name in reference if len(posts[name]) >= size]
+        for b in range(N_WRITER_DRAWS):
+            chosen = writer_window(posts[eligible[rng.integers(len(eligible))]], rng, size=size)
+            out[i, b] = writer_gain(chosen) if chosen is not None else 0.0
+    return out
+
+
 def build_calibration(data_dir: str | Path | None, *, seed: int = 0) -> Calibration:
     """Fit idf, null and style threshold on the reference side; measure the FPR on the held-out side."""
     posts, reference, held_out = calibration_accounts(data_dir)
@@ -228,6 +254,9 @@ def build_calibration(data_dir: str | Path | None, *, seed: int = 0) -> Calibrat
     centre = np.asarray(sparse.vstack(texts).mean(axis=0)).ravel()
     calibration = Calibration(idf, sizes, _null(grams, sizes, rng).astype(np.float32), columns, centre, 0.0)
     calibration.style_threshold, between_rate = _style_threshold(texts, calibration, rng)
+    log.info("screen calibration: writer-model null, %d windows", len(WRITER_SIZES) * N_WRITER_DRAWS)
+    calibration.writer_sizes = np.asarray(WRITER_SIZES, dtype=np.int64)
+    calibration.writer_null = _writer_null(posts, reference, rng)
     units_p = np.asarray(
         [
             _or_one(stat.screen_statistic(posts[name], calibration=calibration, random_state=[seed, 24, k])["p_value"])
@@ -236,7 +265,7 @@ def build_calibration(data_dir: str | Path | None, *, seed: int = 0) -> Calibrat
     )
     writer_p = np.asarray(
         [
-            _or_one(writer_model_p(posts[name], random_state=[seed, 25, k])["writer_p_value"])
+            _or_one(writer_model_p(posts[name], calibration, random_state=[seed, 25, k])["writer_p_value"])
             for k, name in enumerate(held_out)
         ]
     )
