@@ -17,8 +17,10 @@ import pytest
 
 from attribution.errors import ConfigError
 from attribution.screen import executor, open_client, screen_corpus, screen_statistic
+from attribution.screen.account import combined_p
 from attribution.screen.calibration import calibration_accounts
 from attribution.screen.graph import style_neighbours
+from attribution.screen.writer_screen import writer_model_p
 
 pytest.importorskip("distributed", reason="the [scale] extra is part of the test install")
 
@@ -227,3 +229,24 @@ def test_small_accounts_share_a_task_and_a_large_one_has_its_own():
     ]
     batches = list(executor._batches(frames, 1000))
     assert [[name for name, _ in batch] for batch in batches] == [["a", "b"], ["c"], ["d"]]
+
+
+def test_the_writer_model_tells_merged_accounts_from_their_parts(data_dir, calibration):
+    """The second statistic on the same held-out accounts, alone and merged in equal shares."""
+    posts, _, held_out = calibration_accounts(data_dir)
+    names = held_out[:12]
+    alone = [writer_model_p(posts[n], calibration)["writer_p_value"] for n in names]
+    merged = []
+    for a, b in zip(names[0::2], names[1::2]):
+        size = min(len(posts[a]), len(posts[b]), 300)
+        both = pd.concat([posts[a].sample(size, random_state=0), posts[b].sample(size, random_state=0)])
+        merged.append(writer_model_p(both, calibration)["writer_p_value"])
+    assert np.median(merged) < np.median(alone)
+    assert min(merged) < 0.01, "the writer null must be fine enough to reach below 0.01"
+
+
+def test_the_joint_p_value_is_bonferroni_over_the_statistics_an_account_has():
+    assert combined_p([0.2, 0.01]) == pytest.approx(0.02)
+    assert combined_p([None, 0.03]) == pytest.approx(0.03)
+    assert combined_p([0.7, 0.9]) == 1.0
+    assert combined_p([None, None]) is None
