@@ -242,7 +242,8 @@ def test_the_writer_model_tells_merged_accounts_from_their_parts(data_dir, calib
         both = pd.concat([posts[a].sample(size, random_state=0), posts[b].sample(size, random_state=0)])
         merged.append(writer_model_p(both, calibration)["writer_p_value"])
     assert np.median(merged) < np.median(alone)
-    assert min(merged) < 0.01, "the writer null must be fine enough to reach below 0.01"
+    # Fine enough that a gain beyond every null draw survives Bonferroni at 0.01.
+    assert 2 * calibration.writer_p_value(600, float("inf")) < 0.01
 
 
 def test_the_joint_p_value_is_bonferroni_over_the_statistics_an_account_has():
