@@ -22,7 +22,7 @@ from attribution.behaviour.shifts import ShiftPatternModel
 from attribution.errors import InsufficientEvidenceError
 from attribution.screen.calibration import Calibration
 from attribution.screen.statistic import screen_statistic
-from attribution.screen.writer_screen import writer_model_p
+from attribution.screen.writer_screen import combined_p, writer_model_p
 
 #: Time-stamped posts the shift model needs for a schedule and a time zone.
 MIN_SCHEDULE_POSTS = 30
@@ -100,12 +100,6 @@ def behaviour_summary(timestamps: pd.Series) -> dict:
         "weekday_share": fit["regularity"]["weekday_share"],
         "posts_per_day_median": fit["volume"]["posts_per_day_median"],
     }
-
-
-def combined_p(p_values: list[float | None]) -> float | None:
-    """Bonferroni over the statistics that could be computed: ``min(1, m * min p)``; None if none."""
-    known = [p for p in p_values if p is not None]
-    return min(1.0, len(known) * min(known)) if known else None
 
 
 def screen_account(account: str, posts: pd.DataFrame, calibration: Calibration, *, seed: int = 0) -> dict:

@@ -27,17 +27,19 @@ import pyarrow.parquet as pq
 from scipy import sparse
 
 from attribution.atomic import atomic_open, write_text
+from attribution.composite.calibration import tweet_reference
 from attribution.composite.reference import ira_split
 from attribution.corpora import resolve_data_dir
 from attribution.features.cache import resolve_cache_dir
 from attribution.screen import statistic as stat
+from attribution.screen import writer_screen
 from attribution.screen.writer_screen import NAME as WRITER_NAME
+from attribution.screen.writer_screen import combined_p, writer_gain, writer_model_p
 from attribution.screen.writer_screen import window as writer_window
-from attribution.screen.writer_screen import writer_gain, writer_model_p
 
 log = logging.getLogger(__name__)
 
-VERSION = 3
+VERSION = 4
 #: The composite test's reference eligibility (20 units of 20 posts): the same accounts held out.
 MIN_ACCOUNT_POSTS = 400
 #: Units kept per calibration account (drawn at random): bounds memory.
@@ -125,6 +127,11 @@ def _settings() -> dict:
         "writer_statistic": WRITER_NAME,
         "writer_sizes": list(WRITER_SIZES),
         "writer_draws": N_WRITER_DRAWS,
+        "writer_view": writer_screen.VIEW,
+        "writer_min_posts": writer_screen.MIN_POSTS,
+        "writer_max_posts": writer_screen.MAX_POSTS,
+        # The shipped style space the writer model reads: a rebuilt one needs a new null.
+        "writer_style_space": {k: tweet_reference()[2].get(k) for k in ("built", "commit")},
         "unit_posts": stat.UNIT_POSTS,
         "min_units": stat.MIN_UNITS,
         "max_units": stat.MAX_UNITS,
@@ -232,10 +239,10 @@ def _writer_null(posts: dict[str, pd.DataFrame], reference: list[str], rng: np.r
     """Writer-model gains of random windows of single reference accounts, per window size."""
     out = np.zeros((len(WRITER_SIZES), N_WRITER_DRAWS))
     for i, size in enumerate(WRITER_SIZES):
-        eligible = [name for name in reference if len(posts[name]) >= size]
+        eligible = [name for name in reference if posts[name]["timestamp"].notna().sum() >= size]
         for b in range(N_WRITER_DRAWS):
             chosen = writer_window(posts[eligible[rng.integers(len(eligible))]], rng, size=size)
-            out[i, b] = writer_gain(chosen) if chosen is not None else 0.0
+            out[i, b] = writer_gain(chosen)
     return out
 
 
@@ -257,21 +264,18 @@ def build_calibration(data_dir: str | Path | None, *, seed: int = 0) -> Calibrat
     log.info("screen calibration: writer-model null, %d windows", len(WRITER_SIZES) * N_WRITER_DRAWS)
     calibration.writer_sizes = np.asarray(WRITER_SIZES, dtype=np.int64)
     calibration.writer_null = _writer_null(posts, reference, rng)
-    units_p = np.asarray(
-        [
-            _or_one(stat.screen_statistic(posts[name], calibration=calibration, random_state=[seed, 24, k])["p_value"])
-            for k, name in enumerate(held_out)
-        ]
-    )
-    writer_p = np.asarray(
-        [
-            _or_one(writer_model_p(posts[name], calibration, random_state=[seed, 25, k])["writer_p_value"])
-            for k, name in enumerate(held_out)
-        ]
-    )
-    joint = np.minimum(1.0, 2 * np.minimum(units_p, writer_p))
-    # The writer model's style space and null were fitted on the composite pools' train and tune
-    # accounts: its rate is also given on the held-out accounts that are in neither.
+    units_raw = [
+        stat.screen_statistic(posts[name], calibration=calibration, random_state=[seed, 24, k])["p_value"]
+        for k, name in enumerate(held_out)
+    ]
+    writer_raw = [
+        writer_model_p(posts[name], calibration, random_state=[seed, 25, k])["writer_p_value"]
+        for k, name in enumerate(held_out)
+    ]
+    joint = np.asarray([_or_one(combined_p([u, w])) for u, w in zip(units_raw, writer_raw)])
+    units_p, writer_p = np.asarray([_or_one(u) for u in units_raw]), np.asarray([_or_one(w) for w in writer_raw])
+    # The writer model's style space was fitted on the composite pools' train accounts (its
+    # variances on tune ones): the rate is also given on held-out accounts of the pools' test side.
     test_accounts = _pool_test_accounts(data_dir)
     unseen = np.asarray([name in test_accounts for name in held_out])
     calibration.info = {

@@ -25,7 +25,7 @@ from attribution.composite.posts import analyse_posts
 if TYPE_CHECKING:
     from attribution.screen.calibration import Calibration
 
-NAME = "writer-model.v2"
+NAME = "writer-model.v3"
 #: Posts the null starts at; fewer give no writer p-value.
 MIN_POSTS = 100
 #: Consecutive posts read per account (a seeded window): bounds the cost of large accounts.
@@ -35,12 +35,10 @@ VIEW = "both"
 
 def window(
     posts: pd.DataFrame, random_state: int | Sequence[int] | np.random.Generator = 0, size: int = MAX_POSTS
-) -> pd.DataFrame | None:
-    """At most ``size`` consecutive time-stamped posts in time order (a seeded window); None below ``MIN_POSTS``."""
+) -> pd.DataFrame:
+    """At most ``size`` consecutive time-stamped posts in time order (a seeded window)."""
     stamps = pd.to_datetime(posts["timestamp"], utc=True)
     ordered = posts.assign(timestamp=stamps)[stamps.notna()].sort_values("timestamp", kind="stable")
-    if len(ordered) < MIN_POSTS:
-        return None
     if len(ordered) > size:
         start = int(np.random.default_rng(random_state).integers(len(ordered) - size + 1))
         ordered = ordered.iloc[start : start + size]
@@ -55,9 +53,22 @@ def writer_gain(posts: pd.DataFrame) -> float:
 
 
 def writer_model_p(posts: pd.DataFrame, calibration: Calibration, *, random_state: int | Sequence[int] = 0) -> dict:
-    """``{"writer_gain", "writer_p_value"}`` of one account's posts (``text``, ``timestamp``); None below ``MIN_POSTS``."""
-    chosen = window(posts, random_state)
-    if chosen is None:
+    """``{"writer_gain", "writer_p_value"}`` of one account's posts (``text``, ``timestamp``).
+
+    None below ``MIN_POSTS`` time-stamped posts. The window is the largest null size the account
+    fills (100, 200, 400 or 600 posts), so the gain is compared with windows of its own size.
+    """
+    usable = int(pd.to_datetime(posts["timestamp"], utc=True).notna().sum())
+    sizes = [int(s) for s in calibration.writer_sizes if s <= usable]
+    if usable < MIN_POSTS or not sizes:
         return {"writer_gain": None, "writer_p_value": None}
+    # The window is cut to a size the null was drawn at, so statistic and null match exactly.
+    chosen = window(posts, random_state, size=max(sizes))
     gain = writer_gain(chosen)
     return {"writer_gain": gain, "writer_p_value": calibration.writer_p_value(len(chosen), gain)}
+
+
+def combined_p(p_values: list[float | None]) -> float | None:
+    """Bonferroni over the statistics that could be computed: ``min(1, m * min p)``; None if none."""
+    known = [p for p in p_values if p is not None]
+    return min(1.0, len(known) * min(known)) if known else None

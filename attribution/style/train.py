@@ -49,17 +49,21 @@ class GenreSet:
 
 
 def episodes(frame, states: np.ndarray, *, size: int = EPISODE_POSTS) -> GenreSet:
-    """Consecutive ``size``-post episodes of each writer (time order); topic = the ISO week.
+    """Episodes of ``size`` posts of each writer, in time order, from the posts sampled for it.
 
-    An episode's state is the mean of its posts' states, which is what the backbone gives the
-    posts joined one per line with ``line_breaks``.
+    The sampled posts (``corpus.PER_WRITER``) are spread over the account's life, so an episode
+    is ten of them, not ten consecutive posts, and its "topic" (the ISO week of its first post)
+    is a weak control. An episode's state is the mean of its posts' states, which is what the
+    backbone gives the posts joined one per line with ``line_breaks``.
     """
     texts, vectors, writers, weeks = [], [], [], []
     ordered = frame.assign(_row=np.arange(len(frame))).sort_values(["writer", "timestamp"], kind="stable")
     for writer, group in ordered.groupby("writer", sort=True):
         rows, posts, stamps = group["_row"].to_numpy(), group["text"].tolist(), group["timestamp"].tolist()
         for start in range(0, len(rows) - size + 1, size):
-            texts.append("\n".join(posts[start : start + size]))
+            # One post a line (a post's own line breaks become spaces, which the tokenizer reads
+            # alike), so the family's ``line_breaks`` mode gives exactly these states.
+            texts.append("\n".join(post.replace("\n", " ") for post in posts[start : start + size]))
             vectors.append(states[rows[start : start + size]].mean(axis=0))
             writers.append(writer)
             week = stamps[start].isocalendar()

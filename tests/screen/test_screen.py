@@ -17,10 +17,9 @@ import pytest
 
 from attribution.errors import ConfigError
 from attribution.screen import executor, open_client, screen_corpus, screen_statistic
-from attribution.screen.account import combined_p
 from attribution.screen.calibration import calibration_accounts
 from attribution.screen.graph import style_neighbours
-from attribution.screen.writer_screen import writer_model_p
+from attribution.screen.writer_screen import combined_p, writer_model_p
 
 pytest.importorskip("distributed", reason="the [scale] extra is part of the test install")
 
