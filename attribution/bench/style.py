@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from sklearn.metrics.pairwise import cosine_similarity
 
 from attribution.corpora import resolve_data_dir
 from attribution.features.style_backbone import StyleBackbone
@@ -42,16 +43,11 @@ SPEED_TWEETS = 300
 SPEED_ARTICLES = 20
 
 
-def _cosine(vectors: np.ndarray) -> np.ndarray:
-    unit = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
-    return unit @ unit.T
-
-
 def similarities(data: GenreSet, genre: str, weight: float, hidden: int) -> dict[str, np.ndarray]:
     """The four similarity matrices of one genre's collection."""
     encoder = StyleEncoder(line_breaks=genre == "episode").encode(data.texts)
     char = char_similarity(data.texts)
-    out = {"char": char, "minilm": _cosine(data.states[:, -hidden:]), "encoder": encoder @ encoder.T}
+    out = {"char": char, "minilm": cosine_similarity(data.states[:, -hidden:]), "encoder": encoder @ encoder.T}
     out["shipped"] = combined_similarity(char, out["encoder"], weight)
     return out
 

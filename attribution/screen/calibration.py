@@ -53,7 +53,7 @@ STYLE_MISS = 0.05
 #: Significance level at which the false-positive rate is reported.
 ALPHAS = (0.01, 0.05)
 #: Window sizes and draws of the writer model's null (``screen.writer_screen``).
-WRITER_SIZES = (100, 200, 400, 600)
+WRITER_SIZES = writer_screen.SIZES
 N_WRITER_DRAWS = 250
 
 
@@ -128,8 +128,6 @@ def _settings() -> dict:
         "writer_sizes": list(WRITER_SIZES),
         "writer_draws": N_WRITER_DRAWS,
         "writer_view": writer_screen.VIEW,
-        "writer_min_posts": writer_screen.MIN_POSTS,
-        "writer_max_posts": writer_screen.MAX_POSTS,
         # The shipped style space the writer model reads: a rebuilt one needs a new null.
         "writer_style_space": {k: tweet_reference()[2].get(k) for k in ("built", "commit")},
         "unit_posts": stat.UNIT_POSTS,
@@ -241,7 +239,8 @@ def _writer_null(posts: dict[str, pd.DataFrame], reference: list[str], rng: np.r
     for i, size in enumerate(WRITER_SIZES):
         eligible = [name for name in reference if posts[name]["timestamp"].notna().sum() >= size]
         for b in range(N_WRITER_DRAWS):
-            chosen = writer_window(posts[eligible[rng.integers(len(eligible))]], rng, size=size)
+            chosen = writer_window(posts[eligible[rng.integers(len(eligible))]], rng, sizes=(size,))
+            assert chosen is not None  # eligible accounts fill the size
             out[i, b] = writer_gain(chosen)
     return out
 

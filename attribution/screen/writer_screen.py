@@ -2,10 +2,11 @@
 
 The cheap statistic (``screen.statistic``) groups posts into 20-post units and misses writers who
 alternate post by post; on the whole release it flagged 1 of 31 planted composites while the full
-test found 20 (``docs/results/screen.json`` of 2026-12-06). This one runs the full test's
-per-post model (``composite.posts.analyse_posts``, style and posting behaviour joined) on a
-window of at most ``MAX_POSTS`` consecutive posts and places its gain in a null of its own: the
-same windows of single reference accounts, ``screen.calibration.N_WRITER_DRAWS`` per size (the
+test found 20 (``docs/results/screen-units-only.json`` of 2026-12-06). This one runs the full
+test's per-post model (``composite.posts.analyse_posts``, style and posting behaviour joined) on
+a window of consecutive posts, as long as the largest of ``SIZES`` the account fills, and places
+its gain in a null of its own: windows of that size of single reference accounts,
+``screen.calibration.N_WRITER_DRAWS`` per size (the
 composite test's shipped null has 100 draws a size, so its p-values stop at 0.0099: too coarse
 for a screen at 0.01 combined with a second statistic). It skips the full test's k distribution,
 rolling view and report, which is why it costs about 0.1 s an account here.
@@ -26,19 +27,23 @@ if TYPE_CHECKING:
     from attribution.screen.calibration import Calibration
 
 NAME = "writer-model.v3"
-#: Posts the null starts at; fewer give no writer p-value.
-MIN_POSTS = 100
-#: Consecutive posts read per account (a seeded window): bounds the cost of large accounts.
-MAX_POSTS = 600
+#: Window sizes of the statistic and its null: fewer posts than the smallest give no writer
+#: p-value; the largest bounds the cost of large accounts.
+SIZES = (100, 200, 400, 600)
 VIEW = "both"
 
 
 def window(
-    posts: pd.DataFrame, random_state: int | Sequence[int] | np.random.Generator = 0, size: int = MAX_POSTS
-) -> pd.DataFrame:
-    """At most ``size`` consecutive time-stamped posts in time order (a seeded window)."""
+    posts: pd.DataFrame, random_state: int | Sequence[int] | np.random.Generator = 0, sizes: Sequence[int] = SIZES
+) -> pd.DataFrame | None:
+    """Consecutive time-stamped posts in time order, as many as the largest of ``sizes`` the
+    account fills (a seeded window); None when it fills none."""
     stamps = pd.to_datetime(posts["timestamp"], utc=True)
     ordered = posts.assign(timestamp=stamps)[stamps.notna()].sort_values("timestamp", kind="stable")
+    fitting = [int(size) for size in sizes if size <= len(ordered)]
+    if not fitting:
+        return None
+    size = max(fitting)
     if len(ordered) > size:
         start = int(np.random.default_rng(random_state).integers(len(ordered) - size + 1))
         ordered = ordered.iloc[start : start + size]
@@ -55,15 +60,12 @@ def writer_gain(posts: pd.DataFrame) -> float:
 def writer_model_p(posts: pd.DataFrame, calibration: Calibration, *, random_state: int | Sequence[int] = 0) -> dict:
     """``{"writer_gain", "writer_p_value"}`` of one account's posts (``text``, ``timestamp``).
 
-    None below ``MIN_POSTS`` time-stamped posts. The window is the largest null size the account
-    fills (100, 200, 400 or 600 posts), so the gain is compared with windows of its own size.
+    None below the smallest null size. The window is the largest null size the account fills,
+    so the gain is compared with windows of its own size.
     """
-    usable = int(pd.to_datetime(posts["timestamp"], utc=True).notna().sum())
-    sizes = [int(s) for s in calibration.writer_sizes if s <= usable]
-    if usable < MIN_POSTS or not sizes:
+    chosen = window(posts, random_state, calibration.writer_sizes.tolist())
+    if chosen is None:
         return {"writer_gain": None, "writer_p_value": None}
-    # The window is cut to a size the null was drawn at, so statistic and null match exactly.
-    chosen = window(posts, random_state, size=max(sizes))
     gain = writer_gain(chosen)
     return {"writer_gain": gain, "writer_p_value": calibration.writer_p_value(len(chosen), gain)}
 
