@@ -28,10 +28,11 @@ from sklearn.model_selection import cross_val_score
 from attribution.bench.interleaved_articles import c50_section
 from attribution.bench.interleaved_encoder import encoder_section
 from attribution.bench.scores import bootstrap_mean
-from attribution.composite.calibration import compare_to_null, tweet_null, tweet_reference
+from attribution.composite.calibration import compare_posts, tweet_null, tweet_reference
 from attribution.composite.interleave import Byline, merged_byline, post_purity, single_byline, writer_shares
 from attribution.composite.pools import ira_posts
 from attribution.composite.posts import analyse_posts
+from attribution.composite.tweets import decide_k
 from attribution.composite.writer_model import VIEWS
 from attribution.features.short_text import mask_post
 from attribution.progress import ProgressFactory, no_progress
@@ -103,7 +104,8 @@ def _summary(rows: list[dict], view: str) -> dict:
     y = np.array([r["k"] > 1 for r in rows])
     if not len(rows):
         return {"n": 0}
-    gains = np.array([r[view]["gain"] for r in rows])
+    # Ranked by the test's p-value: gains of bylines of different sizes (or tested in chunks) do not compare.
+    p_values = np.array([r[view]["p"] for r in rows])
     reject = np.array([r[view]["p"] <= ALPHA for r in rows], dtype=float)
     exact = np.array([r[view]["k"] == r["k"] for r in rows], dtype=float)
     pos = [r for r in rows if r["k"] > 1]
@@ -112,7 +114,7 @@ def _summary(rows: list[dict], view: str) -> dict:
     out = {
         "n": len(rows),
         "n_composite": int(y.sum()),
-        "auc": round(float(roc_auc_score(y, gains)), 4) if 0 < y.sum() < len(y) else None,
+        "auc": round(float(roc_auc_score(y, -p_values)), 4) if 0 < y.sum() < len(y) else None,
         "fpr": round(float(reject[~y].mean()), 4) if (~y).any() else None,
         "fpr_ci": bootstrap_mean(reject[~y]),
         "tpr": round(float(reject[y].mean()), 4) if y.any() else None,
@@ -134,8 +136,8 @@ def _score(byline: Byline, vectors: np.ndarray, variances, seed: int) -> dict:
     row: dict = {"k": byline.k, "n": n, "shares": byline.shares, "minority": min(byline.shares)}
     for view in VIEWS:
         analysis = analyse_posts(vectors, byline.posts["timestamp"], variances, view=view, seed=seed)
-        null = compare_to_null(analysis.gain, n, view)
-        k = 1 if null.p_value > ALPHA else max(2, analysis.fit.choose_k(null.quantile_95))
+        null = compare_posts(vectors, byline.posts["timestamp"], analysis.gain, view, seed)
+        k = decide_k(analysis, null, ALPHA)
         labels = analysis.post_labels(k)
         row[view] = {
             "gain": analysis.gain,
@@ -148,8 +150,9 @@ def _score(byline: Byline, vectors: np.ndarray, variances, seed: int) -> dict:
 
 
 def _product_cost(byline: Byline) -> dict:
-    """Seconds and peak RSS of the joint view on one byline, in a fresh process (the user's cost)."""
-    import json
+    """Seconds and peak RSS of ``attribution composite FILE --kind tweet --json`` on one byline,
+    in a fresh process: the whole command a user runs (all views, the distribution over k, the
+    report data), not a friendlier part of it."""
     import subprocess
     import sys
     import tempfile
@@ -159,18 +162,20 @@ def _product_cost(byline: Byline) -> dict:
         byline.posts.assign(timestamp=byline.posts["timestamp"].astype(str)).drop(columns="writer").to_json(
             path, orient="records", lines=True
         )
-        code = (
-            "import json,resource,sys,time;t=time.time()\n"
-            "from attribution.corpus import load_corpus\n"
-            "from attribution.composite.calibration import tweet_reference, compare_to_null\n"
-            "from attribution.composite.posts import analyse_posts\n"
-            f"c=load_corpus({path!r}, kind='tweet').dataset\n"
-            "space,var,_=tweet_reference();v=space.transform(c['text'])\n"
-            "a=analyse_posts(v,c['timestamp'],var,view='both');compare_to_null(a.gain,len(v),'both')\n"
-            "print(json.dumps({'seconds':time.time()-t,'peak_rss_mb':resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024}))"
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        started = time.time()
+        done = subprocess.run(
+            [sys.executable, "-m", "attribution", "composite", path, "--kind", "tweet", "--json", "-q"],
+            capture_output=True,
+            text=True,
         )
-        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-        return json.loads(done.stdout.strip().splitlines()[-1])
+        seconds = time.time() - started
+        if done.returncode not in (0, 1):
+            raise RuntimeError(f"attribution composite failed on the 4,000-post byline: {done.stderr[-2000:]}")
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        if peak <= before:
+            log.warning("interleaved: the command's peak RSS is not above an earlier child's; reporting the larger")
+        return {"seconds": seconds, "peak_rss_mb": peak / 1024}
 
 
 def run(data_dir=None, *, seed: int = 0, progress: ProgressFactory = no_progress) -> dict:

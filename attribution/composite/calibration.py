@@ -4,8 +4,14 @@ Both are built from the public IRA pool at release time by
 ``scripts/build_composite_reference.py`` and ship inside the package, so the test runs on a user's
 file with no data folder. A byline's gain is compared with the gains of single ``tune`` accounts
 of the nearest measured size at or above its own (the gain grows with size, so this errs towards
-"one writer"); a byline larger than every measured size is outside what was measured, and the
-answer says so.
+"one writer").
+
+Few tune accounts are long enough for the large sizes (21 at 1,000 posts, 3 at 4,000), and a null
+drawn from so few accounts does not span how single accounts differ: held-out single accounts
+were called composite far above alpha there (``docs/decisions.md``). A byline longer than the
+largest size measured on ``MIN_NULL_ACCOUNTS`` accounts is therefore tested in consecutive chunks
+of that size, and the chunks' p-values are joined by the Cauchy combination (Liu & Xie 2020),
+which stays valid when the chunks are dependent.
 """
 
 from __future__ import annotations
@@ -18,8 +24,12 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
+from attribution.composite.posts import analyse_posts
 from attribution.composite.style_space import StyleSpace
 from attribution.composite.writer_model import StyleVariances
+
+#: A null size is trusted for whole bylines when at least this many tune accounts gave its runs.
+MIN_NULL_ACCOUNTS = 40
 
 
 @lru_cache(maxsize=1)
@@ -45,6 +55,7 @@ class NullComparison:
     n_null: int
     quantile_95: float
     outside: str | None  # why the byline lies outside what was measured, if it does
+    chunks: int = 1  # consecutive chunks of ``size_used`` posts whose p-values were combined
 
 
 def compare_to_null(gain: float, n_posts: int, view: str) -> NullComparison:
@@ -62,6 +73,58 @@ def compare_to_null(gain: float, n_posts: int, view: str) -> NullComparison:
     p = float((1 + np.sum(values >= gain)) / (1 + len(values)))
     return NullComparison(
         p_value=p, size_used=size, n_null=len(values), quantile_95=float(np.quantile(values, 0.95)), outside=outside
+    )
+
+
+def trusted_size() -> int:
+    """The largest null size measured on at least ``MIN_NULL_ACCOUNTS`` tune accounts."""
+    accounts = {int(s): int(a) for s, a in tweet_null()["meta"]["null_accounts_per_size"].items()}
+    trusted = [s for s, a in accounts.items() if a >= MIN_NULL_ACCOUNTS]
+    return max(trusted) if trusted else min(accounts)
+
+
+def chunk_starts(n_posts: int, size: int) -> np.ndarray:
+    """Starts of ``n_posts // size`` chunks of ``size`` posts spread evenly over the byline."""
+    return np.linspace(0, n_posts - size, max(1, n_posts // size)).round().astype(int)
+
+
+def cauchy_combination(p_values: np.ndarray, resolution: float) -> float:
+    """One p-value from dependent ones (Liu & Xie 2020). Monte-Carlo p-values of 1 are moved
+    to ``1 - resolution``, the null's step, as the test's tangent is infinite there."""
+    p = np.clip(np.asarray(p_values, dtype=float), 1e-300, 1.0 - resolution)
+    statistic = float(np.mean(np.tan((0.5 - p) * np.pi)))
+    return float(min(1.0, max(0.0, 0.5 - np.arctan(statistic) / np.pi)))
+
+
+def compare_posts(vectors: np.ndarray, times: pd.Series, gain: float, view: str, seed: int = 0) -> NullComparison:
+    """The p-value of a byline whose writer model under ``view`` gained ``gain``: against the null
+    of its size, or, beyond ``trusted_size()``, chunk by chunk, the chunks' p-values combined.
+
+    ``quantile_95`` stays the whole byline's size's (it is the penalty for choosing k on the
+    whole byline's fit)."""
+    whole = compare_to_null(gain, len(vectors), view)
+    size = trusted_size()
+    if len(vectors) <= size:
+        return whole
+    _, variances, _ = tweet_reference()
+    times = pd.Series(times).reset_index(drop=True)
+    starts = chunk_starts(len(vectors), size)
+    chunk_p = [
+        compare_to_null(
+            analyse_posts(vectors[s : s + size], times.iloc[s : s + size], variances, view=view, seed=seed).gain,
+            size,
+            view,
+        ).p_value
+        for s in starts
+    ]
+    n_null = len(tweet_null()["null"][view][str(size)])
+    return NullComparison(
+        p_value=cauchy_combination(np.asarray(chunk_p), 1.0 / (n_null + 1)),
+        size_used=size,
+        n_null=n_null,
+        quantile_95=whole.quantile_95,
+        outside=None,
+        chunks=len(starts),
     )
 
 
@@ -88,8 +151,6 @@ def null_from_bylines(
     ``n_posts`` consecutive posts (or of the longest reference byline, if shorter) are drawn
     from bylines long enough. Returns (gains per view, run length used, bylines used).
     """
-    from attribution.composite.posts import analyse_posts
-
     _, variances, _ = tweet_reference()
     size = min(n_posts, max(len(v) for v, _ in streams))
     eligible = [(v, t) for v, t in streams if len(v) >= size]

@@ -17,7 +17,7 @@ import pandas as pd
 from attribution.behaviour.schedules import byline_schedules
 from attribution.composite.calibration import (
     NullComparison,
-    compare_to_null,
+    compare_posts,
     compare_to_values,
     null_from_bylines,
     results_source,
@@ -57,7 +57,7 @@ def _fit_views(vectors: np.ndarray, times: pd.Series, seed: int, progress: Progr
     }
 
 
-def _decide_k(analysis: PostAnalysis, null: NullComparison, alpha: float) -> int:
+def decide_k(analysis: PostAnalysis, null: NullComparison, alpha: float) -> int:
     """1 unless one writer is rejected; then the k whose extra writers each add more than a
     single account's spurious split does at the 95% level."""
     if null.p_value > alpha:
@@ -94,10 +94,10 @@ class _Null:
         )
         self.description = f"the user's reference corpus ({self.bylines} single-writer bylines)"
 
-    def compare(self, gain: float, n_posts: int, view: str) -> NullComparison:
+    def compare(self, vectors: np.ndarray, times: pd.Series, gain: float, view: str, seed: int) -> NullComparison:
         if self.values is None:
-            return compare_to_null(gain, n_posts, view)
-        return compare_to_values(gain, self.values[view], self.size, n_posts)
+            return compare_posts(vectors, times, gain, view, seed)
+        return compare_to_values(gain, self.values[view], self.size, len(vectors))
 
 
 def _k_distribution(
@@ -111,12 +111,23 @@ def _k_distribution(
     for _ in progress(range(N_SUBSAMPLES), desc="k subsamples"):
         pick = np.sort(rng.choice(n, max(2, int(SUBSAMPLE * n)), replace=False))
         analysis = analyse_posts(vectors[pick], times.iloc[pick], variances, view="both", seed=seed)
-        draws.append(_decide_k(analysis, null.compare(analysis.gain, len(pick), "both"), alpha))
+        comparison = null.compare(vectors[pick], times.iloc[pick], analysis.gain, "both", seed)
+        draws.append(decide_k(analysis, comparison, alpha))
     values, counts = np.unique(draws, return_counts=True)
     return {
         "probabilities": {str(int(v)): round(float(c / len(draws)), 4) for v, c in zip(values, counts)},
         "interval": [int(np.quantile(draws, 0.05, method="lower")), int(np.quantile(draws, 0.95, method="higher"))],
     }
+
+
+def _null_method(pool: _Null, null: NullComparison) -> str:
+    runs = f"{null.n_null} runs of {null.size_used} consecutive posts"
+    if null.chunks == 1:
+        return f"{pool.description}, {runs}"
+    return (
+        f"{pool.description}: the byline tested in {null.chunks} chunks of {null.size_used} consecutive posts, "
+        f"each against {runs}, the chunks' p-values joined by the Cauchy combination"
+    )
 
 
 def _evidence_sentence(nulls: dict[str, NullComparison], alpha: float) -> str:
@@ -206,9 +217,9 @@ def test_posts(
     times = frame["timestamp"]
     analyses = _fit_views(vectors, times, seed, progress)
     pool = _Null(reference, len(frame), seed, progress)
-    nulls = {view: pool.compare(analyses[view].gain, len(frame), view) for view in VIEWS}
+    nulls = {view: pool.compare(vectors, times, analyses[view].gain, view, seed) for view in VIEWS}
     main, null = analyses["both"], nulls["both"]
-    k = _decide_k(main, null, alpha)
+    k = decide_k(main, null, alpha)
     k_block = _k_distribution(vectors, times, pool, alpha, seed, progress)
     labels = main.post_labels(k)
     confidence = _confidence(main, k)
@@ -282,7 +293,7 @@ def test_posts(
             "combination": "one model over both views (no combination of p-values)",
             "evidence": _evidence_sentence(nulls, alpha),
             "alpha": alpha,
-            "null_method": f"{pool.description}, {null.n_null} runs of {null.size_used} consecutive posts",
+            "null_method": _null_method(pool, null),
             "n_null": null.n_null,
             "measured_fpr": None if measured is None else measured.get("fpr"),
             "measured_tpr": None if measured is None else measured.get("tpr"),

@@ -11,7 +11,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from attribution.composite.calibration import shipped_results, tweet_null, tweet_reference
+from attribution.composite.calibration import (
+    MIN_NULL_ACCOUNTS,
+    cauchy_combination,
+    compare_posts,
+    compare_to_null,
+    shipped_results,
+    trusted_size,
+    tweet_null,
+    tweet_reference,
+)
 from attribution.composite.interleave import merged_byline, post_purity
 from attribution.composite.pools import ira_posts
 from attribution.composite.posts import analyse_posts
@@ -140,3 +149,27 @@ def test_measured_rates_become_caveats_only_when_they_warn(measured, expected):
     caveats = _measured_caveats(measured, 0.05)
     assert len(caveats) == len(expected)
     assert all(text in caveat for text, caveat in zip(expected, caveats))
+
+
+def test_long_bylines_are_tested_in_chunks_the_null_measured_on_enough_accounts(posts):
+    size = trusted_size()
+    accounts = tweet_null()["meta"]["null_accounts_per_size"]
+    assert accounts[str(size)] >= MIN_NULL_ACCOUNTS
+    assert all(a < MIN_NULL_ACCOUNTS for s, a in accounts.items() if int(s) > size)
+    space, variances, _ = tweet_reference()
+    stream = posts[posts["writer"] == SINGLES[0]].reset_index(drop=True).iloc[: 2 * size + 100]
+    vectors = space.transform(stream["text"].tolist())
+    analysis = analyse_posts(vectors, stream["timestamp"], variances, view="both")
+    chunked = compare_posts(vectors, stream["timestamp"], analysis.gain, "both")
+    assert chunked.chunks == 2 and chunked.size_used == size and chunked.outside is None
+    assert 0.0 < chunked.p_value <= 1.0
+    # A byline within the trusted size is compared whole, as before.
+    short = compare_posts(vectors[:size], stream["timestamp"][:size], 1.0, "both")
+    assert short == compare_to_null(1.0, size, "both")
+
+
+def test_the_cauchy_combination_keeps_equal_p_values_and_is_not_sunk_by_a_p_of_one():
+    resolution = 1 / 101
+    assert cauchy_combination(np.array([0.02, 0.02, 0.02]), resolution) == pytest.approx(0.02)
+    assert cauchy_combination(np.array([0.0099, 1.0]), resolution) < 0.5
+    assert cauchy_combination(np.array([1.0, 1.0]), resolution) == pytest.approx(1 - resolution)
