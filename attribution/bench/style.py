@@ -2,11 +2,11 @@
 
 Held-out writers only: the ``test`` split of ``composite.pools`` (IRA persona accounts, US
 senators; C50 authors' ``test/`` articles), none seen by the encoder's training or tuning. For
-single tweets, 10-tweet episodes (ten of the 40 posts sampled from one account, in time order)
-and articles, four representations are scored on topic-controlled pairs (same writer on another
-topic against another writer on the same topic; ``style.pairs``, topics from ``style.topics``;
-an episode's "topic" is the week of its first post, a weak control since its posts span months)
-and by retrieval MRR:
+single tweets, 10-tweet episodes (runs of ten consecutive posts of one account; each account's
+40 posts are drawn as four such runs) and articles, four representations are scored on
+topic-controlled pairs (same writer on another topic against another writer on the same topic;
+``style.pairs``, topics from ``style.topics``; an episode's "topic" is the week of its first
+post) and by retrieval MRR:
 
 - ``char``: character 2-4-gram tf-idf (the ``char`` family, fitted on the collection);
 - ``minilm``: all-MiniLM-L6-v2 off the shelf (its own pooling: mean of the last layer's token

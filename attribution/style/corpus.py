@@ -19,6 +19,8 @@ from attribution.composite.pools import c50_articles, ira_posts, split_names
 
 #: Posts or articles drawn per writer (keeps training within an hour on 2 cores).
 PER_WRITER = {"tweet": 40, "article": 20}
+#: Posts are drawn as runs of this many consecutive posts, so that each run is a real episode.
+RUN_POSTS = 10
 MIN_TWEET_WORDS = 4
 
 
@@ -57,3 +59,21 @@ def sample_per_writer(frame: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
     keys = rng.random(len(frame))
     ranked = frame.assign(_key=keys).groupby("writer")["_key"].rank(method="first")
     return frame[ranked.to_numpy() <= n].reset_index(drop=True)
+
+
+def sample_runs_per_writer(frame: pd.DataFrame, n: int, seed: int, run: int = RUN_POSTS) -> pd.DataFrame:
+    """At most ``n`` rows per writer as ``n // run`` runs of ``run`` consecutive rows (in time
+    order), seeded: the runs are aligned blocks of the writer's rows, so they never overlap.
+
+    Episodes are then real sittings of one writer (consecutive among the posts kept, those of
+    ``MIN_TWEET_WORDS`` words or more), and the week of a run's first post is its topic's control.
+    """
+    rng = np.random.default_rng(seed)
+    ordered = frame.sort_values(["writer", "timestamp"], kind="stable")
+    keep: list[np.ndarray] = []
+    for _, rows in ordered.groupby("writer", sort=True).indices.items():
+        blocks = len(rows) // run
+        chosen = np.sort(rng.choice(blocks, min(blocks, n // run), replace=False))
+        keep.extend(rows[b * run : (b + 1) * run] for b in chosen)
+    picked = ordered.iloc[np.concatenate(keep)] if keep else ordered.iloc[:0]
+    return picked.reset_index(drop=True)

@@ -26,7 +26,7 @@ from attribution.style.topics import topic_labels
 
 log = logging.getLogger(__name__)
 
-EPISODE_POSTS = 10
+EPISODE_POSTS = corpus.RUN_POSTS
 HIDDEN = 256
 DROPOUT = 0.5
 LEARNING_RATE = 3e-4
@@ -51,10 +51,11 @@ class GenreSet:
 def episodes(frame, states: np.ndarray, *, size: int = EPISODE_POSTS) -> GenreSet:
     """Episodes of ``size`` posts of each writer, in time order, from the posts sampled for it.
 
-    The sampled posts (``corpus.PER_WRITER``) are spread over the account's life, so an episode
-    is ten of them, not ten consecutive posts, and its "topic" (the ISO week of its first post)
-    is a weak control. An episode's state is the mean of its posts' states, which is what the
-    backbone gives the posts joined one per line with ``line_breaks``.
+    The posts are sampled as runs of ``corpus.RUN_POSTS`` consecutive posts
+    (``corpus.sample_runs_per_writer``), so with ``size`` equal to it an episode is one run: one
+    stretch of the account's posting, whose "topic" is the ISO week of its first post. An
+    episode's state is the mean of its posts' states, which is what the backbone gives the posts
+    joined one per line with ``line_breaks``.
     """
     texts, vectors, writers, weeks = [], [], [], []
     ordered = frame.assign(_row=np.arange(len(frame))).sort_values(["writer", "timestamp"], kind="stable")
@@ -77,7 +78,7 @@ def genre_sets(
 ) -> tuple[dict[str, GenreSet], object]:
     """({tweet, episode, article}: GenreSet) of one split, and the tweets' frame (for episodes)."""
     backbone = StyleBackbone(progress=progress)
-    tweets = corpus.sample_per_writer(corpus.tweets(data_dir, part), corpus.PER_WRITER["tweet"], seed)
+    tweets = corpus.sample_runs_per_writer(corpus.tweets(data_dir, part), corpus.PER_WRITER["tweet"], seed)
     articles = corpus.sample_per_writer(corpus.articles(data_dir, part, folder), corpus.PER_WRITER["article"], seed)
     out = {}
     tweet_states = backbone.states(tweets["text"].tolist())

@@ -38,3 +38,22 @@ def test_content_independence_and_the_mix():
     a, b = rng.random((5, 5)), rng.random((5, 5))
     np.testing.assert_allclose(combined_similarity(a, b, 1.0), within_z(b))
     np.testing.assert_allclose(combined_similarity(a, b, 0.0), within_z(a))
+
+
+def test_episodes_are_runs_of_consecutive_posts_of_one_writer(data_dir):
+    from attribution.style import corpus
+    from attribution.style.train import episodes
+
+    frame = corpus.tweets(data_dir, "tune")
+    frame = frame[frame["writer"].isin(sorted(frame["writer"].unique())[:12])]
+    frame = frame.sort_values(["writer", "timestamp"], kind="stable")
+    frame = frame.assign(position=frame.groupby("writer").cumcount())
+    sample = corpus.sample_runs_per_writer(frame, corpus.PER_WRITER["tweet"], seed=0)
+    assert sample.equals(corpus.sample_runs_per_writer(frame, corpus.PER_WRITER["tweet"], seed=0))
+    assert sample.groupby("writer").size().max() <= corpus.PER_WRITER["tweet"]
+    made = episodes(sample, np.zeros((len(sample), 2)))
+    assert len(made.texts) == len(sample) // corpus.RUN_POSTS
+    for _, group in sample.groupby("writer"):
+        for start in range(0, len(group), corpus.RUN_POSTS):
+            run = group["position"].to_numpy()[start : start + corpus.RUN_POSTS]
+            assert (np.diff(run) == 1).all(), "an episode is not a run of consecutive posts"
