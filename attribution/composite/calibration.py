@@ -84,8 +84,9 @@ def trusted_size() -> int:
 
 
 def chunk_starts(n_posts: int, size: int) -> np.ndarray:
-    """Starts of ``n_posts // size`` chunks of ``size`` posts spread evenly over the byline."""
-    return np.linspace(0, n_posts - size, max(1, n_posts // size)).round().astype(int)
+    """Starts of the fewest chunks of ``size`` posts that cover the byline, spread evenly (the
+    last ones overlap their neighbours rather than leave posts out)."""
+    return np.linspace(0, n_posts - size, -(-n_posts // size)).round().astype(int)
 
 
 def cauchy_combination(p_values: np.ndarray, resolution: float) -> float:

@@ -161,7 +161,7 @@ def test_long_bylines_are_tested_in_chunks_the_null_measured_on_enough_accounts(
     vectors = space.transform(stream["text"].tolist())
     analysis = analyse_posts(vectors, stream["timestamp"], variances, view="both")
     chunked = compare_posts(vectors, stream["timestamp"], analysis.gain, "both")
-    assert chunked.chunks == 2 and chunked.size_used == size and chunked.outside is None
+    assert chunked.chunks == 3 and chunked.size_used == size and chunked.outside is None
     assert 0.0 < chunked.p_value <= 1.0
     # A byline within the trusted size is compared whole, as before.
     short = compare_posts(vectors[:size], stream["timestamp"][:size], 1.0, "both")
@@ -173,3 +173,14 @@ def test_the_cauchy_combination_keeps_equal_p_values_and_is_not_sunk_by_a_p_of_o
     assert cauchy_combination(np.array([0.02, 0.02, 0.02]), resolution) == pytest.approx(0.02)
     assert cauchy_combination(np.array([0.0099, 1.0]), resolution) < 0.5
     assert cauchy_combination(np.array([1.0, 1.0]), resolution) == pytest.approx(1 - resolution)
+
+
+def test_chunks_cover_every_post():
+    from attribution.composite.calibration import chunk_starts
+
+    for n, size in ((600, 500), (1000, 500), (4000, 500), (4321, 500)):
+        starts = chunk_starts(n, size)
+        covered = np.zeros(n, dtype=bool)
+        for s in starts:
+            covered[s : s + size] = True
+        assert covered.all() and starts[-1] + size == n and len(starts) == -(-n // size)
