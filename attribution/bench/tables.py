@@ -183,11 +183,29 @@ def screen_table(results: dict) -> str:
         ("planted composites found by the cascade", "composite_recall_cascade"),
         ("planted composites found by the full test on all", "composite_recall_full_test_on_all"),
         ("held-out singles called composite by the cascade", "composite_fpr_cascade"),
+        ("held-out singles called composite by the full test on all", "composite_fpr_full_test_on_all"),
+        ("seconds per full test (this process)", "full_test_seconds_each"),
         ("planted groups: pair recall", "coordination_recall"),
         ("planted groups: pair precision", "coordination_precision"),
     ]
     rows = [[label, str(results.get(key, "–"))] for label, key in keys]
-    return "\n".join(_table(results, "screen", ["measure", "value"], rows))
+    lines = _table(results, "screen", ["measure", "value"], rows)
+    looser = results.get("cascade_at_screen_alpha")
+    if looser:
+        lines += [
+            "",
+            "The cascade at other screen alphas (`--alpha`): accounts sent to the full test in the whole "
+            "release, and planted composites / held-out singles that end up called composite.",
+            "",
+            "| screen alpha | full tests | estimated full-test seconds | composite recall | single FPR |",
+            "| ---: | ---: | ---: | ---: | ---: |",
+            *(
+                f"| {a} | {row['full_tests']} | {row['full_test_seconds_estimate']} | "
+                f"{row['composite_recall']} | {row['composite_fpr']} |"
+                for a, row in looser.items()
+            ),
+        ]
+    return "\n".join(lines)
 
 
 RENDERERS: dict[str, Callable[[dict], str]] = {
