@@ -116,14 +116,25 @@ def _coordination_edges(found: dict) -> pd.DataFrame:
 
 
 def find_coordination(
-    posts: pd.DataFrame, *, seed: int = 0, client: Any = None, progress: ProgressFactory = no_progress
+    posts: pd.DataFrame,
+    *,
+    seed: int = 0,
+    client: Any = None,
+    progress: ProgressFactory = no_progress,
+    collapse_copies: bool = False,
 ) -> dict:
     """Copied texts and lockstep posting between every pair of accounts (``analyse_coordination``).
 
     On ``client``, the per-post work and the near-duplicate bands run as tasks on its workers.
+    ``collapse_copies``: posts of one text at one time stamp are paired once, as a group.
     """
     return analyse_coordination(
-        posts[["account", "text", "timestamp"]], seed=seed, max_edges=10**7, client=client, progress=progress
+        posts[["account", "text", "timestamp"]],
+        seed=seed,
+        max_edges=10**7,
+        client=client,
+        progress=progress,
+        collapse_copies=collapse_copies,
     )
 
 
@@ -157,6 +168,7 @@ def coordination_graph(
         "clusters": len(found["clusters"]),
         "accounts_in_clusters": int(len(members)),
         "near_duplicate_post_pairs": found["summary"]["near_duplicate_post_pairs"],
+        **{k: found["summary"][k] for k in ("copy_groups",) if k in found["summary"]},
         "style_threshold": round(float(style_threshold), 6),
         "neighbours": "exact" if accounts["style"].notna().sum() <= exact_max else "pynndescent",
     }
