@@ -359,14 +359,14 @@ def _pair_evidence(
     min_sync_pairs: int,
     alpha: float,
     min_shared_cosine: float,
-    block_pairs: int = BLOCK_PAIRS,
+    block_pairs: int | None = None,
 ) -> dict[str, np.ndarray]:
     """Every pair i < j of accounts with strong evidence or shared tokens: ``PAIR_FIELDS`` arrays, pairs in (i, j) order.
 
     Computed a block of rows at a time, so memory grows with ``block_pairs``, not n².
     """
     n_pairs = max(n * (n - 1) // 2, 1)
-    step = max(1, block_pairs // max(n, 1))
+    step = max(1, (block_pairs or BLOCK_PAIRS) // max(n, 1))
     parts: dict[str, list[np.ndarray]] = {f: [] for f in PAIR_FIELDS}
     for lo in range(0, n, step):
         hi = min(n, lo + step)

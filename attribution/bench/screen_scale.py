@@ -21,7 +21,6 @@ import importlib
 import logging
 import os
 import tempfile
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -60,6 +59,7 @@ def _load(path: Path) -> pd.DataFrame:
 def _screen_size(path: Path, calibration, seed: int, progress: ProgressFactory) -> dict:
     """One size screened on 2 fresh workers: the keys of ``bench screen``'s 2-worker run."""
     posts = _load(path)
+    load_before = os.getloadavg()[0]
     log.info("bench screen-scale: %d posts, %d accounts", len(posts), posts["account"].nunique())
     with tempfile.TemporaryDirectory(prefix="attribution-bench-screen-scale-") as tmp:
         with open_client(None, WORKERS, MEMORY_LIMIT) as client:
@@ -88,6 +88,8 @@ def _screen_size(path: Path, calibration, seed: int, progress: ProgressFactory) 
         "flagged": summary["flagged"],
         "screened": summary["screened"],
         "graph": summary["graph"],
+        # The machine's 1-minute load average before and after: other jobs share its cores.
+        "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
     }
 
 

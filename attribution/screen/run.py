@@ -198,12 +198,19 @@ def screen_corpus(
     with ThreadPoolExecutor(max_workers=1) as pool:
         # With workers, the search for copies and lockstep is submitted alongside the accounts:
         # its tasks (shards of posts, then bands) share the workers with the accounts' tasks.
-        search = {"seed": seed, "collapse_copies": collapse_copies}
-        pending = pool.submit(find_coordination, posts, client=client, **search) if client is not None else None
+        pending = (
+            pool.submit(find_coordination, posts, seed=seed, client=client, collapse_copies=collapse_copies)
+            if client is not None
+            else None
+        )
         resumed = _screen_pending(posts, store, calibration, seed=seed, client=client, progress=progress)
         rows = _ranked(store.table(), alpha)
         stages = {"accounts": time.perf_counter() - started}
-        found = pending.result() if pending is not None else find_coordination(posts, progress=progress, **search)
+        found = (
+            pending.result()
+            if pending is not None
+            else find_coordination(posts, seed=seed, progress=progress, collapse_copies=collapse_copies)
+        )
     edges, members, graph = coordination_graph(
         found, rows[["account", "style"]], style_threshold=calibration.style_threshold, seed=seed, exact_max=exact_max
     )
