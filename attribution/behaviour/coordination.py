@@ -233,6 +233,7 @@ def _duplicate_counts(
     window_seconds: int,
     copies: Copies | None = None,
     hashed: np.ndarray | None = None,
+    with_examples: bool = True,
 ) -> tuple[sparse.csr_matrix, sparse.csr_matrix, dict[tuple[int, int], list]]:
     """(near duplicates per account pair, those posted within two windows, up to 3 examples per pair).
 
@@ -255,6 +256,8 @@ def _duplicate_counts(
         whole = copies.group[hashed if hashed is not None else np.empty(0, np.int64)]
         dup_count = _copy_counts(copies, i_post, j_post, whole)
         synced_dup = _copy_counts(copies, i_post[close], j_post[close], whole[timed[copies.first[whole]]])
+    if not with_examples:
+        return dup_count, synced_dup, examples
     # The first three pairs of each pair of accounts, in (i, j) order (with copies: of the groups'
     # first posts, where those are of two accounts).
     other = low != high
@@ -340,6 +343,41 @@ def _shared_tokens(tokens_per_account: list[set[str]]) -> tuple[Any, list[str], 
     unit = (sparse.diags(1 / norms) @ matrix).tocsr()
     unit_t = unit.T.tocsr()
     return (lambda lo, hi: (unit[lo:hi] @ unit_t).toarray()), vocabulary, matrix.tocsr()
+
+
+def _edge_dicts(
+    listed: dict, iu: np.ndarray, ju: np.ndarray, examples: dict, weights: sparse.csr_matrix, vocabulary: list[str]
+) -> list[dict]:
+    """The listed edges as dicts, with their duplicate examples and top shared tokens."""
+    tops = _top_shared_tokens(weights, vocabulary, iu, ju)
+    evidence = [
+        "near_duplicates",
+        "synchronised_near_duplicates",
+        "synchronised_pairs",
+        "synchronised_expected",
+        "synchronised_p_bonferroni",
+        "shared_cosine",
+    ]
+    edges = []
+    for k, (i, j, top) in enumerate(zip(iu.tolist(), ju.tolist(), tops)):
+        found = {name: listed[name][k] for name in evidence}
+        found["near_duplicates"] = int(found["near_duplicates"])
+        found["synchronised_near_duplicates"] = int(found["synchronised_near_duplicates"])
+        edges.append(
+            {
+                "source": listed["source"][k],
+                "target": listed["target"][k],
+                "weight": listed["weight"][k],
+                "strong": bool(listed["strong"][k]),
+                "evidence": {
+                    "near_duplicates": found["near_duplicates"],
+                    "duplicate_examples": examples.get((i, j), []),
+                    **{name: found[name] for name in evidence[1:]},
+                    "shared_tokens": top,
+                },
+            }
+        )
+    return edges
 
 
 #: Account pairs held dense at once (a block of rows of the n x n matrices), about 32 MB per array.
@@ -453,6 +491,7 @@ def analyse_coordination(
     progress: ProgressFactory = no_progress,
     client: Any = None,
     collapse_copies: bool = False,
+    edge_table: bool = False,
 ) -> dict:
     """Account graph of a corpus ``Dataset`` (or a frame with ``account, text, timestamp``).
 
@@ -460,6 +499,8 @@ def analyse_coordination(
     the weight of its strongest edge (0 when it has none). ``collapse_copies``: posts of one
     text at one time stamp are hashed and paired once, as one group (``find_copies``), and
     every pair of their accounts counts; for corpora where most texts recur in many accounts.
+    ``edge_table``: the edges as one frame under ``edge_table`` (``edges`` is empty), without
+    examples or shared tokens: for millions of edges, which as dicts would not fit in memory.
     """
     frame = posts_frame(dataset, ("text", "timestamp"))
     names = sorted(frame["account"].unique())
@@ -501,6 +542,7 @@ def analyse_coordination(
         window_seconds=window_seconds,
         copies=copies,
         hashed=hashed,
+        with_examples=not edge_table,
     )
     n_duplicates = len(duplicates) if copies is None else int(round(dup_count.sum() / 2))
 
@@ -535,28 +577,20 @@ def analyse_coordination(
     np.maximum.at(score, iu, weight)
     np.maximum.at(score, ju, weight)
 
-    edges = []
-    tops = _top_shared_tokens(weights, vocabulary, iu[keep], ju[keep])
-    for e, top in zip(keep, tops):
-        i, j = int(iu[e]), int(ju[e])
-        edges.append(
-            {
-                "source": names[i],
-                "target": names[j],
-                "weight": round(float(weight[e]), 4),
-                "strong": bool(strong[e]),
-                "evidence": {
-                    "near_duplicates": int(dup[e]),
-                    "duplicate_examples": examples.get((i, j), []),
-                    "synchronised_near_duplicates": int(synced[e]),
-                    "synchronised_pairs": round(float(obs[e]), 1),
-                    "synchronised_expected": round(float(exp_[e]), 4),
-                    "synchronised_p_bonferroni": float(f"{p_sync[e]:.3g}"),
-                    "shared_cosine": round(float(shared[e]), 4),
-                    "shared_tokens": top,
-                },
-            }
-        )
+    # Each listed pair's evidence as written (rounded as Python rounds), one column each.
+    listed = {
+        "source": [names[i] for i in iu[keep].tolist()],
+        "target": [names[j] for j in ju[keep].tolist()],
+        "weight": [round(w, 4) for w in weight[keep].tolist()],
+        "strong": strong[keep],
+        "near_duplicates": dup[keep].astype(np.int64),
+        "synchronised_near_duplicates": synced[keep].astype(np.int64),
+        "synchronised_pairs": [round(x, 1) for x in obs[keep].tolist()],
+        "synchronised_expected": [round(x, 4) for x in exp_[keep].tolist()],
+        "synchronised_p_bonferroni": [float(f"{x:.3g}") for x in p_sync[keep].tolist()],
+        "shared_cosine": [round(x, 4) for x in shared[keep].tolist()],
+    }
+    edges = [] if edge_table else _edge_dicts(listed, iu[keep], ju[keep], examples, weights, vocabulary)
     counts = frame["account"].value_counts()
     nodes = [
         {
@@ -568,14 +602,13 @@ def analyse_coordination(
         for k, name in enumerate(names)
     ]
     # Strong edges listed (at most max_edges), by the component of their accounts.
-    listed = np.array([e["strong"] for e in edges], dtype=bool)
-    inside = component[iu[keep][listed]]
+    is_strong = listed["strong"]
+    inside = component[iu[keep][is_strong]]
     with_duplicates = np.bincount(
-        inside[np.array([e["evidence"]["near_duplicates"] >= min_duplicate_pairs for e in edges], bool)[listed]],
-        minlength=n_components,
+        inside[(listed["near_duplicates"] >= min_duplicate_pairs)[is_strong]], minlength=n_components
     )
     with_synchrony = np.bincount(
-        inside[np.array([e["evidence"]["synchronised_p_bonferroni"] < alpha for e in edges], bool)[listed]],
+        inside[(np.asarray(listed["synchronised_p_bonferroni"], dtype=np.float64) < alpha)[is_strong]],
         minlength=n_components,
     )
     clusters = [
@@ -591,6 +624,8 @@ def analyse_coordination(
     return {
         "nodes": nodes,
         "edges": edges,
+        # With edge_table: the listed edges as one frame (no examples, no shared tokens), not dicts.
+        **({"edge_table": pd.DataFrame(listed)} if edge_table else {}),
         "clusters": clusters,
         "parameters": {
             "window_seconds": window_seconds,
@@ -607,7 +642,7 @@ def analyse_coordination(
             "accounts": n,
             "posts": len(frame),
             "near_duplicate_post_pairs": n_duplicates,
-            "edges": len(edges),
+            "edges": len(keep),
             "strong_edges": int(strong.sum()),
             "clusters": len(clusters),
             "accounts_in_clusters": int(sum(c["size"] for c in clusters)),

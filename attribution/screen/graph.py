@@ -94,6 +94,16 @@ def _style_edges(accounts: pd.DataFrame, threshold: float, seed: int, exact_max:
 
 
 def _coordination_edges(found: dict) -> pd.DataFrame:
+    if "edge_table" in found:
+        # Sources and targets are in name order already (pairs i < j of sorted names).
+        table = found["edge_table"].rename(
+            columns={
+                "weight": "coordination_weight",
+                "strong": "copy_or_lockstep",
+                "synchronised_p_bonferroni": "synchronised_p",
+            }
+        )
+        return table[COORDINATION_COLUMNS].reset_index(drop=True)
     rows = []
     for edge in found["edges"]:
         ev = edge["evidence"]
@@ -135,6 +145,7 @@ def find_coordination(
         client=client,
         progress=progress,
         collapse_copies=collapse_copies,
+        edge_table=True,
     )
 
 
