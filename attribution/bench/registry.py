@@ -21,6 +21,7 @@ BENCHES = {
     "interleaved": "attribution.bench.interleaved",
     "first-use": "attribution.bench.first_use",
     "screen": "attribution.bench.screen",
+    "screen-scale": "attribution.bench.screen_scale",
     "short_docs": "attribution.bench.short_docs",
     "style": "attribution.bench.style",
 }

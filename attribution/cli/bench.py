@@ -26,7 +26,8 @@ from attribution.report.jsonio import write_json
     "--sizes",
     default=None,
     metavar="N,N,...",
-    help="scale only: corpus sizes to measure (default 10000,100000,1000000).",
+    help="scale and screen-scale only: corpus sizes to measure (default 10000,100000,1000000; "
+    "screen-scale: 1000000,3000000,10000000).",
 )
 @click.option(
     "--transform-rows",
@@ -67,11 +68,13 @@ def bench(
 
 def _scale_options(name: str, sizes: str | None, transform_rows: int | None) -> dict:
     """``--sizes`` and ``--transform-rows`` as ``bench scale`` arguments; refused for other benches."""
-    if name != "scale":
+    if name not in ("scale", "screen-scale") or (name != "scale" and transform_rows is not None):
         if sizes is not None or transform_rows is not None:
-            raise click.UsageError("--sizes and --transform-rows apply to `bench scale` only")
+            raise click.UsageError(
+                "--sizes applies to `bench scale` and `bench screen-scale`, --transform-rows to `bench scale` only"
+            )
         return {}
-    options: dict = {"transform_rows": transform_rows}
+    options: dict = {"transform_rows": transform_rows} if name == "scale" else {}
     if sizes is not None:
         try:
             options["sizes"] = tuple(int(size) for size in sizes.split(","))

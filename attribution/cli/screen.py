@@ -53,6 +53,11 @@ def _format(summary: dict, out_dir: str) -> str:
     help="Screen p-value at or below which an account is flagged.",
 )
 @click.option("--no-full-test", is_flag=True, help="Screen only: no full composite test.")
+@click.option(
+    "--collapse-copies",
+    is_flag=True,
+    help="Pair posts of one text at one time stamp once, as a group (for corpora whose texts recur in many accounts).",
+)
 @click.option("--seed", default=0, show_default=True, help="Seed for every random choice.")
 @command_options
 def screen(
@@ -64,6 +69,7 @@ def screen(
     top: int,
     alpha: float,
     no_full_test: bool,
+    collapse_copies: bool,
     seed: int,
     **options,
 ) -> None:
@@ -86,6 +92,7 @@ def screen(
             alpha=alpha,
             top=top,
             full_tests=not no_full_test,
+            collapse_copies=collapse_copies,
             progress=out.progress,
         )
     out.emit(summary, lambda: _format(summary, out_dir))

@@ -83,18 +83,26 @@ def _account_rows(accounts: pd.DataFrame) -> list[dict]:
 
 
 def _cluster_rows(edges: pd.DataFrame, members: pd.DataFrame) -> list[dict]:
+    # Each edge's cluster, where both its accounts are in the same one: one pass over the edges,
+    # not one per cluster (a resampled 10 M-post release has millions of edges).
+    cluster_of = members.set_index("account")["cluster"]
+    source, target = edges["source"].map(cluster_of), edges["target"].map(cluster_of)
+    inside = edges[source.notna() & (source == target)].assign(cluster=source)
+    totals = inside.groupby("cluster").agg(
+        weight=("weight", "sum"), strong=("copy_or_lockstep", "sum"), style=("style", "sum")
+    )
     out: list[dict[str, Any]] = []
     for cluster, group in members.groupby("cluster", sort=True):
         names = set(group["account"])
-        inside = edges[edges["source"].isin(names) & edges["target"].isin(names)]
         shown = sorted(names)
+        total = totals.loc[cluster] if cluster in totals.index else None
         out.append(
             {
                 "cluster": int(cluster),
                 "size": len(names),
-                "weight": round(float(inside["weight"].sum()), 2),
-                "strong": int(inside["copy_or_lockstep"].sum()),
-                "style": int(inside["style"].sum()),
+                "weight": round(float(total["weight"]), 2) if total is not None else 0.0,
+                "strong": int(total["strong"]) if total is not None else 0,
+                "style": int(total["style"]) if total is not None else 0,
                 "members": ", ".join(shown[:30]) + (" …" if len(shown) > 30 else ""),
             }
         )

@@ -94,6 +94,16 @@ def _style_edges(accounts: pd.DataFrame, threshold: float, seed: int, exact_max:
 
 
 def _coordination_edges(found: dict) -> pd.DataFrame:
+    if "edge_table" in found:
+        # Sources and targets are in name order already (pairs i < j of sorted names).
+        table = found["edge_table"].rename(
+            columns={
+                "weight": "coordination_weight",
+                "strong": "copy_or_lockstep",
+                "synchronised_p_bonferroni": "synchronised_p",
+            }
+        )
+        return table[COORDINATION_COLUMNS].reset_index(drop=True)
     rows = []
     for edge in found["edges"]:
         ev = edge["evidence"]
@@ -116,14 +126,26 @@ def _coordination_edges(found: dict) -> pd.DataFrame:
 
 
 def find_coordination(
-    posts: pd.DataFrame, *, seed: int = 0, client: Any = None, progress: ProgressFactory = no_progress
+    posts: pd.DataFrame,
+    *,
+    seed: int = 0,
+    client: Any = None,
+    progress: ProgressFactory = no_progress,
+    collapse_copies: bool = False,
 ) -> dict:
     """Copied texts and lockstep posting between every pair of accounts (``analyse_coordination``).
 
     On ``client``, the per-post work and the near-duplicate bands run as tasks on its workers.
+    ``collapse_copies``: posts of one text at one time stamp are paired once, as a group.
     """
     return analyse_coordination(
-        posts[["account", "text", "timestamp"]], seed=seed, max_edges=10**7, client=client, progress=progress
+        posts[["account", "text", "timestamp"]],
+        seed=seed,
+        max_edges=10**7,
+        client=client,
+        progress=progress,
+        collapse_copies=collapse_copies,
+        edge_table=True,
     )
 
 
@@ -157,6 +179,7 @@ def coordination_graph(
         "clusters": len(found["clusters"]),
         "accounts_in_clusters": int(len(members)),
         "near_duplicate_post_pairs": found["summary"]["near_duplicate_post_pairs"],
+        **{k: found["summary"][k] for k in ("copy_groups",) if k in found["summary"]},
         "style_threshold": round(float(style_threshold), 6),
         "neighbours": "exact" if accounts["style"].notna().sum() <= exact_max else "pynndescent",
     }

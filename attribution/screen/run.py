@@ -52,13 +52,17 @@ def corpus_fingerprint(posts: pd.DataFrame) -> str:
     return hashlib.sha256(hashed.tobytes()).hexdigest()
 
 
-def _open_folder(out: Path, posts: pd.DataFrame, calibration: Calibration, seed: int) -> dict:
+def _open_folder(
+    out: Path, posts: pd.DataFrame, calibration: Calibration, seed: int, collapse_copies: bool = False
+) -> dict:
     """The folder's manifest; a folder holding another corpus's or seed's screen is refused."""
     manifest = {
         "corpus_sha256": corpus_fingerprint(posts),
         "seed": seed,
         "statistic": statistic.NAME,
         "calibration": calibration.info.get("settings"),
+        # Only when set, so that folders written before the option existed still resume.
+        **({"collapse_copies": True} if collapse_copies else {}),
     }
     path = out / "manifest.json"
     if path.exists():
@@ -175,28 +179,38 @@ def screen_corpus(
     full_tests: bool = True,
     exact_max: int = EXACT_MAX,
     flush_rows: int = 64,
+    collapse_copies: bool = False,
     progress: ProgressFactory = no_progress,
 ) -> dict:
     """Screen every account of ``posts`` (``account, text, timestamp``; ``id`` optional) into ``out``.
 
     ``client``: a ``distributed.Client`` or ``None`` (this process). ``flush_rows``: rows per
-    part file (fewer lose less work to an interruption, more make fewer files). Returns the
-    summary also written to ``summary.json``.
+    part file (fewer lose less work to an interruption, more make fewer files).
+    ``collapse_copies``: posts of one text at one time stamp are paired once, as a group, in the
+    search for copies (``analyse_coordination``). Returns the summary also written to ``summary.json``.
     """
     if not 0 < alpha < 1:
         raise ConfigError(f"alpha must be between 0 and 1, got {alpha!r}")
     started = time.perf_counter()
     out = Path(out)
-    _open_folder(out, posts, calibration, seed)
+    _open_folder(out, posts, calibration, seed, collapse_copies)
     store = PartStore(out / "parts", SCHEMA, flush_rows=flush_rows)
     with ThreadPoolExecutor(max_workers=1) as pool:
         # With workers, the search for copies and lockstep is submitted alongside the accounts:
         # its tasks (shards of posts, then bands) share the workers with the accounts' tasks.
-        pending = pool.submit(find_coordination, posts, seed=seed, client=client) if client is not None else None
+        pending = (
+            pool.submit(find_coordination, posts, seed=seed, client=client, collapse_copies=collapse_copies)
+            if client is not None
+            else None
+        )
         resumed = _screen_pending(posts, store, calibration, seed=seed, client=client, progress=progress)
         rows = _ranked(store.table(), alpha)
         stages = {"accounts": time.perf_counter() - started}
-        found = pending.result() if pending is not None else find_coordination(posts, seed=seed, progress=progress)
+        found = (
+            pending.result()
+            if pending is not None
+            else find_coordination(posts, seed=seed, progress=progress, collapse_copies=collapse_copies)
+        )
     edges, members, graph = coordination_graph(
         found, rows[["account", "style"]], style_threshold=calibration.style_threshold, seed=seed, exact_max=exact_max
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 
+import pandas as pd
+
 from attribution.behaviour import analyse_coordination
 from attribution.behaviour.plant import plant_groups
 
@@ -47,3 +49,29 @@ def test_same_input_and_seed_give_identical_json(ira_frame):
 
     part = ira_frame[ira_frame["account"].isin(["AnisiLOpe", "BarrLautRs", "HellieEdwards"])]
     assert dumps(analyse_coordination(part, seed=3)) == dumps(analyse_coordination(part, seed=3))
+
+
+def test_collapsing_copies_counts_every_pair_of_their_accounts(ira_frame):
+    """Copies of accounts (same texts, same times, new names), paired post by post or once per group."""
+    part = ira_frame[ira_frame["account"].isin(["AnisiLOpe", "BarrLautRs", "HellieEdwards"])]
+    copied = pd.concat([part, part.assign(account=part["account"] + "-copy")], ignore_index=True)
+    plain = analyse_coordination(copied, seed=0)
+    collapsed = analyse_coordination(copied, seed=0, collapse_copies=True)
+    assert collapsed["summary"]["copy_groups"] < len(copied)
+    assert collapsed["summary"]["near_duplicate_post_pairs"] == plain["summary"]["near_duplicate_post_pairs"]
+
+    def evidence(result):
+        keys = ("near_duplicates", "synchronised_near_duplicates", "synchronised_pairs", "shared_cosine")
+        return {(e["source"], e["target"]): [e["evidence"][k] for k in keys] for e in result["edges"]}
+
+    assert evidence(collapsed) == evidence(plain)
+    assert collapsed["clusters"] == plain["clusters"]
+
+
+def test_pair_blocks_give_the_whole_matrix_result(ira_frame, monkeypatch):
+    from attribution.behaviour import coordination
+    from attribution.report.jsonio import dumps
+
+    whole = dumps(analyse_coordination(ira_frame, seed=0))
+    monkeypatch.setattr(coordination, "BLOCK_PAIRS", 7)  # one row of accounts at a time
+    assert dumps(analyse_coordination(ira_frame, seed=0)) == whole

@@ -16,7 +16,8 @@ SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "corpora"
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["bench", "federalist", "--sizes", "10"], "apply to `bench scale` only"),
+        (["bench", "federalist", "--sizes", "10"], "--sizes applies to `bench scale` and `bench screen-scale`"),
+        (["bench", "screen-scale", "--transform-rows", "10"], "--transform-rows to `bench scale` only"),
         (["bench", "scale", "--sizes", "ten"], "whole numbers separated by commas"),
         (["bench", "scale", "--sizes", "0,5"], "at least 1"),
     ],

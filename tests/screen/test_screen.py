@@ -80,6 +80,18 @@ def test_two_worker_cluster_gives_the_single_process_result(single, small_posts,
     assert summary["workers"] == 2
 
 
+def test_collapsed_copies_give_the_single_process_result_on_two_workers(small_posts, calibration, client, tmp_path):
+    """Copies of real streams under new names, copies collapsed: the same tables on 2 workers as in one process."""
+    copied = pd.concat([small_posts, small_posts.assign(account=small_posts["account"] + "-copy")], ignore_index=True)
+    one = _screen(copied, tmp_path / "one", calibration, collapse_copies=True)
+    two = _screen(copied, tmp_path / "two", calibration, client=client, collapse_copies=True)
+    assert one["graph"] == two["graph"] and one["graph"]["copy_groups"] < len(copied)
+    for table in ("accounts.parquet", "edges.parquet", "clusters.parquet"):
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(tmp_path / "two" / table), pd.read_parquet(tmp_path / "one" / table)
+        )
+
+
 def test_a_killed_worker_is_survived(single, small_posts, calibration, client, tmp_path, monkeypatch):
     # One account per task, so that account tasks are still in flight when the first row comes.
     monkeypatch.setattr(executor, "TASK_POSTS", 0)
