@@ -208,15 +208,66 @@ def screen_table(results: dict) -> str:
     return "\n".join(lines)
 
 
+def screen_scale_table(results: dict) -> str:
+    """``bench screen-scale``: the screen on resampled corpora of growing size, 2 workers."""
+    rows = []
+    for size, run in sorted(results.get("sizes", {}).items(), key=lambda item: int(item[0])):
+        graph = run.get("graph", {})
+        rows.append(
+            [
+                f"{int(size):,}",
+                f"{run['accounts']:,}",
+                str(run.get("screened", "–")),
+                str(run["seconds"]),
+                f"{run['posts_per_second']:,.0f}",
+                str(run["peak_rss_mb_per_worker"]),
+                str(run["flagged"]),
+                f"{graph.get('edges', 0):,}",
+                str(graph.get("neighbours", "–")),
+            ]
+        )
+    columns = [
+        "posts",
+        "accounts",
+        "with enough posts to test",
+        "seconds",
+        "posts/s",
+        "peak MB per worker",
+        "flagged",
+        "edges",
+        "style neighbours",
+    ]
+    lines = _table(results, "screen-scale", columns, rows)
+    lines += [
+        "",
+        f"Time for 10x the posts: {results.get('growth_seconds')}x (target at most {results.get('growth_target')}x); "
+        f"client process peak {results.get('peak_rss_mb_main_process')} MB; copies collapsed: "
+        f"{results.get('collapse_copies')}; cascade: {results.get('cascade')}. One-minute load average before and after "
+        "of each run, on a machine shared with other jobs: "
+        + ", ".join(
+            f"{int(size):,}: {run.get('load_average')}"
+            for size, run in sorted(results.get("sizes", {}).items(), key=lambda item: int(item[0]))
+        )
+        + ".",
+    ]
+    return "\n".join(lines)
+
+
 RENDERERS: dict[str, Callable[[dict], str]] = {
     "interleaved": interleaved_table,
     "composite": composite_table,
     "first-use": first_use_table,
     "style": style_table,
     "screen": screen_table,
+    "screen-scale": screen_scale_table,
 }
 #: Benches whose results the package does not read: their files live in docs/results/.
-DOCS_RESULTS = {"first-use": "first_use.json", "style": "style.json", "screen": "screen.json"}
+DOCS_RESULTS = {
+    "first-use": "first_use.json",
+    "style": "style.json",
+    "screen": "screen.json",
+    "screen-scale": "screen-scale.json",
+}
 
 
 def replace_section(page: str, name: str, body: str) -> str:
