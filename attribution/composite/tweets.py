@@ -157,6 +157,18 @@ def _weak_power(measured: dict | None) -> bool:
     return tpr is not None and tpr < WEAK_POWER
 
 
+def measured_at_size(results: dict | None, n_posts: int) -> dict | None:
+    """The shipped ``bench interleaved`` rates of the measured byline size nearest the byline's
+    (on a log scale), with the run's provenance and a ``posts`` label; None when not measured."""
+    if not results:
+        return None
+    sizes = [int(s) for s in results.get("by_size", {})]
+    if not sizes:
+        return {**results, "posts": "1,000+"}
+    nearest = min(sizes, key=lambda s: abs(np.log(s / max(n_posts, 1))))
+    return {**results["by_size"][str(nearest)], "provenance": results.get("provenance"), "posts": f"{nearest:,}"}
+
+
 def _measured_caveats(measured: dict | None, alpha: float) -> list[str]:
     """What the shipped ``bench interleaved`` run says about trusting this test's answer."""
     if not measured:
@@ -165,8 +177,8 @@ def _measured_caveats(measured: dict | None, alpha: float) -> list[str]:
     fpr = measured.get("fpr")
     if _weak_power(measured):
         out.append(
-            f"On held-out composites of same-category IRA accounts (1,000+ posts) this test found {measured['tpr']:.0%} of them: "
-            "'no evidence of more than one writer' is weak evidence of one writer."
+            f"On held-out composites of same-category IRA accounts ({measured.get('posts', '1,000+')} posts) this test "
+            f"found {measured['tpr']:.0%} of them: 'no evidence of more than one writer' is weak evidence of one writer."
         )
     if fpr is not None and fpr > alpha:
         out.append(
@@ -244,7 +256,7 @@ def test_posts(
             f"The byline's style lies further from the reference accounts' centre ({distance:.2f}) than every reference "
             "account: it is outside what the null was measured on (another genre, era or language?)."
         )
-    measured = shipped_results("interleaved") if reference is None else None
+    measured = measured_at_size(shipped_results("interleaved"), len(frame)) if reference is None else None
     if reference is None:
         caveats.extend(_measured_caveats(measured, alpha))
     level = "composite" if null.p_value <= alpha else "inconclusive" if null.p_value <= 2 * alpha else "single"
@@ -299,7 +311,9 @@ def test_posts(
             "measured_tpr": None if measured is None else measured.get("tpr"),
             "measured_fpr_source": None
             if measured is None
-            else results_source(measured, "interleaved", "held-out IRA accounts, bylines of 1,000+ posts, alpha 0.05"),
+            else results_source(
+                measured, "interleaved", f"held-out IRA accounts, bylines of {measured['posts']} posts, alpha 0.05"
+            ),
             "reference": {
                 "built": reference_meta["built"],
                 "commit": reference_meta["commit"],

@@ -107,9 +107,12 @@ def test_the_cli_tests_a_users_posts_with_no_data_folder(byline, tmp_path):
     # The measured error rates come from the shipped bench interleaved results, with their run.
     shipped = shipped_results("interleaved")
     assert shipped is not None, "bench_interleaved.json does not ship with the package"
-    assert result["test"]["measured_tpr"] == shipped["tpr"] and result["test"]["measured_fpr"] == shipped["fpr"]
+    # The rates of the measured size nearest the byline's 300 posts (200).
+    at_size = shipped["by_size"]["200"]
+    assert result["test"]["measured_tpr"] == at_size["tpr"] and result["test"]["measured_fpr"] == at_size["fpr"]
     assert shipped["provenance"]["commit"] in result["test"]["measured_fpr_source"]
-    if shipped["tpr"] < WEAK_POWER:
+    assert "bylines of 200 posts" in result["test"]["measured_fpr_source"]
+    if at_size["tpr"] < WEAK_POWER:
         assert any("weak evidence of one writer" in c for c in result["methods"]["caveats"])
 
 
@@ -141,7 +144,7 @@ def test_reference_corpus_replaces_the_shipped_null(byline, posts, tmp_path):
     ("measured", "expected"),
     [
         (None, ["not been measured"]),
-        ({"tpr": 0.11, "fpr": 0.14}, ["found 11% of them", "called 14% composite"]),
+        ({"tpr": 0.11, "fpr": 0.14, "posts": "1,000"}, ["(1,000 posts) this test found 11%", "called 14% composite"]),
         ({"tpr": 0.9, "fpr": 0.04}, []),
     ],
 )
@@ -184,3 +187,18 @@ def test_chunks_cover_every_post():
         for s in starts:
             covered[s : s + size] = True
         assert covered.all() and starts[-1] + size == n and len(starts) == -(-n // size)
+
+
+def test_the_measured_rates_quoted_are_those_of_the_nearest_measured_size():
+    from attribution.composite.tweets import measured_at_size
+
+    results = {
+        "tpr": 0.1,
+        "provenance": {"commit": "abc"},
+        "by_size": {str(s): {"tpr": s / 10000, "fpr": 0.0} for s in (200, 1000, 4000)},
+    }
+    assert measured_at_size(results, 300)["posts"] == "200"
+    assert measured_at_size(results, 700)["tpr"] == 0.1
+    assert measured_at_size(results, 2500)["posts"] == "4,000"
+    assert measured_at_size(results, 50)["provenance"] == {"commit": "abc"}
+    assert measured_at_size(None, 300) is None
