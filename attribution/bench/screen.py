@@ -44,10 +44,10 @@ from attribution.screen import load_calibration, open_client, screen_corpus
 from attribution.screen.calibration import calibration_accounts
 from attribution.screen.cascade import full_test
 from attribution.screen.executor import worker_peak_rss_mb
+from attribution.screen.run import ALPHA
 
 log = logging.getLogger(__name__)
 
-ALPHA = 0.01
 TOP = 10
 #: Planted composites: one per this many accounts (at least 2).
 ACCOUNTS_PER_COMPOSITE = 10

@@ -51,7 +51,7 @@ STYLE_COLUMNS = 2048
 #: Share of same-account half pairs below the style threshold (the threshold's miss rate).
 STYLE_MISS = 0.05
 #: Significance level at which the false-positive rate is reported.
-ALPHAS = (0.01, 0.05)
+ALPHAS = (0.01, 0.05, 0.1)
 #: Window sizes and draws of the writer model's null (``screen.writer_screen``).
 WRITER_SIZES = writer_screen.SIZES
 N_WRITER_DRAWS = 250
@@ -126,6 +126,7 @@ def _settings() -> dict:
         "statistic": stat.NAME,
         "writer_statistic": WRITER_NAME,
         "writer_sizes": list(WRITER_SIZES),
+        "alphas": list(ALPHAS),
         "writer_draws": N_WRITER_DRAWS,
         "writer_view": writer_screen.VIEW,
         # The shipped style space the writer model reads: a rebuilt one needs a new null.

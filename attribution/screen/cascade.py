@@ -38,7 +38,8 @@ def account_dataset(account: str, posts: pd.DataFrame) -> datasets.Dataset:
     n = len(posts)
     ids = posts["id"].astype(str).tolist() if "id" in posts else [f"{account}:{i}" for i in range(n)]
     kinds = posts["kind"].fillna("tweet").tolist() if "kind" in posts else ["tweet"] * n
-    stamps = pd.to_datetime(posts["timestamp"], utc=True)
+    # Python datetimes hold microseconds: nanoseconds would be dropped with a warning per post.
+    stamps = pd.to_datetime(posts["timestamp"], utc=True).dt.floor("us")
     columns = {
         "id": ids,
         "text": posts["text"].tolist(),

@@ -227,6 +227,9 @@ def test_cli_screen_writes_tables_and_summary(small_posts, data_dir, tmp_path):
     summary = json.loads(result.stdout)
     assert summary["accounts"] == small_posts["account"].nunique()
     assert summary["workers"] is None and summary["fully_tested"] == 0
+    from attribution.screen.run import ALPHA
+
+    assert summary["alpha"] == ALPHA, "the command's default --alpha is not the screen's"
     for name in ("accounts.parquet", "edges.parquet", "clusters.parquet", "overview.html", "summary.json"):
         assert (out / name).exists()
 
