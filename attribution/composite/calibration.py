@@ -105,10 +105,14 @@ def compare_posts(vectors: np.ndarray, times: pd.Series, gain: float, view: str,
     whole byline's fit)."""
     whole = compare_to_null(gain, len(vectors), view)
     size = trusted_size()
+    times = pd.Series(times).reset_index(drop=True)
+    if view != "style":
+        # The time views' null holds timed sessions: chunks are cut from the timed posts only.
+        timed = times.notna().to_numpy()
+        vectors, times = vectors[timed], times[timed].reset_index(drop=True)
     if len(vectors) <= size:
         return whole
     _, variances, _ = tweet_reference()
-    times = pd.Series(times).reset_index(drop=True)
     starts = chunk_starts(len(vectors), size)
     chunk_p = [
         compare_to_null(

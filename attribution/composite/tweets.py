@@ -22,6 +22,7 @@ from attribution.composite.calibration import (
     null_from_bylines,
     results_source,
     shipped_results,
+    trusted_size,
     tweet_null,
     tweet_reference,
     typicality,
@@ -165,7 +166,10 @@ def measured_at_size(results: dict | None, n_posts: int) -> dict | None:
     sizes = [int(s) for s in results.get("by_size", {})]
     if not sizes:
         return {**results, "posts": "1,000+"}
-    nearest = min(sizes, key=lambda s: abs(np.log(s / max(n_posts, 1))))
+    # A byline tested whole and one tested in chunks are different tests: quote the same kind.
+    chunked = n_posts > trusted_size()
+    alike = [s for s in sizes if (s > trusted_size()) == chunked] or sizes
+    nearest = min(alike, key=lambda s: abs(np.log(s / max(n_posts, 1))))
     return {**results["by_size"][str(nearest)], "provenance": results.get("provenance"), "posts": f"{nearest:,}"}
 
 
@@ -302,7 +306,12 @@ def test_posts(
             "style_p_value": round(nulls["style"].p_value, 6),
             "behaviour_p_value": round(nulls["behaviour"].p_value, 6),
             "operator_p_value": None,
-            "combination": "one model over both views (no combination of p-values)",
+            "combination": "one model over both views"
+            + (
+                f"; the byline's {null.chunks} chunks' p-values joined by the Cauchy combination"
+                if null.chunks > 1
+                else " (no combination of p-values)"
+            ),
             "evidence": _evidence_sentence(nulls, alpha),
             "alpha": alpha,
             "null_method": _null_method(pool, null),
@@ -335,9 +344,10 @@ def test_posts(
             "with a two-covariance Gaussian style model and a Dirichlet-multinomial posting-time model (hour of day x "
             f"weekend), scored in closed form; k = 1..{K_MAX} fitted by variational EM from seeded starts; "
             f"{N_SUBSAMPLES} subsamples of {int(SUBSAMPLE * 100)}% of the posts give the distribution over k.",
-            "calibration": f"p-value of the gain against single accounts of the same size from the shipped reference "
-            f"(built {reference_meta['built']}, commit {reference_meta['commit']}); the false-positive rate on held-out "
-            "accounts is measured by `attribution bench interleaved`.",
+            "calibration": f"p-value of the gain against single accounts of the same size (bylines over "
+            f"{trusted_size()} posts: of each {trusted_size()}-post chunk, the chunks' p-values joined) from the "
+            f"shipped reference (built {reference_meta['built']}, commit {reference_meta['commit']}); the "
+            "false-positive rate on held-out accounts is measured by `attribution bench interleaved`.",
             "caveats": caveats,
         },
     }

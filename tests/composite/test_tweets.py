@@ -171,11 +171,13 @@ def test_long_bylines_are_tested_in_chunks_the_null_measured_on_enough_accounts(
     assert short == compare_to_null(1.0, size, "both")
 
 
-def test_the_cauchy_combination_keeps_equal_p_values_and_is_not_sunk_by_a_p_of_one():
+def test_the_cauchy_combination_keeps_equal_p_values_and_is_finite_at_one():
     resolution = 1 / 101
     assert cauchy_combination(np.array([0.02, 0.02, 0.02]), resolution) == pytest.approx(0.02)
-    assert cauchy_combination(np.array([0.0099, 1.0]), resolution) < 0.5
     assert cauchy_combination(np.array([1.0, 1.0]), resolution) == pytest.approx(1 - resolution)
+    # Its known cost with Monte-Carlo p-values: a chunk at the null's floor and one above every
+    # null draw cancel out (docs/decisions.md, stop 26).
+    assert cauchy_combination(np.array([resolution, 1.0]), resolution) == pytest.approx(0.5)
 
 
 def test_chunks_cover_every_post():
@@ -202,3 +204,11 @@ def test_the_measured_rates_quoted_are_those_of_the_nearest_measured_size():
     assert measured_at_size(results, 2500)["posts"] == "4,000"
     assert measured_at_size(results, 50)["provenance"] == {"commit": "abc"}
     assert measured_at_size(None, 300) is None
+
+
+def test_a_byline_within_the_trusted_size_quotes_the_rates_of_bylines_tested_whole():
+    from attribution.composite.tweets import measured_at_size
+
+    results = {"by_size": {str(s): {"tpr": 0.0, "fpr": s / 10000} for s in (200, 1000, 4000)}}
+    assert measured_at_size(results, trusted_size() - 10)["posts"] == "200"
+    assert measured_at_size(results, trusted_size() + 10)["posts"] == "1,000"
