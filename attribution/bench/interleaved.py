@@ -151,36 +151,22 @@ def _score(byline: Byline, vectors: np.ndarray, variances, seed: int) -> dict:
 
 def _product_cost(byline: Byline) -> dict:
     """Seconds and peak RSS of ``attribution composite FILE --kind tweet --json`` on one byline,
-    in a fresh process: the whole command a user runs (all views, the distribution over k, the
-    report data), not a friendlier part of it."""
-    import os
-    import subprocess
-    import sys
+    in a fresh process (``bench.first_use.measure``): the whole command a user runs (all views,
+    the distribution over k, the report data), not a friendlier part of it."""
     import tempfile
     from pathlib import Path
+
+    from attribution.bench.first_use import measure
 
     with tempfile.TemporaryDirectory() as tmp:
         path = f"{tmp}/byline.jsonl"
         byline.posts.assign(timestamp=byline.posts["timestamp"].astype(str)).drop(columns="writer").to_json(
             path, orient="records", lines=True
         )
-        started = time.time()
-        with open(f"{tmp}/out.json", "wb") as out, open(f"{tmp}/err.txt", "wb") as err:
-            child = subprocess.Popen(
-                [sys.executable, "-m", "attribution", "composite", path, "--kind", "tweet", "--json", "-q"],
-                stdout=out,
-                stderr=err,
-            )
-            # wait4 gives this child's own peak (RUSAGE_CHILDREN would be the largest of any child).
-            _, status, usage = os.wait4(child.pid, 0)
-            child.returncode = os.waitstatus_to_exitcode(status)
-        seconds = time.time() - started
-        if child.returncode not in (0, 1):
-            raise RuntimeError(
-                f"attribution composite failed on the 4,000-post byline: {Path(f'{tmp}/err.txt').read_text()[-2000:]}"
-            )
-        peak = usage.ru_maxrss
-        return {"seconds": seconds, "peak_rss_mb": peak / 1024}
+        run = measure(["composite", path, "--kind", "tweet", "--json", "-q"], Path(tmp))
+        if run["exit_code"] not in (0, 1):
+            raise RuntimeError(f"attribution composite failed on the 4,000-post byline: {run['stderr_tail']}")
+        return {"seconds": run["seconds"], "peak_rss_mb": run["peak_rss_mb"]}
 
 
 def run(data_dir=None, *, seed: int = 0, progress: ProgressFactory = no_progress) -> dict:

@@ -61,7 +61,7 @@ def build_synthetic(source: Path, size: int, out: Path, *, seed: int = 0) -> Pat
     return out
 
 
-def _status_kb(field: str) -> int:
+def status_kb(field: str) -> int:
     """One ``kB`` field of ``/proc/self/status`` (``VmHWM``, ``RssAnon`` …), 0 where absent."""
     with open("/proc/self/status") as handle:
         for line in handle:
@@ -80,7 +80,7 @@ class _MemorySampler:
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _read(self) -> int:
-        return _status_kb("RssAnon")
+        return status_kb("RssAnon")
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -141,7 +141,7 @@ def run_stage(stage: str, path: Path, work: Path, *, seed: int = 0, transform_ro
         "seconds": round(time.perf_counter() - start, 1),
         "load_seconds": round(loaded, 1),
         # VmHWM, not ru_maxrss: Linux carries the parent's peak into ru_maxrss across fork+exec.
-        "peak_rss_mb": round(_status_kb("VmHWM") / 1024, 1),
+        "peak_rss_mb": round(status_kb("VmHWM") / 1024, 1),
         "peak_anon_mb": round(sampler.peak_kb / 1024, 1),
         "documents": len(corpus),
         **detail,

@@ -105,12 +105,34 @@ def bench_corpus(data_dir, *, seed: int, max_accounts: int | None) -> tuple[pd.D
     return frame.sort_values(["account", "timestamp"], kind="stable").reset_index(drop=True), truth
 
 
-def _timed_screen(posts, calibration, workers: int, out: Path, seed: int, progress) -> tuple[dict, dict | None]:
-    with open_client(None, workers, "2GB") as client:
+def timed_screen(
+    posts,
+    calibration,
+    workers: int,
+    out: Path,
+    seed: int,
+    progress,
+    *,
+    alpha: float = ALPHA,
+    memory_limit: str = "2GB",
+    collapse_copies: bool = False,
+) -> tuple[dict, dict | None]:
+    """The screen without full tests on a fresh cluster of ``workers`` (0: this process), its
+    workers' imports done before the clock starts; the summary and each worker's peak RSS."""
+    with open_client(None, workers, memory_limit) as client:
         if client is not None:
             client.run(importlib.import_module, "attribution.screen.account")
         summary = screen_corpus(
-            posts, out, calibration, client=client, seed=seed, alpha=ALPHA, top=TOP, full_tests=False, progress=progress
+            posts,
+            out,
+            calibration,
+            client=client,
+            seed=seed,
+            alpha=alpha,
+            top=TOP,
+            full_tests=False,
+            collapse_copies=collapse_copies,
+            progress=progress,
         )
         memory = worker_peak_rss_mb(client) if client is not None else None
     return summary, memory
@@ -216,7 +238,7 @@ def run(
     with tempfile.TemporaryDirectory(prefix="attribution-bench-screen-") as tmp:
         folders = {w: Path(tmp) / f"workers-{w}" for w in (0, *WORKERS)}
         for workers, folder in folders.items():
-            runs[workers], memory[workers] = _timed_screen(posts, calibration, workers, folder, seed, progress)
+            runs[workers], memory[workers] = timed_screen(posts, calibration, workers, folder, seed, progress)
             log.info("bench screen: %d workers: %.1f s", workers, runs[workers]["seconds"])
         identical = all(_same(folders[0], folders[w]) for w in WORKERS)
         accounts = pd.read_parquet(folders[0] / "accounts.parquet").set_index("account")

@@ -17,7 +17,6 @@ corpus's build and its loading into memory are not timed.
 from __future__ import annotations
 
 import gc
-import importlib
 import logging
 import os
 import tempfile
@@ -25,10 +24,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from attribution.bench.scale import status_kb
+from attribution.bench.screen import timed_screen
 from attribution.corpora import resolve_data_dir
 from attribution.progress import ProgressFactory, no_progress
-from attribution.screen import load_calibration, open_client, screen_corpus
-from attribution.screen.executor import worker_peak_rss_mb
+from attribution.screen import load_calibration
 from attribution.screen.resample import resampled_release
 
 log = logging.getLogger(__name__)
@@ -38,16 +38,8 @@ WORKERS = 2
 #: Memory limit of each worker process (Dask pauses and spills above parts of it).
 MEMORY_LIMIT = "6GB"
 GROWTH_TARGET = 12.0
+#: The screen alpha these runs flagged at (the screen's default was 0.01 when they were measured).
 ALPHA = 0.01
-TOP = 10
-
-
-def _peak_rss_mb() -> float:
-    with open("/proc/self/status") as handle:
-        for line in handle:
-            if line.startswith("VmHWM:"):
-                return round(int(line.split()[1]) / 1024, 1)
-    return 0.0
 
 
 def _load(path: Path) -> pd.DataFrame:
@@ -62,21 +54,17 @@ def _screen_size(path: Path, calibration, seed: int, progress: ProgressFactory) 
     load_before = os.getloadavg()[0]
     log.info("bench screen-scale: %d posts, %d accounts", len(posts), posts["account"].nunique())
     with tempfile.TemporaryDirectory(prefix="attribution-bench-screen-scale-") as tmp:
-        with open_client(None, WORKERS, MEMORY_LIMIT) as client:
-            client.run(importlib.import_module, "attribution.screen.account")
-            summary = screen_corpus(
-                posts,
-                Path(tmp) / "screen",
-                calibration,
-                client=client,
-                seed=seed,
-                alpha=ALPHA,
-                top=TOP,
-                full_tests=False,
-                collapse_copies=True,
-                progress=progress,
-            )
-            memory = worker_peak_rss_mb(client)
+        summary, memory = timed_screen(
+            posts,
+            calibration,
+            WORKERS,
+            Path(tmp) / "screen",
+            seed,
+            progress,
+            alpha=ALPHA,
+            memory_limit=MEMORY_LIMIT,
+            collapse_copies=True,
+        )
     log.info("bench screen-scale: %d posts: %.1f s", summary["posts"], summary["seconds"])
     return {
         "accounts": summary["accounts"],
@@ -84,7 +72,7 @@ def _screen_size(path: Path, calibration, seed: int, progress: ProgressFactory) 
         "seconds": summary["seconds"],
         "stage_seconds": summary["stage_seconds"],
         "posts_per_second": round(summary["posts"] / summary["seconds"], 1),
-        "peak_rss_mb_per_worker": max(memory.values(), default=None),
+        "peak_rss_mb_per_worker": max((memory or {}).values(), default=None),
         "flagged": summary["flagged"],
         "screened": summary["screened"],
         "graph": summary["graph"],
@@ -126,6 +114,6 @@ def run(
         "collapse_copies": True,
         "full_tests": False,
         "cascade": "not run: the full composite tests are left to bench screen",
-        "peak_rss_mb_main_process": _peak_rss_mb(),
+        "peak_rss_mb_main_process": round(status_kb("VmHWM") / 1024, 1),
         "cpu_count": os.cpu_count(),
     }
