@@ -6,7 +6,13 @@ and records the statistic's null: the writer model's gain on runs of consecutive
 ``attribution/composite/data/tweet_reference.npz`` and ``tweet_null.json`` (with date, commit and
 counts). No ``test`` account is read.
 
-    python scripts/build_composite_reference.py --data ../shared/corpora
+Every eligible account gives the same number of runs, so a prolific account does not stand for
+more of the null than a small one. Sizes a whole byline is compared with (up to 500 posts) get
+1,000 runs: chunk p-values of long bylines are combined, and a coarse Monte-Carlo floor (1/101)
+let one chunk above every draw cancel a significant one (``docs/decisions.md``, stop 27).
+``--null-only`` keeps the shipped style space and variances and rebuilds the null alone.
+
+    python scripts/build_composite_reference.py --data ../shared/corpora [--null-only]
 """
 
 from __future__ import annotations
@@ -22,15 +28,17 @@ import numpy as np
 from rich.progress import track
 
 from attribution.atomic import atomic_open
-from attribution.composite.calibration import style_distance
+from attribution.composite.calibration import style_distance, tweet_reference
 from attribution.composite.pools import ira_posts
 from attribution.composite.posts import analyse_posts
 from attribution.composite.sessions import sessions
 from attribution.composite.style_space import StyleSpace, measure_variances
-from attribution.composite.writer_model import VIEWS
+from attribution.composite.writer_model import VIEWS, StyleVariances
 
 OUT = Path(__file__).resolve().parents[1] / "attribution" / "composite" / "data"
 SIZES = (100, 200, 500, 1000, 2000, 4000)
+#: Runs per size: many where whole bylines and chunks are compared, fewer where few accounts reach.
+DRAWS = {100: 1000, 200: 1000, 500: 1000, 1000: 200, 2000: 100, 4000: 100}
 TRAIN_POSTS_PER_WRITER = 300
 VARIANCE_POSTS_PER_WRITER = 600
 
@@ -44,20 +52,12 @@ def commit() -> str:
         return "unknown"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=None)
-    parser.add_argument("--draws", type=int, default=100, help="null draws per size")
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args()
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
-    built_from = commit()
-    posts = ira_posts(args.data)
-    train = posts[posts["part"] == "train"].groupby("writer").sample(frac=1.0, random_state=args.seed)
+def fit_space(posts, tune, seed: int, built_from: str) -> tuple[StyleSpace, StyleVariances, dict]:
+    """The style space from ``train`` accounts and its variances measured on ``tune`` accounts."""
+    train = posts[posts["part"] == "train"].groupby("writer").sample(frac=1.0, random_state=seed)
     train = train.groupby("writer").head(TRAIN_POSTS_PER_WRITER)
     logging.info("fitting the style space on %d posts of %d train accounts", len(train), train["writer"].nunique())
-    space = StyleSpace(seed=args.seed).fit(train["text"].tolist(), train["writer"].to_numpy())
-    tune = posts[posts["part"] == "tune"].reset_index(drop=True)
+    space = StyleSpace(seed=seed).fit(train["text"].tolist(), train["writer"].to_numpy())
     vectors = space.transform(tune["text"].tolist())
     head = (tune.groupby("writer").cumcount() < VARIANCE_POSTS_PER_WRITER).to_numpy()
     session_ids = np.zeros(len(tune), dtype=np.int64)
@@ -67,25 +67,6 @@ def main() -> None:
         session_ids[rows] = ids + offset
         offset += int(ids.max()) + 1
     variances = measure_variances(vectors[head], tune["writer"].to_numpy()[head], session_ids[head])
-    rng = np.random.default_rng(args.seed)
-    rows_of = tune.groupby("writer").indices
-    typicality = sorted(round(float(style_distance(vectors[rows], variances)), 4) for rows in rows_of.values())
-    null: dict[str, dict[str, list[float]]] = {view: {} for view in VIEWS}
-    writers_per_size = {}
-    for size in SIZES:
-        eligible = sorted(w for w, rows in rows_of.items() if len(rows) >= size)
-        writers_per_size[str(size)] = len(eligible)
-        if not eligible:
-            continue
-        for _ in track(range(args.draws), description=f"null n={size}", transient=True):
-            rows = rows_of[eligible[int(rng.integers(len(eligible)))]]
-            start = int(rng.integers(len(rows) - size + 1))
-            window = rows[start : start + size]
-            for view in VIEWS:
-                analysis = analyse_posts(
-                    vectors[window], tune["timestamp"].iloc[window], variances, view=view, seed=args.seed
-                )
-                null[view].setdefault(str(size), []).append(round(analysis.gain, 4))
     meta = {
         "built": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "commit": built_from,
@@ -93,12 +74,68 @@ def main() -> None:
         "train_accounts": int(train["writer"].nunique()),
         "train_posts": len(train),
         "tune_accounts": int(tune["writer"].nunique()),
+        "seed": seed,
+    }
+    return space, variances, meta
+
+
+def measure_null(tune, vectors: np.ndarray, variances: StyleVariances, seed: int) -> tuple[dict, dict]:
+    """Gains of runs of single tune accounts: ``{view: {size: gains}}`` and accounts per size.
+    Each eligible account gives ``ceil(DRAWS[size] / accounts)`` runs at random starts."""
+    rng = np.random.default_rng(seed)
+    rows_of = tune.groupby("writer").indices
+    null: dict[str, dict[str, list[float]]] = {view: {} for view in VIEWS}
+    writers_per_size = {}
+    for size in SIZES:
+        eligible = sorted(w for w, rows in rows_of.items() if len(rows) >= size)
+        writers_per_size[str(size)] = len(eligible)
+        if not eligible:
+            continue
+        runs = -(-DRAWS[size] // len(eligible))
+        for writer in track(eligible, description=f"null n={size}", transient=True):
+            rows = rows_of[writer]
+            for _ in range(runs):
+                start = int(rng.integers(len(rows) - size + 1))
+                window = rows[start : start + size]
+                for view in VIEWS:
+                    analysis = analyse_posts(
+                        vectors[window], tune["timestamp"].iloc[window], variances, view=view, seed=seed
+                    )
+                    null[view].setdefault(str(size), []).append(round(analysis.gain, 4))
+    return null, writers_per_size
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default=None)
+    parser.add_argument("--null-only", action="store_true", help="keep the shipped style space; rebuild the null")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    built_from = commit()
+    posts = ira_posts(args.data)
+    tune = posts[posts["part"] == "tune"].reset_index(drop=True)
+    if args.null_only:
+        space, variances, space_meta = tweet_reference()
+        logging.info("keeping the shipped style space (built %s)", space_meta["built"])
+    else:
+        space, variances, space_meta = fit_space(posts, tune, args.seed, built_from)
+        OUT.mkdir(parents=True, exist_ok=True)
+        space.save(OUT / "tweet_reference.npz", variances, space_meta)
+    vectors = space.transform(tune["text"].tolist())
+    rows_of = tune.groupby("writer").indices
+    typicality = sorted(round(float(style_distance(vectors[rows], variances)), 4) for rows in rows_of.values())
+    null, writers_per_size = measure_null(tune, vectors, variances, args.seed)
+    meta = {
+        **{k: space_meta[k] for k in ("source", "train_accounts", "train_posts", "tune_accounts")},
+        "built": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "commit": built_from,
+        "style_space_built": space_meta["built"],
+        "style_space_commit": space_meta["commit"],
         "null_accounts_per_size": writers_per_size,
-        "draws_per_size": args.draws,
+        "draws_per_size": {str(size): len(null[VIEWS[0]].get(str(size), [])) for size in SIZES},
         "seed": args.seed,
     }
-    OUT.mkdir(parents=True, exist_ok=True)
-    space.save(OUT / "tweet_reference.npz", variances, meta)
     with atomic_open(OUT / "tweet_null.json") as handle:
         json.dump(
             {

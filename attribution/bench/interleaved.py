@@ -43,9 +43,14 @@ ALPHA = 0.05
 SIZES = (200, 1000, 4000)
 #: (negatives, composites) per size: at 4,000 posts few test accounts can fill a byline.
 PER_SIZE = {200: (25, 35), 1000: (25, 35), 4000: (25, 30)}
+#: More negatives, from a stream of their own (the plan's first bylines stay as they were): 25
+#: negatives bound the false-positive rate only to about +-0.12.
+EXTRA_NEGATIVES = {200: 75, 1000: 35, 4000: 0}
 CATEGORIES = ("RightTroll", "LeftTroll", "HashtagGamer")
 CLEAN_SEPARABILITY = 0.9
 SEPARABILITY_POSTS = 800
+#: The issue's largest byline: it must run with bounded memory (one account's run: its cost, not its verdict).
+LONG_POSTS = 20_000
 
 
 def _separability(byline: Byline, rng: np.random.Generator) -> float:
@@ -65,19 +70,25 @@ def _separability(byline: Byline, rng: np.random.Generator) -> float:
     return float(cross_val_score(model, features, labels, cv=5, scoring="balanced_accuracy").mean())
 
 
+def _singles(streams: dict[str, pd.DataFrame], size: int, n: int, rng: np.random.Generator) -> list[Byline]:
+    """``n`` runs of ``size`` consecutive posts, each of an account drawn at random."""
+    singles = sorted(w for w, s in streams.items() if len(s) >= size)
+    drawn = [
+        single_byline(streams[singles[int(rng.integers(len(singles)))]], size, rng) for _ in range(n if singles else 0)
+    ]
+    return [b for b in drawn if b is not None]
+
+
 def build_bylines(posts: pd.DataFrame, seed: int) -> list[Byline]:
     """The seeded plan: per size, negatives and composites of 2-4 same-category test accounts."""
     rng = np.random.default_rng([seed, 19])
+    extra_rng = np.random.default_rng([seed, 29])
     streams = {w: g.reset_index(drop=True) for w, g in posts.groupby("writer", sort=True)}
     category = posts.groupby("writer")["category"].first()
     out: list[Byline] = []
     for size in SIZES:
         n_neg, n_pos = PER_SIZE[size]
-        singles = sorted(w for w, s in streams.items() if len(s) >= size)
-        for _ in range(n_neg if singles else 0):
-            single = single_byline(streams[singles[int(rng.integers(len(singles)))]], size, rng)
-            if single is not None:
-                out.append(single)
+        out.extend(_singles(streams, size, n_neg, rng))
         made = attempts = 0
         while made < n_pos and attempts < 400:
             attempts += 1
@@ -96,6 +107,7 @@ def build_bylines(posts: pd.DataFrame, seed: int) -> list[Byline]:
             log.warning(
                 "interleaved: only %d of %d composites of %d posts could be built from test accounts", made, n_pos, size
             )
+        out.extend(_singles(streams, size, EXTRA_NEGATIVES[size], extra_rng))
     return out
 
 
@@ -149,6 +161,13 @@ def _score(byline: Byline, vectors: np.ndarray, variances, seed: int) -> dict:
     return row
 
 
+def _longest_run(posts: pd.DataFrame, seed: int) -> Byline | None:
+    """``LONG_POSTS`` consecutive posts of the longest test account: the size the command must still run."""
+    sizes = posts.groupby("writer").size()
+    stream = posts[posts["writer"] == sizes.idxmax()].reset_index(drop=True)
+    return single_byline(stream, LONG_POSTS, np.random.default_rng([seed, 37]))
+
+
 def _product_cost(byline: Byline) -> dict:
     """Seconds and peak RSS of ``attribution composite FILE --kind tweet --json`` on one byline,
     in a fresh process (``bench.first_use.measure``): the whole command a user runs (all views,
@@ -165,7 +184,9 @@ def _product_cost(byline: Byline) -> dict:
         )
         run = measure(["composite", path, "--kind", "tweet", "--json", "-q"], Path(tmp))
         if run["exit_code"] not in (0, 1):
-            raise RuntimeError(f"attribution composite failed on the 4,000-post byline: {run['stderr_tail']}")
+            raise RuntimeError(
+                f"attribution composite failed on a {len(byline.posts):,}-post byline: {run['stderr_tail']}"
+            )
         return {"seconds": run["seconds"], "peak_rss_mb": run["peak_rss_mb"]}
 
 
@@ -208,12 +229,23 @@ def run(data_dir=None, *, seed: int = 0, progress: ProgressFactory = no_progress
         cost = _product_cost(largest[0])
         result["seconds_per_byline"] = round(cost["seconds"], 2)
         result["peak_rss_mb"] = round(cost["peak_rss_mb"], 1)
+    long_run = _longest_run(posts, seed)
+    if long_run is not None:
+        cost = _product_cost(long_run)
+        result["seconds_20000"] = round(cost["seconds"], 2)
+        result["peak_rss_mb_20000"] = round(cost["peak_rss_mb"], 1)
     result["c50"] = c50_section(posts, data_dir, _summary, alpha=ALPHA, seed=seed, progress=progress)
     tune = ira_posts(data_dir)
     result["encoder"] = encoder_section(
         bylines, tune[tune["part"] == "tune"], space, variances, seed=seed, progress=progress
     )
-    result["reference"] = {k: meta.get(k) for k in ("built", "commit", "train_accounts", "tune_accounts")}
+    null_meta = tweet_null()["meta"]
+    result["reference"] = {
+        **{k: meta.get(k) for k in ("built", "commit", "train_accounts", "tune_accounts")},
+        "null_built": null_meta["built"],
+        "null_commit": null_meta["commit"],
+        "null_draws_per_size": null_meta["draws_per_size"],
+    }
     result["null_sizes"] = {view: sorted(int(s) for s in tweet_null()["null"][view]) for view in VIEWS}
     result["seconds"] = round(time.time() - started, 1)
     result["peak_rss_mb_bench"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)

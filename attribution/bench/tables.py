@@ -70,7 +70,8 @@ def interleaved_table(results: dict) -> str:
         f"Clean truth: {clean.get('rule', '–')}; share of 1,000+ composites: "
         f"{_number(clean.get('share_of_composites'), 2)}, median separability {_number(clean.get('separability_median'), 2)}.",
         f"Cost at 4,000 posts on the user's path: {_number(results.get('seconds_per_byline'), 1)} s, "
-        f"peak RSS {_number(results.get('peak_rss_mb'), 0)} MB.",
+        f"peak RSS {_number(results.get('peak_rss_mb'), 0)} MB; at 20,000 posts (one account's run): "
+        f"{_number(results.get('seconds_20000'), 1)} s, peak RSS {_number(results.get('peak_rss_mb_20000'), 0)} MB.",
     ]
     encoder = results.get("encoder")
     if encoder:

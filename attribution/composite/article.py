@@ -32,7 +32,7 @@ from attribution.composite.reference import (
 )
 from attribution.composite.rolling import rolling_classify
 from attribution.composite.split_penalty import tune_penalty
-from attribution.composite.word_view import LONG_UNITS, TOP_WORDS, WordTester
+from attribution.composite.word_view import LONG_UNITS, NULL_FACTOR, TOP_WORDS, WordTester
 from attribution.composite.word_view import STATISTIC as WORD_STATISTIC
 from attribution.corpus.report import LoadReport
 from attribution.errors import ConfigError, CorpusError
@@ -459,12 +459,13 @@ def _style_test(
         style.statistic, style.p_value = words.test(words.counts, words.totals)
         style.p_views["function_words"] = style.p_value
         style.statistic_name = WORD_STATISTIC
-        _describe_word_view(data, m, n)
+        style.n_null = words.n_null
+        _describe_word_view(data, m, n, n_null, words.n_null)
     style.k, style.labels = style.k_of(np.arange(n)) if style.p_value <= alpha else (1, np.zeros(n, dtype=int))
     return style
 
 
-def _describe_word_view(data: dict[str, Any], m: int, n: int) -> None:
+def _describe_word_view(data: dict[str, Any], m: int, n: int, n_null: int, n_word_null: int) -> None:
     """Say in the methods and caveats that long articles were tested by their function words."""
     methods = data["methods"]
     methods["features"] += (
@@ -474,6 +475,7 @@ def _describe_word_view(data: dict[str, Any], m: int, n: int) -> None:
     methods["calibration"] = (
         methods["calibration"]
         .replace(STATISTIC, WORD_STATISTIC)
+        .replace(f"against {n_null} single-author sets", f"against {n_word_null} single-author sets")
         .replace(
             "measured by `attribution bench composite`.",
             "checked on held-out C50 authors and in genre by `attribution bench publius` (one writer's papers alone).",
@@ -684,7 +686,7 @@ def _word_view(kind: str, reference: ReferenceSet, m: int, n_null: int, seed: in
     """The function-word view (``word_view``) for long articles, or None."""
     if kind != "article" or m < LONG_UNITS or not reference.texts:
         return None
-    return WordTester.for_texts(texts, reference=reference, m=m, n_null=n_null, seed=seed)
+    return WordTester.for_texts(texts, reference=reference, m=m, n_null=n_null * NULL_FACTOR, seed=seed)
 
 
 def _combined_p(p_style: float, p_operator: float | None) -> float:

@@ -171,6 +171,15 @@ def test_long_bylines_are_tested_in_chunks_the_null_measured_on_enough_accounts(
     assert short == compare_to_null(1.0, size, "both")
 
 
+def test_the_chunk_null_resolves_p_values_to_a_thousandth_from_every_account_alike():
+    """A coarse null let one chunk above every draw cancel a significant chunk (stop 26)."""
+    null, meta = tweet_null()["null"], tweet_null()["meta"]
+    size = str(trusted_size())
+    assert all(len(null[view][size]) >= 1000 for view in null)
+    # Every account long enough gives the same number of runs.
+    assert len(null["both"][size]) % meta["null_accounts_per_size"][size] == 0
+
+
 def test_the_cauchy_combination_keeps_equal_p_values_and_is_finite_at_one():
     resolution = 1 / 101
     assert cauchy_combination(np.array([0.02, 0.02, 0.02]), resolution) == pytest.approx(0.02)
