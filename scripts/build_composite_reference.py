@@ -21,13 +21,15 @@ import argparse
 import datetime as dt
 import json
 import logging
-import subprocess
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import pandas as pd
 from rich.progress import track
 
 from attribution.atomic import atomic_open
+from attribution.bench.registry import provenance
 from attribution.composite.calibration import style_distance, tweet_reference
 from attribution.composite.pools import ira_posts
 from attribution.composite.posts import analyse_posts
@@ -43,16 +45,9 @@ TRAIN_POSTS_PER_WRITER = 300
 VARIANCE_POSTS_PER_WRITER = 600
 
 
-def commit() -> str:
-    try:
-        return subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
-def fit_space(posts, tune, seed: int, built_from: str) -> tuple[StyleSpace, StyleVariances, dict]:
+def fit_space(
+    posts: pd.DataFrame, tune: pd.DataFrame, seed: int, built_from: str
+) -> tuple[StyleSpace, StyleVariances, dict[str, Any]]:
     """The style space from ``train`` accounts and its variances measured on ``tune`` accounts."""
     train = posts[posts["part"] == "train"].groupby("writer").sample(frac=1.0, random_state=seed)
     train = train.groupby("writer").head(TRAIN_POSTS_PER_WRITER)
@@ -79,11 +74,12 @@ def fit_space(posts, tune, seed: int, built_from: str) -> tuple[StyleSpace, Styl
     return space, variances, meta
 
 
-def measure_null(tune, vectors: np.ndarray, variances: StyleVariances, seed: int) -> tuple[dict, dict]:
+def measure_null(
+    tune: pd.DataFrame, rows_of: dict[str, np.ndarray], vectors: np.ndarray, variances: StyleVariances, seed: int
+) -> tuple[dict[str, dict[str, list[float]]], dict[str, int]]:
     """Gains of runs of single tune accounts: ``{view: {size: gains}}`` and accounts per size.
     Each eligible account gives ``ceil(DRAWS[size] / accounts)`` runs at random starts."""
     rng = np.random.default_rng(seed)
-    rows_of = tune.groupby("writer").indices
     null: dict[str, dict[str, list[float]]] = {view: {} for view in VIEWS}
     writers_per_size = {}
     for size in SIZES:
@@ -112,7 +108,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    built_from = commit()
+    built_from = provenance()["commit"] or "unknown"
     posts = ira_posts(args.data)
     tune = posts[posts["part"] == "tune"].reset_index(drop=True)
     if args.null_only:
@@ -120,12 +116,10 @@ def main() -> None:
         logging.info("keeping the shipped style space (built %s)", space_meta["built"])
     else:
         space, variances, space_meta = fit_space(posts, tune, args.seed, built_from)
-        OUT.mkdir(parents=True, exist_ok=True)
-        space.save(OUT / "tweet_reference.npz", variances, space_meta)
     vectors = space.transform(tune["text"].tolist())
     rows_of = tune.groupby("writer").indices
     typicality = sorted(round(float(style_distance(vectors[rows], variances)), 4) for rows in rows_of.values())
-    null, writers_per_size = measure_null(tune, vectors, variances, args.seed)
+    null, writers_per_size = measure_null(tune, rows_of, vectors, variances, args.seed)
     meta = {
         **{k: space_meta[k] for k in ("source", "train_accounts", "train_posts", "tune_accounts")},
         "built": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -135,7 +129,12 @@ def main() -> None:
         "null_accounts_per_size": writers_per_size,
         "draws_per_size": {str(size): len(null[VIEWS[0]].get(str(size), [])) for size in SIZES},
         "seed": args.seed,
+        "style_space_seed": space_meta["seed"],
     }
+    OUT.mkdir(parents=True, exist_ok=True)
+    if not args.null_only:
+        # Written with the null, so a failed run leaves the shipped pair as it was.
+        space.save(OUT / "tweet_reference.npz", variances, space_meta)
     with atomic_open(OUT / "tweet_null.json") as handle:
         json.dump(
             {

@@ -123,20 +123,22 @@ def _summary(rows: list[dict], view: str) -> dict:
     pos = [r for r in rows if r["k"] > 1]
     purity = np.array([r[view]["purity"] for r in pos], dtype=float)
     ari = np.array([r[view]["ari"] for r in pos], dtype=float)
+    # Intervals resample accounts (or sets of accounts), not bylines: one account gives several runs.
+    accounts = np.array([r.get("accounts", str(i)) for i, r in enumerate(rows)])
     out = {
         "n": len(rows),
         "n_composite": int(y.sum()),
         "auc": round(float(roc_auc_score(y, -p_values)), 4) if 0 < y.sum() < len(y) else None,
         "fpr": round(float(reject[~y].mean()), 4) if (~y).any() else None,
-        "fpr_ci": bootstrap_mean(reject[~y]),
+        "fpr_ci": bootstrap_mean(reject[~y], groups=accounts[~y]),
         "tpr": round(float(reject[y].mean()), 4) if y.any() else None,
-        "tpr_ci": bootstrap_mean(reject[y]),
+        "tpr_ci": bootstrap_mean(reject[y], groups=accounts[y]),
         "exact_k": round(float(exact.mean()), 4),
-        "exact_k_ci": bootstrap_mean(exact),
+        "exact_k_ci": bootstrap_mean(exact, groups=accounts),
         "post_purity": round(float(np.nanmean(purity)), 4) if len(purity) else None,
-        "post_purity_ci": bootstrap_mean(purity),
+        "post_purity_ci": bootstrap_mean(purity, groups=accounts[y]),
         "ari": round(float(np.nanmean(ari)), 4) if len(ari) else None,
-        "ari_ci": bootstrap_mean(ari),
+        "ari_ci": bootstrap_mean(ari, groups=accounts[y]),
     }
     return out
 
@@ -145,7 +147,13 @@ def _score(byline: Byline, vectors: np.ndarray, variances, seed: int) -> dict:
     """Every view's gain, p-value, chosen k, purity and ARI on one byline."""
     n = len(byline.posts)
     truth = byline.posts["writer"].to_numpy()
-    row: dict = {"k": byline.k, "n": n, "shares": byline.shares, "minority": min(byline.shares)}
+    row: dict = {
+        "k": byline.k,
+        "n": n,
+        "shares": byline.shares,
+        "minority": min(byline.shares),
+        "accounts": "+".join(sorted(byline.writers)),
+    }
     for view in VIEWS:
         analysis = analyse_posts(vectors, byline.posts["timestamp"], variances, view=view, seed=seed)
         null = compare_posts(vectors, byline.posts["timestamp"], analysis.gain, view, seed)

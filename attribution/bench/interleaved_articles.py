@@ -112,6 +112,7 @@ def score_staff_bylines(
                     "k": int(len(set(truth))),
                     "n": len(byline),
                     "minority": float(pd.Series(truth).value_counts(normalize=True).min()),
+                    "accounts": "+".join(sorted(set(truth))),
                     "both": {
                         "gain": -np.log10(max(p, 1e-6)),
                         "p": p,

@@ -24,11 +24,29 @@ def wilson(successes: int, n: int) -> list[float] | None:
     return [round(float(max(0.0, centre - half)), 4), round(float(min(1.0, centre + half)), 4)]
 
 
-def bootstrap_mean(values: Sequence[float] | np.ndarray, *, seed: int = 0, draws: int = 1000) -> list[float] | None:
-    """Percentile bootstrap 95% interval of a mean (fixed seed)."""
+def bootstrap_mean(
+    values: Sequence[float] | np.ndarray,
+    *,
+    groups: Sequence[str] | None = None,
+    seed: int = 0,
+    draws: int = 1000,
+) -> list[float] | None:
+    """Percentile bootstrap 95% interval of a mean (fixed seed). With ``groups`` whole groups are
+    resampled: bylines of one account are not independent, and resampling them one by one
+    narrows the interval."""
     array = np.asarray(values, dtype=float)
-    array = array[~np.isnan(array)]
+    keep = ~np.isnan(array)
+    array = array[keep]
     if len(array) < 2:
         return None
-    means = np.random.default_rng(seed).choice(array, (draws, len(array))).mean(axis=1)
+    rng = np.random.default_rng(seed)
+    if groups is None:
+        means = rng.choice(array, (draws, len(array))).mean(axis=1)
+    else:
+        _, group = np.unique(np.asarray(groups, dtype=str)[keep], return_inverse=True)
+        sums, counts = np.bincount(group, weights=array), np.bincount(group)
+        if len(sums) < 2:
+            return None
+        drawn = rng.integers(len(sums), size=(draws, len(sums)))
+        means = sums[drawn].sum(axis=1) / counts[drawn].sum(axis=1)
     return [round(float(np.quantile(means, 0.025)), 4), round(float(np.quantile(means, 0.975)), 4)]

@@ -6,8 +6,8 @@ file with no data folder. A byline's gain is compared with the gains of single `
 of the nearest measured size at or above its own (the gain grows with size, so this errs towards
 "one writer").
 
-Every tune account long enough for a size gives the same number of runs (1,000 runs in all up to
-500 posts, so a chunk's p-value can go down to about 0.001).
+Every tune account long enough for a size gives the same number of runs (about 1,000 runs a size
+up to 500 posts, so a chunk's p-value can go down to about 0.001).
 
 Few tune accounts are long enough for the large sizes (21 at 1,000 posts, 3 at 4,000), and a null
 drawn from so few accounts does not span how single accounts differ: held-out single accounts

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 from attribution.composite.article import test_composite
@@ -47,7 +48,9 @@ def run_publius(data_dir: str | Path | None = None, *, seed: int = 0, progress: 
     labels = [json.loads(m)["label"] for m in corpus.dataset["meta"]]
     operators = corpus.dataset.select([i for i, label in enumerate(labels) if label in OPERATORS])
     data = None if data_dir is None else str(data_dir)
+    started = time.perf_counter()
     result = test_composite(corpus, operators=operators, data_dir=data, seed=seed, progress=progress).to_dict()
+    seconds = time.perf_counter() - started
     docs = result["documents"]
     disputed = [d for d, label in zip(docs, labels) if label == "disputed"]
     joint = [d for d, label in zip(docs, labels) if label == "joint"]
@@ -61,6 +64,7 @@ def run_publius(data_dir: str | Path | None = None, *, seed: int = 0, progress: 
         "style_p_value": result["test"]["style_p_value"],
         "p_style": result["test"]["style_p_value"],
         "style_views": result["test"].get("style_views"),
+        "style_null_sets": result["test"]["n_null"],
         "operator_p_value": result["test"]["operator_p_value"],
         "k": result["k"]["estimate"],
         "k_interval": result["k"]["interval"],
@@ -78,5 +82,6 @@ def run_publius(data_dir: str | Path | None = None, *, seed: int = 0, progress: 
         "joint_flagged_ids": flagged,
         "operators_explained_p": result["operators"]["explained"]["p_value"],
         "single_operator_p": result["operators"]["single_operator"]["p_value"],
+        "seconds": round(seconds, 1),
     }
     return {"summary": summary, "result": result}

@@ -326,6 +326,8 @@ def test_posts(
             "reference": {
                 "built": reference_meta["built"],
                 "commit": reference_meta["commit"],
+                "style_space_built": meta.get("built"),
+                "style_space_commit": meta.get("commit"),
                 "typicality_distance": round(distance, 4),
                 "reference_share_as_far": round(share_as_far, 4),
             },
@@ -346,7 +348,8 @@ def test_posts(
             f"{N_SUBSAMPLES} subsamples of {int(SUBSAMPLE * 100)}% of the posts give the distribution over k.",
             "calibration": f"p-value of the gain against single accounts of the same size (bylines over "
             f"{trusted_size()} posts: of each {trusted_size()}-post chunk, the chunks' p-values joined) from the "
-            f"shipped reference (built {reference_meta['built']}, commit {reference_meta['commit']}); the "
+            f"shipped null (built {reference_meta['built']}, commit {reference_meta['commit']}; style space built "
+            f"{meta.get('built')}); the "
             "false-positive rate on held-out accounts is measured by `attribution bench interleaved`.",
             "caveats": caveats,
         },

@@ -6,9 +6,9 @@ test found 20 (``docs/results/screen-units-only.json`` of 2026-12-06). This one 
 test's per-post model (``composite.posts.analyse_posts``, style and posting behaviour joined) on
 a window of consecutive posts, as long as the largest of ``SIZES`` the account fills, and places
 its gain in a null of its own: windows of that size of single reference accounts,
-``screen.calibration.N_WRITER_DRAWS`` per size (the
-composite test's shipped null has 100 draws a size, so its p-values stop at 0.0099: too coarse
-for a screen at 0.01 combined with a second statistic). It skips the full test's k distribution,
+``screen.calibration.N_WRITER_DRAWS`` per size: its window sizes are
+not all the composite test's, and when it was built the shipped null had 100 draws a size (p-values
+stopping at 0.0099, too coarse for a screen at 0.01 combined with a second statistic). It skips the full test's k distribution,
 rolling view and report, which is why it costs about 0.1 s an account here.
 """
 

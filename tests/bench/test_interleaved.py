@@ -35,6 +35,26 @@ def test_tweet_composites_keep_real_clocks_and_alternate(test_posts):
         assert 0.09 <= min(byline.shares) <= 0.51
 
 
+def test_extra_negatives_leave_the_plans_bylines_as_they_were(test_posts, monkeypatch):
+    """The added single-account negatives come from a stream of their own: the composites and the
+    first negatives of each size are the ones earlier runs measured."""
+
+    def key(byline):
+        posts = byline.posts
+        return tuple(byline.writers), len(posts), posts["timestamp"].iloc[0], posts["timestamp"].iloc[-1]
+
+    full = [key(b) for b in interleaved.build_bylines(test_posts, seed=0)]
+    monkeypatch.setattr(interleaved, "EXTRA_NEGATIVES", dict.fromkeys(interleaved.SIZES, 0))
+    plan = [key(b) for b in interleaved.build_bylines(test_posts, seed=0)]
+    extras = list(full)
+    for byline in plan:
+        extras.remove(byline)  # raises if a byline of the plan is missing
+    assert len(extras) == len(full) - len(plan) > 0
+    assert all(len(writers) == 1 for writers, *_ in extras)
+    # The plan's bylines keep their order.
+    assert [k for k in full if k in plan] == plan
+
+
 def test_c50_staff_bylines_use_held_out_writers_on_real_clocks(test_posts, data_dir):
     articles = interleaved_articles.c50_held_out(data_dir)
     from attribution.composite.reference import c50_split

@@ -48,6 +48,20 @@ def test_wilson_and_bootstrap_intervals_hold_the_estimate():
     assert low <= 0.75 <= high
 
 
+
+def test_a_bootstrap_by_account_is_wider_when_an_account_gives_many_bylines():
+    """Ten runs of one account that is always rejected and ten accounts never rejected: resampled
+    by byline the rate looks pinned, resampled by account it can be anywhere from 0 to 0.9."""
+    values = [1.0] * 10 + [0.0] * 10
+    accounts = ["a"] * 10 + [f"b{i}" for i in range(10)]
+    by_byline = bootstrap_mean(values)
+    by_account = bootstrap_mean(values, groups=accounts)
+    assert by_account[1] - by_account[0] > by_byline[1] - by_byline[0]
+    assert by_account[0] == 0.0
+    # One account alone cannot be resampled.
+    assert bootstrap_mean([1.0, 0.0], groups=["a", "a"]) is None
+
+
 def test_an_excerpt_is_a_contiguous_span_of_100_to_400_words():
     rng = np.random.default_rng(0)
     text = " ".join(f"w{i}" for i in range(1000))

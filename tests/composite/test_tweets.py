@@ -172,12 +172,13 @@ def test_long_bylines_are_tested_in_chunks_the_null_measured_on_enough_accounts(
 
 
 def test_the_chunk_null_resolves_p_values_to_a_thousandth_from_every_account_alike():
-    """A coarse null let one chunk above every draw cancel a significant chunk (stop 26)."""
+    """A coarse null (100 runs) let one chunk above every draw cancel a significant chunk."""
     null, meta = tweet_null()["null"], tweet_null()["meta"]
-    size = str(trusted_size())
-    assert all(len(null[view][size]) >= 1000 for view in null)
-    # Every account long enough gives the same number of runs.
-    assert len(null["both"][size]) % meta["null_accounts_per_size"][size] == 0
+    assert all(len(null[view][str(trusted_size())]) >= 1000 for view in null)
+    for size, accounts in meta["null_accounts_per_size"].items():
+        runs = {len(null[view][size]) for view in null}
+        # Every view has the same runs, and every account long enough gives as many as the others.
+        assert runs == {meta["draws_per_size"][size]} and meta["draws_per_size"][size] % accounts == 0
 
 
 def test_the_cauchy_combination_keeps_equal_p_values_and_is_finite_at_one():
