@@ -48,7 +48,6 @@ def test_wilson_and_bootstrap_intervals_hold_the_estimate():
     assert low <= 0.75 <= high
 
 
-
 def test_a_bootstrap_by_account_is_wider_when_an_account_gives_many_bylines():
     """Ten runs of one account that is always rejected and ten accounts never rejected: resampled
     by byline the rate looks pinned, resampled by account it can be anywhere from 0 to 0.9."""
