@@ -51,8 +51,9 @@ def test_extra_negatives_leave_the_plans_bylines_as_they_were(test_posts, monkey
         extras.remove(byline)  # raises if a byline of the plan is missing
     assert len(extras) == len(full) - len(plan) > 0
     assert all(len(writers) == 1 for writers, *_ in extras)
-    # The plan's bylines keep their order.
-    assert [k for k in full if k in plan] == plan
+    # The plan's bylines keep their order (a subsequence: an extra run may repeat one of them).
+    rest = iter(full)
+    assert all(any(k == other for other in rest) for k in plan)
 
 
 def test_c50_staff_bylines_use_held_out_writers_on_real_clocks(test_posts, data_dir):
