@@ -27,7 +27,7 @@ def wilson(successes: int, n: int) -> list[float] | None:
 def bootstrap_mean(
     values: Sequence[float] | np.ndarray,
     *,
-    groups: Sequence[str] | None = None,
+    groups: Sequence[str] | np.ndarray | None = None,
     seed: int = 0,
     draws: int = 1000,
 ) -> list[float] | None:
