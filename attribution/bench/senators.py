@@ -37,7 +37,9 @@ from attribution.progress import ProgressFactory, no_progress
 ALPHA = 0.05
 #: Each senator's posts in the pair's common period: fewer, and the minority writer is a handful.
 MIN_EACH = 30
-COMPOSITES = 30
+#: Composites and single senators scored (each byline costs about 20 s on the reference's path).
+COMPOSITES = 20
+SINGLES = 20
 NULLS = ("reference", "shipped")
 
 
@@ -69,10 +71,14 @@ def pair_byline(posts: pd.DataFrame, a: str, b: str) -> pd.DataFrame | None:
 
 
 def build_bylines(posts: pd.DataFrame, test: list[str], seed: int) -> list[pd.DataFrame]:
-    """Each test senator alone, then up to ``COMPOSITES`` random pairs of them."""
-    bylines = [posts[posts["writer"] == w].reset_index(drop=True) for w in test]
-    pairs = list(itertools.combinations(test, 2))
+    """``SINGLES`` test senators alone (with at least two composites' worth of posts), then up to
+    ``COMPOSITES`` random pairs of them."""
     rng = np.random.default_rng([seed, 47])
+    sizes = posts[posts["writer"].isin(test)].groupby("writer").size()
+    long_enough = sorted(sizes[sizes >= 2 * MIN_EACH].index)
+    alone = rng.choice(long_enough, min(SINGLES, len(long_enough)), replace=False)
+    bylines = [posts[posts["writer"] == w].reset_index(drop=True) for w in sorted(alone)]
+    pairs = list(itertools.combinations(test, 2))
     made = 0
     for index in rng.permutation(len(pairs)):
         byline = pair_byline(posts, *pairs[index])
@@ -89,8 +95,10 @@ def _score(path: Path, byline: pd.DataFrame, reference: Corpus | None, data_dir,
     corpus = load_corpus(path, kind="tweet", detect_language=False)
     result = test_composite(corpus, data_dir=data_dir, alpha=ALPHA, seed=seed, reference_corpus=reference).to_dict()
     truth = byline["writer"].to_numpy()
+    # No p-value (too little evidence) is no detection.
     p = result["test"]["p_value"]
-    k = result["k"]["estimate"] if p is not None and p <= ALPHA else 1
+    p = 1.0 if p is None else p
+    k = result["k"]["estimate"] if p <= ALPHA else 1
     labels = _labels_by_id(result, byline["id"].astype(str).tolist()) if k > 1 else np.zeros(len(byline))
     return {"p": p, "k": int(k), "purity": post_purity(truth, labels), "ari": adjusted_rand_score(truth, labels)}
 

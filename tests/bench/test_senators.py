@@ -19,7 +19,7 @@ def test_composites_join_two_test_senators_on_their_real_clocks(posts):
     assert not set(reference) & set(test) and len(reference) >= 40
     bylines = senators.build_bylines(posts, test, seed=0)
     composites = [b for b in bylines if b["writer"].nunique() > 1]
-    assert len(composites) == senators.COMPOSITES
+    assert len(composites) == senators.COMPOSITES and len(bylines) - len(composites) == senators.SINGLES
     stamps = set(zip(posts["writer"], posts["timestamp"], posts["text"]))
     for byline in composites[:5]:
         assert set(byline["writer"]) <= set(test) and byline["writer"].nunique() == 2
