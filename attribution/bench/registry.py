@@ -23,6 +23,7 @@ BENCHES = {
     "screen": "attribution.bench.screen",
     "screen-scale": "attribution.bench.screen_scale",
     "short_docs": "attribution.bench.short_docs",
+    "senators": "attribution.bench.senators",
     "style": "attribution.bench.style",
 }
 

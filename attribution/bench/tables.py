@@ -254,6 +254,24 @@ def screen_scale_table(results: dict) -> str:
     return "\n".join(lines)
 
 
+def senators_table(results: dict) -> str:
+    """``bench senators``: two offices' composites against the senators' reference and the shipped null."""
+    columns = ["null", "n", "composites", "AUC", "FPR (95% CI)", "TPR (95% CI)", "exact k", "post purity (95% CI)"]
+    names = {"reference": "other senators (`--reference`)", "shipped": "shipped IRA null (no `--reference`)"}
+    rows = [
+        [names.get(name, name), str(b.get("n", 0)), str(b.get("n_composite", 0)), _number(b.get("auc"))]
+        + [_with_interval(b, key) for key in ("fpr", "tpr", "exact_k", "post_purity")]
+        for name, b in (results.get("nulls") or {}).items()
+    ]
+    low, high = results.get("posts_per_byline") or ["–", "–"]
+    lines = _table(results, "senators", columns, rows) + [
+        "",
+        f"{results.get('test_senators')} test senators alone and {results.get('composites')} pairs of them "
+        f"({low}-{high} posts a byline); the reference: {results.get('reference_senators')} other senators.",
+    ]
+    return "\n".join(lines)
+
+
 RENDERERS: dict[str, Callable[[dict], str]] = {
     "interleaved": interleaved_table,
     "composite": composite_table,
@@ -261,6 +279,7 @@ RENDERERS: dict[str, Callable[[dict], str]] = {
     "style": style_table,
     "screen": screen_table,
     "screen-scale": screen_scale_table,
+    "senators": senators_table,
 }
 #: Benches whose results the package does not read: their files live in docs/results/.
 DOCS_RESULTS = {
@@ -268,6 +287,7 @@ DOCS_RESULTS = {
     "style": "style.json",
     "screen": "screen.json",
     "screen-scale": "screen-scale.json",
+    "senators": "senators.json",
 }
 
 
