@@ -266,7 +266,8 @@ def senators_table(results: dict) -> str:
     low, high = results.get("posts_per_byline") or ["–", "–"]
     lines = _table(results, "senators", columns, rows) + [
         "",
-        f"{results.get('test_senators')} test senators alone and {results.get('composites')} pairs of them "
+        f"{(results.get('bylines') or 0) - (results.get('composites') or 0)} of the {results.get('test_senators')} "
+        f"test senators alone and {results.get('composites')} pairs of them "
         f"({low}-{high} posts a byline); the reference: {results.get('reference_senators')} other senators.",
     ]
     return "\n".join(lines)
