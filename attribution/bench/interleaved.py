@@ -111,7 +111,7 @@ def build_bylines(posts: pd.DataFrame, seed: int) -> list[Byline]:
     return out
 
 
-def _summary(rows: list[dict], view: str) -> dict:
+def summarise(rows: list[dict], view: str) -> dict:
     """auc, fpr, tpr, exact_k, post_purity, ari (with 95% intervals) of one view over ``rows``."""
     y = np.array([r["k"] > 1 for r in rows])
     if not len(rows):
@@ -215,20 +215,20 @@ def run(data_dir=None, *, seed: int = 0, progress: ProgressFactory = no_progress
     big = [r for r in rows if r["n"] >= 1000]
     clean = [r for r in big if r["k"] == 1 or (r["separability"] or 0) >= CLEAN_SEPARABILITY]
     result: dict = {"bylines": len(rows), "composites": sum(r["k"] > 1 for r in rows)}
-    result.update(_summary(big, "both"))
-    result["by_size"] = {str(s): _summary([r for r in rows if r["n"] == s], "both") for s in SIZES}
+    result.update(summarise(big, "both"))
+    result["by_size"] = {str(s): summarise([r for r in rows if r["n"] == s], "both") for s in SIZES}
     result["by_share"] = {
-        label: _summary([r for r in big if r["k"] == 1 or lo <= r["minority"] < hi], "both")
+        label: summarise([r for r in big if r["k"] == 1 or lo <= r["minority"] < hi], "both")
         for label, lo, hi in (("10-25%", 0.0, 0.25), ("25-50%", 0.25, 0.51))
     }
-    result["ablation"] = {view: _summary(big, view) for view in VIEWS}
+    result["ablation"] = {view: summarise(big, view) for view in VIEWS}
     result["clean_truth"] = {
         "rule": f"composites whose writers a supervised char n-gram classifier separates at balanced accuracy >= {CLEAN_SEPARABILITY}",
         "share_of_composites": round(sum(r["k"] > 1 for r in clean) / max(1, sum(r["k"] > 1 for r in big)), 4),
         "separability_median": round(
             float(np.nanmedian([r["separability"] for r in big if r["k"] > 1] or [np.nan])), 4
         ),
-        **{view: _summary(clean, view) for view in VIEWS},
+        **{view: summarise(clean, view) for view in VIEWS},
     }
     largest = [b for b in bylines if len(b.posts) == max(SIZES) and b.k > 1] or [
         b for b in bylines if len(b.posts) == max(SIZES)
@@ -242,7 +242,7 @@ def run(data_dir=None, *, seed: int = 0, progress: ProgressFactory = no_progress
         cost = _product_cost(long_run)
         result["seconds_20000"] = round(cost["seconds"], 2)
         result["peak_rss_mb_20000"] = round(cost["peak_rss_mb"], 1)
-    result["c50"] = c50_section(posts, data_dir, _summary, alpha=ALPHA, seed=seed, progress=progress)
+    result["c50"] = c50_section(posts, data_dir, summarise, alpha=ALPHA, seed=seed, progress=progress)
     tune = ira_posts(data_dir)
     result["encoder"] = encoder_section(
         bylines, tune[tune["part"] == "tune"], space, variances, seed=seed, progress=progress

@@ -102,33 +102,35 @@ def score_staff_bylines(
             )
             corpus = load_corpus(path, kind="article", detect_language=False)
             result = test_composite(corpus, data_dir=data_dir, alpha=alpha, n_subsamples=0, seed=seed).to_dict()
-            truth = byline["writer"].to_numpy()
-            p = result["test"]["p_value"]
-            k = result["k"]["estimate"] if p is not None and p <= alpha else 1
-            # One writer found: every article in one cluster, as the report shows it.
-            labels = _labels_by_id(result, byline["id"].astype(str).tolist()) if k > 1 else np.zeros(len(byline))
-            rows.append(
-                {
-                    "k": int(len(set(truth))),
-                    "n": len(byline),
-                    "minority": float(pd.Series(truth).value_counts(normalize=True).min()),
-                    "accounts": "+".join(sorted(set(truth))),
-                    "both": {
-                        "gain": -np.log10(max(p, 1e-6)),
-                        "p": p,
-                        "k": int(k),
-                        "purity": post_purity(truth, labels),
-                        "ari": adjusted_rand_score(truth, labels),
-                    },
-                }
-            )
+            scores = result_scores(result, byline, alpha)
+            rows.append({**truth_fields(byline), "both": {"gain": -np.log10(max(scores["p"], 1e-6)), **scores}})
     return rows
 
 
-def _labels_by_id(result: dict, ids: list[str]) -> np.ndarray:
-    """The result's cluster of each article, in the byline's order."""
-    cluster = {d["id"]: d["cluster"] for d in result["documents"]}
-    return np.array([cluster[i] for i in ids])
+def truth_fields(byline: pd.DataFrame) -> dict:
+    """A bench row's truth: writers (k), posts, the smallest writer's share, the writers' names."""
+    truth = byline["writer"]
+    return {
+        "k": int(truth.nunique()),
+        "n": len(byline),
+        "minority": float(truth.value_counts(normalize=True).min()),
+        "accounts": "+".join(sorted(set(truth))),
+    }
+
+
+def result_scores(result: dict, byline: pd.DataFrame, alpha: float) -> dict:
+    """p-value, k (1 unless rejected at ``alpha``), post purity and ARI of a ``test_composite``
+    result against the byline's true writers."""
+    truth = byline["writer"].to_numpy()
+    p = result["test"]["p_value"]
+    k = result["k"]["estimate"] if p is not None and p <= alpha else 1
+    # One writer found: every post in one cluster, as the report shows it.
+    if k > 1:
+        cluster = {d["id"]: d["cluster"] for d in result["documents"]}
+        labels = np.array([cluster[i] for i in byline["id"].astype(str)])
+    else:
+        labels = np.zeros(len(byline))
+    return {"p": p, "k": int(k), "purity": post_purity(truth, labels), "ari": adjusted_rand_score(truth, labels)}
 
 
 def c50_section(

@@ -25,12 +25,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import adjusted_rand_score
 
-from attribution.bench.interleaved import _summary
-from attribution.bench.interleaved_articles import _labels_by_id
+from attribution.bench.interleaved import summarise
+from attribution.bench.interleaved_articles import result_scores, truth_fields
 from attribution.composite.article import test_composite
-from attribution.composite.interleave import post_purity
 from attribution.corpus import Corpus, load_corpus
 from attribution.progress import ProgressFactory, no_progress
 
@@ -90,17 +88,12 @@ def build_bylines(posts: pd.DataFrame, test: list[str], seed: int) -> list[pd.Da
     return bylines
 
 
-def _score(path: Path, byline: pd.DataFrame, reference: Corpus | None, data_dir, seed: int) -> dict:
+def _score(corpus: Corpus, byline: pd.DataFrame, reference: Corpus | None, data_dir, seed: int) -> dict:
     """p-value, k, purity and ARI of one byline through the CLI's path."""
-    corpus = load_corpus(path, kind="tweet", detect_language=False)
     result = test_composite(corpus, data_dir=data_dir, alpha=ALPHA, seed=seed, reference_corpus=reference).to_dict()
-    truth = byline["writer"].to_numpy()
+    scores = result_scores(result, byline, ALPHA)
     # No p-value (too little evidence) is no detection.
-    p = result["test"]["p_value"]
-    p = 1.0 if p is None else p
-    k = result["k"]["estimate"] if p <= ALPHA else 1
-    labels = _labels_by_id(result, byline["id"].astype(str).tolist()) if k > 1 else np.zeros(len(byline))
-    return {"p": p, "k": int(k), "purity": post_purity(truth, labels), "ari": adjusted_rand_score(truth, labels)}
+    return {**scores, "p": 1.0 if scores["p"] is None else scores["p"]}
 
 
 def run(data_dir=None, *, seed: int = 0, progress: ProgressFactory = no_progress) -> dict:
@@ -122,16 +115,14 @@ def run(data_dir=None, *, seed: int = 0, progress: ProgressFactory = no_progress
             byline.assign(timestamp=byline["timestamp"].astype(str))[["id", "text", "timestamp"]].to_json(
                 path, orient="records", lines=True
             )
-            writers = sorted(byline["writer"].unique())
-            row: dict = {
-                "k": len(writers),
-                "n": len(byline),
-                "minority": float(byline["writer"].value_counts(normalize=True).min()),
-                "accounts": "+".join(writers),
-                "reference": _score(path, byline, reference, data_dir, seed),
-                "shipped": _score(path, byline, None, data_dir, seed),
-            }
-            rows.append(row)
+            corpus = load_corpus(path, kind="tweet", detect_language=False)
+            rows.append(
+                {
+                    **truth_fields(byline),
+                    "reference": _score(corpus, byline, reference, data_dir, seed),
+                    "shipped": _score(corpus, byline, None, data_dir, seed),
+                }
+            )
     result: dict = {
         "bylines": len(rows),
         "composites": sum(r["k"] > 1 for r in rows),
@@ -140,7 +131,7 @@ def run(data_dir=None, *, seed: int = 0, progress: ProgressFactory = no_progress
         "posts_per_byline": [int(min(r["n"] for r in rows)), int(max(r["n"] for r in rows))],
         "minority_share": [round(min(r["minority"] for r in rows if r["k"] > 1), 3), 0.5],
     }
-    result.update(_summary(rows, "reference"))
-    result["nulls"] = {name: _summary(rows, name) for name in NULLS}
+    result.update(summarise(rows, "reference"))
+    result["nulls"] = {name: summarise(rows, name) for name in NULLS}
     result["seconds"] = round(time.time() - started, 1)
     return result

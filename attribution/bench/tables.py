@@ -55,15 +55,17 @@ def _table(results: dict, bench: str, columns: list[str], rows: list[list[str]])
     ]
 
 
+def _detection_cells(label: str, block: dict) -> list[str]:
+    """A composite bench row: bylines, composites, AUC, then FPR, TPR, exact k, purity with intervals."""
+    return [label, str(block.get("n", 0)), str(block.get("n_composite", 0)), _number(block.get("auc"))] + [
+        _with_interval(block, key) for key in ("fpr", "tpr", "exact_k", "post_purity")
+    ]
+
+
 def interleaved_table(results: dict) -> str:
     """Every group of ``bench interleaved``: detection, false alarms, k and how pure the writers are."""
     columns = ["bylines", "n", "composites", "AUC", "FPR (95% CI)", "TPR (95% CI)", "exact k", "post purity (95% CI)"]
-    rows = [
-        [label, str(b.get("n", 0)), str(b.get("n_composite", 0)), _number(b.get("auc"))]
-        + [_with_interval(b, key) for key in ("fpr", "tpr", "exact_k", "post_purity")]
-        + [_number(b.get("ari"))]
-        for label, b in _interleaved_rows(results)
-    ]
+    rows = [_detection_cells(label, b) + [_number(b.get("ari"))] for label, b in _interleaved_rows(results)]
     clean = results.get("clean_truth") or {}
     lines = _table(results, "interleaved", [*columns, "ARI"], rows) + [
         "",
@@ -258,11 +260,7 @@ def senators_table(results: dict) -> str:
     """``bench senators``: two offices' composites against the senators' reference and the shipped null."""
     columns = ["null", "n", "composites", "AUC", "FPR (95% CI)", "TPR (95% CI)", "exact k", "post purity (95% CI)"]
     names = {"reference": "other senators (`--reference`)", "shipped": "shipped IRA null (no `--reference`)"}
-    rows = [
-        [names.get(name, name), str(b.get("n", 0)), str(b.get("n_composite", 0)), _number(b.get("auc"))]
-        + [_with_interval(b, key) for key in ("fpr", "tpr", "exact_k", "post_purity")]
-        for name, b in (results.get("nulls") or {}).items()
-    ]
+    rows = [_detection_cells(names.get(name, name), b) for name, b in (results.get("nulls") or {}).items()]
     low, high = results.get("posts_per_byline") or ["–", "–"]
     lines = _table(results, "senators", columns, rows) + [
         "",

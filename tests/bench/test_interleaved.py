@@ -75,7 +75,7 @@ def test_c50_staff_bylines_use_held_out_writers_on_real_clocks(test_posts, data_
 def test_c50_rows_run_the_users_path(test_posts, data_dir, monkeypatch):
     """Two bylines scored through load_corpus + test_composite: a composite of two writers is found."""
     monkeypatch.setattr(interleaved_articles, "PER_SIZE", {30: (1, 0), 60: (0, 1)})
-    section = interleaved_articles.c50_section(test_posts, data_dir, interleaved._summary, alpha=0.05, seed=0)
+    section = interleaved_articles.c50_section(test_posts, data_dir, interleaved.summarise, alpha=0.05, seed=0)
     assert section["n"] == 2 and section["n_composite"] == 1
     assert section["by_size"]["60"]["tpr"] == 1.0
     assert section["by_size"]["60"]["post_purity"] > 0.6
