@@ -45,15 +45,26 @@ TRAIN_POSTS_PER_WRITER = 300
 VARIANCE_POSTS_PER_WRITER = 600
 
 
-def fit_space(
-    posts: pd.DataFrame, tune: pd.DataFrame, seed: int, built_from: str
-) -> tuple[StyleSpace, StyleVariances, dict[str, Any]]:
-    """The style space from ``train`` accounts and its variances measured on ``tune`` accounts."""
+def fit_space(posts: pd.DataFrame, seed: int, built_from: str) -> tuple[StyleSpace, dict[str, Any]]:
+    """The style space, fitted on the ``train`` accounts, and how it was built."""
     train = posts[posts["part"] == "train"].groupby("writer").sample(frac=1.0, random_state=seed)
     train = train.groupby("writer").head(TRAIN_POSTS_PER_WRITER)
     logging.info("fitting the style space on %d posts of %d train accounts", len(train), train["writer"].nunique())
     space = StyleSpace(seed=seed).fit(train["text"].tolist(), train["writer"].to_numpy())
-    vectors = space.transform(tune["text"].tolist())
+    meta = {
+        "built": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "commit": built_from,
+        "source": "IRA persona accounts (FiveThirtyEight release), split by attribution.composite.pools",
+        "train_accounts": int(train["writer"].nunique()),
+        "train_posts": len(train),
+        "tune_accounts": int(posts.loc[posts["part"] == "tune", "writer"].nunique()),
+        "seed": seed,
+    }
+    return space, meta
+
+
+def tune_variances(tune: pd.DataFrame, vectors: np.ndarray) -> StyleVariances:
+    """The space's within-writer, within-session and between-writer variances on the tune accounts."""
     head = (tune.groupby("writer").cumcount() < VARIANCE_POSTS_PER_WRITER).to_numpy()
     session_ids = np.zeros(len(tune), dtype=np.int64)
     offset = 0
@@ -61,17 +72,7 @@ def fit_space(
         ids = sessions(tune["timestamp"].iloc[rows], 20.0)
         session_ids[rows] = ids + offset
         offset += int(ids.max()) + 1
-    variances = measure_variances(vectors[head], tune["writer"].to_numpy()[head], session_ids[head])
-    meta = {
-        "built": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "commit": built_from,
-        "source": "IRA persona accounts (FiveThirtyEight release), split by attribution.composite.pools",
-        "train_accounts": int(train["writer"].nunique()),
-        "train_posts": len(train),
-        "tune_accounts": int(tune["writer"].nunique()),
-        "seed": seed,
-    }
-    return space, variances, meta
+    return measure_variances(vectors[head], tune["writer"].to_numpy()[head], session_ids[head])
 
 
 def measure_null(
@@ -114,9 +115,11 @@ def main() -> None:
     if args.null_only:
         space, variances, space_meta = tweet_reference()
         logging.info("keeping the shipped style space (built %s)", space_meta["built"])
+        vectors = space.transform(tune["text"].tolist())
     else:
-        space, variances, space_meta = fit_space(posts, tune, args.seed, built_from)
-    vectors = space.transform(tune["text"].tolist())
+        space, space_meta = fit_space(posts, args.seed, built_from)
+        vectors = space.transform(tune["text"].tolist())
+        variances = tune_variances(tune, vectors)
     rows_of = tune.groupby("writer").indices
     typicality = sorted(round(float(style_distance(vectors[rows], variances)), 4) for rows in rows_of.values())
     null, writers_per_size = measure_null(tune, rows_of, vectors, variances, args.seed)
