@@ -36,6 +36,7 @@ from attribution.composite.posts import analyse_posts
 from attribution.composite.sessions import sessions
 from attribution.composite.style_space import StyleSpace, measure_variances
 from attribution.composite.writer_model import VIEWS, StyleVariances
+from attribution.features.short_text import post_kinds
 
 OUT = Path(__file__).resolve().parents[1] / "attribution" / "composite" / "data"
 SIZES = (100, 200, 500, 1000, 2000, 4000)
@@ -76,11 +77,16 @@ def tune_variances(tune: pd.DataFrame, vectors: np.ndarray) -> StyleVariances:
 
 
 def measure_null(
-    tune: pd.DataFrame, rows_of: dict[str, np.ndarray], vectors: np.ndarray, variances: StyleVariances, seed: int
+    tune: pd.DataFrame,
+    rows_of: dict[str, np.ndarray],
+    vectors: np.ndarray,
+    variances: StyleVariances,
+    seed: int,
 ) -> tuple[dict[str, dict[str, list[float]]], dict[str, int]]:
     """Gains of runs of single tune accounts: ``{view: {size: gains}}`` and accounts per size.
     Each eligible account gives ``ceil(DRAWS[size] / accounts)`` runs at random starts."""
     rng = np.random.default_rng(seed)
+    kinds = post_kinds(tune["text"].tolist())
     null: dict[str, dict[str, list[float]]] = {view: {} for view in VIEWS}
     writers_per_size = {}
     for size in SIZES:
@@ -96,7 +102,7 @@ def measure_null(
                 window = rows[start : start + size]
                 for view in VIEWS:
                     analysis = analyse_posts(
-                        vectors[window], tune["timestamp"].iloc[window], variances, view=view, seed=seed
+                        vectors[window], tune["timestamp"].iloc[window], variances, kinds[window], view=view, seed=seed
                     )
                     null[view].setdefault(str(size), []).append(round(analysis.gain, 4))
     return null, writers_per_size

@@ -34,7 +34,7 @@ from attribution.composite.pools import ira_posts
 from attribution.composite.posts import analyse_posts
 from attribution.composite.tweets import decide_k
 from attribution.composite.writer_model import VIEWS
-from attribution.features.short_text import mask_post
+from attribution.features.short_text import mask_post, post_kinds
 from attribution.progress import ProgressFactory, no_progress
 
 log = logging.getLogger(__name__)
@@ -154,9 +154,10 @@ def _score(byline: Byline, vectors: np.ndarray, variances, seed: int) -> dict:
         "minority": min(byline.shares),
         "accounts": "+".join(sorted(byline.writers)),
     }
+    kinds = post_kinds(byline.posts["text"].tolist())
     for view in VIEWS:
-        analysis = analyse_posts(vectors, byline.posts["timestamp"], variances, view=view, seed=seed)
-        null = compare_posts(vectors, byline.posts["timestamp"], analysis.gain, view, seed)
+        analysis = analyse_posts(vectors, byline.posts["timestamp"], variances, kinds, view=view, seed=seed)
+        null = compare_posts(vectors, byline.posts["timestamp"], kinds, analysis.gain, view, seed)
         k = decide_k(analysis, null, ALPHA)
         labels = analysis.post_labels(k)
         row[view] = {

@@ -19,6 +19,7 @@ from attribution.composite.posts import SESSION_GAP_MINUTES, analyse_posts
 from attribution.composite.sessions import sessions
 from attribution.composite.style_space import StyleSpace, measure_variances
 from attribution.composite.writer_model import StyleVariances
+from attribution.features.short_text import post_kinds
 from attribution.features.style_encoder import StyleEncoder
 from attribution.progress import ProgressFactory, no_progress
 
@@ -71,13 +72,14 @@ def encoder_section(
         texts = byline.posts["text"].tolist()
         truth = byline.posts["writer"].to_numpy()
         shipped = space.transform(texts)
+        kinds = post_kinds(texts)
         encoded = StyleEncoder().encode(texts).astype(np.float64)
         for name, vectors, var in (
             ("shipped_space", shipped, variances),
             ("encoder", encoded, encoder_var),
             ("both", np.hstack([shipped, encoded]), both_var),
         ):
-            analysis = analyse_posts(vectors, byline.posts["timestamp"], var, view="style", seed=seed)
+            analysis = analyse_posts(vectors, byline.posts["timestamp"], var, kinds, view="style", seed=seed)
             purity[name].append(post_purity(truth, analysis.post_labels(byline.k)))
     means = {name: round(float(np.mean(values)), 4) if values else None for name, values in purity.items()}
     gain = np.asarray(purity["both"]) - np.asarray(purity["shipped_space"])

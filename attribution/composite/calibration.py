@@ -100,7 +100,9 @@ def cauchy_combination(p_values: np.ndarray, resolution: float) -> float:
     return float(min(1.0, max(0.0, 0.5 - np.arctan(statistic) / np.pi)))
 
 
-def compare_posts(vectors: np.ndarray, times: pd.Series, gain: float, view: str, seed: int = 0) -> NullComparison:
+def compare_posts(
+    vectors: np.ndarray, times: pd.Series, kinds: np.ndarray, gain: float, view: str, seed: int = 0
+) -> NullComparison:
     """The p-value of a byline whose writer model under ``view`` gained ``gain``: against the null
     of its size, or, beyond ``trusted_size()``, chunk by chunk, the chunks' p-values combined.
 
@@ -112,14 +114,16 @@ def compare_posts(vectors: np.ndarray, times: pd.Series, gain: float, view: str,
     if view != "style":
         # The time views' null holds timed sessions: chunks are cut from the timed posts only.
         timed = times.notna().to_numpy()
-        vectors, times = vectors[timed], times[timed].reset_index(drop=True)
+        vectors, times, kinds = vectors[timed], times[timed].reset_index(drop=True), np.asarray(kinds)[timed]
     if len(vectors) <= size:
         return whole
     _, variances, _ = tweet_reference()
     starts = chunk_starts(len(vectors), size)
     chunk_p = [
         compare_to_null(
-            analyse_posts(vectors[s : s + size], times.iloc[s : s + size], variances, view=view, seed=seed).gain,
+            analyse_posts(
+                vectors[s : s + size], times.iloc[s : s + size], variances, kinds[s : s + size], view=view, seed=seed
+            ).gain,
             size,
             view,
         ).p_value
@@ -151,26 +155,29 @@ def typicality(vectors: np.ndarray, variances: StyleVariances) -> tuple[float, f
 
 
 def null_from_bylines(
-    streams: list[tuple[np.ndarray, pd.Series]], n_posts: int, views: tuple[str, ...], *, draws: int, seed: int
+    streams: list[tuple[np.ndarray, pd.Series, np.ndarray]],
+    n_posts: int,
+    views: tuple[str, ...],
+    *,
+    draws: int,
+    seed: int,
 ) -> tuple[dict[str, np.ndarray], int, int]:
     """The gain's null measured on the user's own single-writer bylines (``--reference``).
 
-    ``streams`` holds each reference byline's style vectors and time stamps in time order. Runs of
+    ``streams`` holds each reference byline's style vectors, time stamps and kinds of post in time order. Runs of
     ``n_posts`` consecutive posts (or of the longest reference byline, if shorter) are drawn
     from bylines long enough. Returns (gains per view, run length used, bylines used).
     """
     _, variances, _ = tweet_reference()
-    size = min(n_posts, max(len(v) for v, _ in streams))
-    eligible = [(v, t) for v, t in streams if len(v) >= size]
+    size = min(n_posts, max(len(v) for v, _, _ in streams))
+    eligible = [stream for stream in streams if len(stream[0]) >= size]
     rng = np.random.default_rng([seed, 41, size])
     gains: dict[str, list[float]] = {view: [] for view in views}
     for _ in range(draws):
-        vectors, times = eligible[int(rng.integers(len(eligible)))]
-        start = int(rng.integers(len(vectors) - size + 1))
+        vectors, times, kinds = eligible[int(rng.integers(len(eligible)))]
+        run = slice(start := int(rng.integers(len(vectors) - size + 1)), start + size)
         for view in views:
-            analysis = analyse_posts(
-                vectors[start : start + size], times.iloc[start : start + size], variances, view=view, seed=seed
-            )
+            analysis = analyse_posts(vectors[run], times.iloc[run], variances, kinds[run], view=view, seed=seed)
             gains[view].append(analysis.gain)
     return {view: np.sort(np.asarray(values)) for view, values in gains.items()}, size, len(eligible)
 

@@ -22,6 +22,27 @@ from attribution.composite.writer_model import (
 #: Posts further apart than this (minutes) start a new session.
 SESSION_GAP_MINUTES = 20.0
 K_MAX = 4
+#: A kind's mean is shrunk towards the byline's as if it had this many more posts at the byline
+#: mean, so a kind seen once or twice is not centred onto itself.
+KIND_POOLING = 5.0
+
+
+def within_kind(vectors: np.ndarray, kinds: np.ndarray) -> np.ndarray:
+    """Each post's style vector minus the (shrunk) mean of its kind of post in this byline.
+
+    The kind of post (link share, reply, hashtag game) is the strongest structure in a stream and
+    every writer shares it, so left in it splits single writers by kind; within their kind the
+    posts still differ by writer (``docs/decisions.md``, stop 28).
+    """
+    out = np.array(vectors, dtype=float, copy=True)
+    if not len(out):
+        return out
+    overall = out.mean(axis=0)
+    for kind in np.unique(kinds):
+        members = kinds == kind
+        count = members.sum()
+        out[members] -= (count * out[members].mean(axis=0) + KIND_POOLING * overall) / (count + KIND_POOLING)
+    return out
 
 
 @dataclass
@@ -50,6 +71,7 @@ def analyse_posts(
     vectors: np.ndarray,
     timestamps: Sequence | pd.Series,
     variances: StyleVariances,
+    kinds: np.ndarray,
     *,
     view: str = "both",
     gap_minutes: float = SESSION_GAP_MINUTES,
@@ -57,7 +79,8 @@ def analyse_posts(
     seed: int = 0,
     settings: ModelSettings | None = None,
 ) -> PostAnalysis:
-    """Fit the writer model to posts already placed in the style space (``vectors``, time order).
+    """Fit the writer model to posts already placed in the style space (``vectors``, time order),
+    compared within their kinds (``features.short_text.post_kinds``).
 
     The style view alone ignores time entirely (every post is its own unit); the behaviour and
     joint views pool posts into sessions and read the sessions' posting-time bins.
@@ -67,6 +90,6 @@ def analyse_posts(
         unit_of_post = np.arange(len(vectors))
     else:
         unit_of_post = sessions(times, gap_minutes)
-    units = make_units(vectors, unit_of_post, time_bins(times), variances)
+    units = make_units(within_kind(vectors, np.asarray(kinds)), unit_of_post, time_bins(times), variances)
     model = WriterMixture(units, variances, view=view, settings=settings)
     return PostAnalysis(view=view, fit=fit_writers(model, k_max, seed), unit_of_post=unit_of_post, units=units)

@@ -31,6 +31,7 @@ from attribution.composite.explain import distinguishing_features, verdict_of
 from attribution.composite.posts import K_MAX, SESSION_GAP_MINUTES, PostAnalysis, analyse_posts
 from attribution.composite.writer_model import VIEWS, WriterMixture
 from attribution.errors import ConfigError
+from attribution.features.short_text import post_kinds
 from attribution.progress import ProgressFactory, no_progress
 
 STATISTIC = "writer-model gain: collapsed log-likelihood of the best split into 2-4 writers over one writer"
@@ -50,10 +51,12 @@ def _time_ordered(dataset: datasets.Dataset) -> pd.DataFrame:
     return frame.sort_values("timestamp", kind="stable", na_position="last").reset_index(drop=True)
 
 
-def _fit_views(vectors: np.ndarray, times: pd.Series, seed: int, progress: ProgressFactory) -> dict[str, PostAnalysis]:
+def _fit_views(
+    vectors: np.ndarray, times: pd.Series, kinds: np.ndarray, seed: int, progress: ProgressFactory
+) -> dict[str, PostAnalysis]:
     _, variances, _ = tweet_reference()
     return {
-        view: analyse_posts(vectors, times, variances, view=view, seed=seed)
+        view: analyse_posts(vectors, times, variances, kinds, view=view, seed=seed)
         for view in progress(VIEWS, desc="writer model")
     }
 
@@ -81,7 +84,11 @@ class _Null:
         frame["timestamp"] = pd.to_datetime(frame["timestamp"], utc=True)
         frame = frame.dropna(subset=["writer"]).sort_values(["writer", "timestamp"], kind="stable")
         streams = [
-            (space.transform(group["text"].tolist()), group["timestamp"].reset_index(drop=True))
+            (
+                space.transform(group["text"].tolist()),
+                group["timestamp"].reset_index(drop=True),
+                post_kinds(group["text"].tolist()),
+            )
             for _, group in progress(frame.groupby("writer", sort=True), desc="reference bylines")
             if len(group) >= MIN_REFERENCE_POSTS
         ]
@@ -95,14 +102,22 @@ class _Null:
         )
         self.description = f"the user's reference corpus ({self.bylines} single-writer bylines)"
 
-    def compare(self, vectors: np.ndarray, times: pd.Series, gain: float, view: str, seed: int) -> NullComparison:
+    def compare(
+        self, vectors: np.ndarray, times: pd.Series, kinds: np.ndarray, gain: float, view: str, seed: int
+    ) -> NullComparison:
         if self.values is None:
-            return compare_posts(vectors, times, gain, view, seed)
+            return compare_posts(vectors, times, kinds, gain, view, seed)
         return compare_to_values(gain, self.values[view], self.size, len(vectors))
 
 
 def _k_distribution(
-    vectors: np.ndarray, times: pd.Series, null: _Null, alpha: float, seed: int, progress: ProgressFactory
+    vectors: np.ndarray,
+    times: pd.Series,
+    kinds: np.ndarray,
+    null: _Null,
+    alpha: float,
+    seed: int,
+    progress: ProgressFactory,
 ) -> dict:
     """k over subsamples of 80% of the posts (the whole decision rerun on each)."""
     rng = np.random.default_rng([seed, 31])
@@ -111,8 +126,8 @@ def _k_distribution(
     draws = []
     for _ in progress(range(N_SUBSAMPLES), desc="k subsamples"):
         pick = np.sort(rng.choice(n, max(2, int(SUBSAMPLE * n)), replace=False))
-        analysis = analyse_posts(vectors[pick], times.iloc[pick], variances, view="both", seed=seed)
-        comparison = null.compare(vectors[pick], times.iloc[pick], analysis.gain, "both", seed)
+        analysis = analyse_posts(vectors[pick], times.iloc[pick], variances, kinds[pick], view="both", seed=seed)
+        comparison = null.compare(vectors[pick], times.iloc[pick], kinds[pick], analysis.gain, "both", seed)
         draws.append(decide_k(analysis, comparison, alpha))
     values, counts = np.unique(draws, return_counts=True)
     return {
@@ -230,13 +245,14 @@ def test_posts(
     frame = _time_ordered(dataset)
     space, variances, meta = tweet_reference()
     vectors = space.transform(frame["text"].tolist())
+    kinds = post_kinds(frame["text"].tolist())
     times = frame["timestamp"]
-    analyses = _fit_views(vectors, times, seed, progress)
+    analyses = _fit_views(vectors, times, kinds, seed, progress)
     pool = _Null(reference, len(frame), seed, progress)
-    nulls = {view: pool.compare(vectors, times, analyses[view].gain, view, seed) for view in VIEWS}
+    nulls = {view: pool.compare(vectors, times, kinds, analyses[view].gain, view, seed) for view in VIEWS}
     main, null = analyses["both"], nulls["both"]
     k = decide_k(main, null, alpha)
-    k_block = _k_distribution(vectors, times, pool, alpha, seed, progress)
+    k_block = _k_distribution(vectors, times, kinds, pool, alpha, seed, progress)
     labels = main.post_labels(k)
     confidence = _confidence(main, k)
     distance, share_as_far = typicality(vectors, variances)

@@ -18,7 +18,7 @@ from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.preprocessing import normalize
 
 from attribution.features.base import FamilyTransformer, register_family, to_csr
-from attribution.features.text import MENTION_RE, URL_RE, WORD_RE, check_texts
+from attribution.features.text import HASHTAG_RE, MENTION_RE, URL_RE, WORD_RE, check_texts
 from attribution.features.typography import MARKS, RATIOS, typography_row
 
 _NUMBER_RE = re.compile(r"\d+")
@@ -29,6 +29,25 @@ def mask_post(text: str) -> str:
     text = URL_RE.sub("↗", text)
     text = MENTION_RE.sub("@", text)
     return _NUMBER_RE.sub("0", text)
+
+
+#: Kinds of post: link or not x reply or not x 0, 1 or 2+ hashtags.
+N_POST_KINDS = 12
+
+
+def post_kinds(texts: list[str]) -> np.ndarray:
+    """The kind of each post (0..11): whether it shares a link, answers someone, plays hashtags.
+
+    Every writer of a stream posts every kind, and the kinds differ in style more than writers
+    do, so the composite test compares posts within their kind (``composite.posts``).
+    """
+    kinds = []
+    for text in texts:
+        link = URL_RE.search(text) is not None
+        reply = MENTION_RE.match(text.lstrip()) is not None
+        tags = min(2, len(HASHTAG_RE.findall(text)))
+        kinds.append(6 * link + 3 * reply + tags)
+    return np.asarray(kinds, dtype=np.int64)
 
 
 def _counts(n_features: int, **settings) -> HashingVectorizer:

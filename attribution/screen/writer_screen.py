@@ -22,6 +22,7 @@ import pandas as pd
 
 from attribution.composite.calibration import tweet_reference
 from attribution.composite.posts import analyse_posts
+from attribution.features.short_text import post_kinds
 
 if TYPE_CHECKING:
     from attribution.screen.calibration import Calibration
@@ -53,8 +54,10 @@ def window(
 def writer_gain(posts: pd.DataFrame) -> float:
     """The per-post model's gain (evidence for more than one writer) on time-ordered posts."""
     space, variances, _ = tweet_reference()
-    vectors = space.transform(posts["text"].tolist())
-    return float(analyse_posts(vectors, posts["timestamp"].reset_index(drop=True), variances, view=VIEW).gain)
+    texts = posts["text"].tolist()
+    vectors = space.transform(texts)
+    times = posts["timestamp"].reset_index(drop=True)
+    return float(analyse_posts(vectors, times, variances, post_kinds(texts), view=VIEW).gain)
 
 
 def writer_model_p(posts: pd.DataFrame, calibration: Calibration, *, random_state: int | Sequence[int] = 0) -> dict:

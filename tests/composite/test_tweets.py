@@ -25,6 +25,7 @@ from attribution.composite.interleave import merged_byline, post_purity
 from attribution.composite.pools import ira_posts
 from attribution.composite.posts import analyse_posts
 from attribution.composite.tweets import WEAK_POWER, _measured_caveats
+from attribution.features.short_text import post_kinds
 
 pytestmark = pytest.mark.slow
 
@@ -59,16 +60,13 @@ def test_the_merged_byline_alternates_post_by_post(byline):
 
 def test_the_writer_model_finds_both_writers_post_by_post(byline):
     space, variances, _ = tweet_reference()
-    vectors = space.transform(byline.posts["text"].tolist())
-    analysis = analyse_posts(vectors, byline.posts["timestamp"], variances, view="both")
+    texts = byline.posts["text"].tolist()
+    vectors, kinds = space.transform(texts), post_kinds(texts)
+    analysis = analyse_posts(vectors, byline.posts["timestamp"], variances, kinds, view="both")
     assert analysis.gain > 0
     assert post_purity(byline.posts["writer"].to_numpy(), analysis.post_labels(2)) >= 0.9
-    alone = analyse_posts(
-        vectors[byline.posts["writer"].to_numpy() == PAIR[0]],
-        byline.posts["timestamp"][byline.posts["writer"] == PAIR[0]],
-        variances,
-        view="both",
-    )
+    first = byline.posts["writer"].to_numpy() == PAIR[0]
+    alone = analyse_posts(vectors[first], byline.posts["timestamp"][first], variances, kinds[first], view="both")
     assert alone.gain < analysis.gain
 
 
@@ -161,13 +159,13 @@ def test_long_bylines_are_tested_in_chunks_the_null_measured_on_enough_accounts(
     assert all(a < MIN_NULL_ACCOUNTS for s, a in accounts.items() if int(s) > size)
     space, variances, _ = tweet_reference()
     stream = posts[posts["writer"] == SINGLES[0]].reset_index(drop=True).iloc[: 2 * size + 100]
-    vectors = space.transform(stream["text"].tolist())
-    analysis = analyse_posts(vectors, stream["timestamp"], variances, view="both")
-    chunked = compare_posts(vectors, stream["timestamp"], analysis.gain, "both")
+    vectors, kinds = space.transform(stream["text"].tolist()), post_kinds(stream["text"].tolist())
+    analysis = analyse_posts(vectors, stream["timestamp"], variances, kinds, view="both")
+    chunked = compare_posts(vectors, stream["timestamp"], kinds, analysis.gain, "both")
     assert chunked.chunks == 3 and chunked.size_used == size and chunked.outside is None
     assert 0.0 < chunked.p_value <= 1.0
     # A byline within the trusted size is compared whole, as before.
-    short = compare_posts(vectors[:size], stream["timestamp"][:size], 1.0, "both")
+    short = compare_posts(vectors[:size], stream["timestamp"][:size], kinds[:size], 1.0, "both")
     assert short == compare_to_null(1.0, size, "both")
 
 
@@ -222,3 +220,26 @@ def test_a_byline_within_the_trusted_size_quotes_the_rates_of_bylines_tested_who
     results = {"by_size": {str(s): {"tpr": 0.0, "fpr": s / 10000} for s in (200, 1000, 4000)}}
     assert measured_at_size(results, trusted_size() - 10)["posts"] == "200"
     assert measured_at_size(results, trusted_size() + 10)["posts"] == "1,000"
+
+
+def test_the_kind_of_post_is_read_from_links_replies_and_hashtags():
+    texts = [
+        "@bob you are wrong",
+        "Read this https://t.co/x #MAGA #tcot",
+        "#ThingsILearned cats are great",
+        "Plain words.",
+    ]
+    kinds = post_kinds(texts)
+    assert kinds.tolist() == [3, 8, 1, 0]
+
+
+def test_comparing_posts_within_their_kind_shrinks_a_single_accounts_split(posts):
+    """A single account's posts split by kind of post; compared within kind, that split shrinks."""
+    space, variances, _ = tweet_reference()
+    stream = posts[posts["writer"] == SINGLES[1]].reset_index(drop=True).iloc[:400]
+    texts = stream["text"].tolist()
+    vectors, kinds = space.transform(texts), post_kinds(texts)
+    assert len(np.unique(kinds)) >= 3, "the account should post several kinds"
+    within = analyse_posts(vectors, stream["timestamp"], variances, kinds, view="style").gain
+    ignoring = analyse_posts(vectors, stream["timestamp"], variances, np.zeros_like(kinds), view="style").gain
+    assert within < ignoring
