@@ -10,9 +10,10 @@ Every eligible account gives the same number of runs, so a prolific account does
 more of the null than a small one. Sizes a whole byline is compared with (up to 500 posts) get
 1,000 runs: chunk p-values of long bylines are combined, and a coarse Monte-Carlo floor (1/101)
 let one chunk above every draw cancel a significant one (``docs/decisions.md``, stop 27).
-``--null-only`` keeps the shipped style space and variances and rebuilds the null alone.
+``--keep-space`` keeps the shipped style space (the projection) and re-measures its variances
+and the null.
 
-    python scripts/build_composite_reference.py --data ../shared/corpora [--null-only]
+    python scripts/build_composite_reference.py --data ../shared/corpora [--keep-space]
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from attribution.atomic import atomic_open
 from attribution.bench.registry import provenance
 from attribution.composite.calibration import style_distance, tweet_reference
 from attribution.composite.pools import ira_posts
-from attribution.composite.posts import analyse_posts
+from attribution.composite.posts import analyse_posts, within_kind
 from attribution.composite.sessions import sessions
 from attribution.composite.style_space import StyleSpace, measure_variances
 from attribution.composite.writer_model import VIEWS, StyleVariances
@@ -65,15 +66,28 @@ def fit_space(posts: pd.DataFrame, seed: int, built_from: str) -> tuple[StyleSpa
 
 
 def tune_variances(tune: pd.DataFrame, vectors: np.ndarray) -> StyleVariances:
-    """The space's within-writer, within-session and between-writer variances on the tune accounts."""
+    """The space's within-writer, within-session and between-writer variances on the tune
+    accounts, of posts taken within their kind as the model takes them (``posts.within_kind``).
+
+    Within and session variances: each account's posts relative to its own kind means (a
+    single writer's byline). Between: accounts' means relative to the pool's kind means, so what
+    is left is how writers differ when they post the same kind.
+    """
     head = (tune.groupby("writer").cumcount() < VARIANCE_POSTS_PER_WRITER).to_numpy()
+    kinds = post_kinds(tune["text"].tolist())
     session_ids = np.zeros(len(tune), dtype=np.int64)
+    own = vectors.copy()
     offset = 0
     for _, rows in tune.groupby("writer").indices.items():
         ids = sessions(tune["timestamp"].iloc[rows], 20.0)
         session_ids[rows] = ids + offset
         offset += int(ids.max()) + 1
-    return measure_variances(vectors[head], tune["writer"].to_numpy()[head], session_ids[head])
+        first = rows[head[rows]]
+        own[first] = within_kind(vectors[first], kinds[first])
+    writers, session_ids = tune["writer"].to_numpy()[head], session_ids[head]
+    spread = measure_variances(own[head], writers, session_ids)
+    pooled = measure_variances(within_kind(vectors[head], kinds[head]), writers, session_ids)
+    return StyleVariances(within=spread.within, session=spread.session, between=pooled.between)
 
 
 def measure_null(
@@ -111,21 +125,26 @@ def measure_null(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=None)
-    parser.add_argument("--null-only", action="store_true", help="keep the shipped style space; rebuild the null")
+    parser.add_argument(
+        "--keep-space", action="store_true", help="keep the shipped style space; re-measure its variances and the null"
+    )
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     built_from = provenance()["commit"] or "unknown"
     posts = ira_posts(args.data)
     tune = posts[posts["part"] == "tune"].reset_index(drop=True)
-    if args.null_only:
-        space, variances, space_meta = tweet_reference()
+    if args.keep_space:
+        space, _, space_meta = tweet_reference()
         logging.info("keeping the shipped style space (built %s)", space_meta["built"])
-        vectors = space.transform(tune["text"].tolist())
     else:
         space, space_meta = fit_space(posts, args.seed, built_from)
-        vectors = space.transform(tune["text"].tolist())
-        variances = tune_variances(tune, vectors)
+    vectors = space.transform(tune["text"].tolist())
+    variances = tune_variances(tune, vectors)
+    variances_built = {
+        "variances_built": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "variances_commit": built_from,
+    }
     rows_of = tune.groupby("writer").indices
     typicality = sorted(round(float(style_distance(vectors[rows], variances)), 4) for rows in rows_of.values())
     null, writers_per_size = measure_null(tune, rows_of, vectors, variances, args.seed)
@@ -135,15 +154,15 @@ def main() -> None:
         "commit": built_from,
         "style_space_built": space_meta["built"],
         "style_space_commit": space_meta["commit"],
+        **variances_built,
         "null_accounts_per_size": writers_per_size,
         "draws_per_size": {str(size): len(null[VIEWS[0]].get(str(size), [])) for size in SIZES},
         "seed": args.seed,
         "style_space_seed": space_meta["seed"],
     }
     OUT.mkdir(parents=True, exist_ok=True)
-    if not args.null_only:
-        # Written with the null, so a failed run leaves the shipped pair as it was.
-        space.save(OUT / "tweet_reference.npz", variances, space_meta)
+    # Written with the null, so a failed run leaves the shipped pair as it was.
+    space.save(OUT / "tweet_reference.npz", variances, {**space_meta, **variances_built})
     with atomic_open(OUT / "tweet_null.json") as handle:
         json.dump(
             {

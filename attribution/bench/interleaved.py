@@ -29,7 +29,14 @@ from attribution.bench.interleaved_articles import c50_section
 from attribution.bench.interleaved_encoder import encoder_section
 from attribution.bench.scores import bootstrap_mean
 from attribution.composite.calibration import compare_posts, tweet_null, tweet_reference
-from attribution.composite.interleave import Byline, merged_byline, post_purity, single_byline, writer_shares
+from attribution.composite.interleave import (
+    Byline,
+    merged_byline,
+    post_purity,
+    single_byline,
+    thinned_single_byline,
+    writer_shares,
+)
 from attribution.composite.pools import ira_posts
 from attribution.composite.posts import analyse_posts
 from attribution.composite.tweets import decide_k
@@ -49,6 +56,10 @@ EXTRA_NEGATIVES = {200: 75, 1000: 35, 4000: 0}
 CATEGORIES = ("RightTroll", "LeftTroll", "HashtagGamer")
 CLEAN_SEPARABILITY = 0.9
 SEPARABILITY_POSTS = 800
+#: Single accounts thinned as the composites' majority writers are (kept share drawn uniformly
+#: in ``THINNED_KEEP``): a control that the composites are not told apart by their construction.
+CONTROL_SINGLES = {200: 25, 1000: 25}
+THINNED_KEEP = (0.3, 0.7)
 #: The issue's largest byline: it must run with bounded memory (one account's run: its cost, not its verdict).
 LONG_POSTS = 20_000
 
@@ -75,6 +86,19 @@ def _singles(streams: dict[str, pd.DataFrame], size: int, n: int, rng: np.random
     singles = sorted(w for w, s in streams.items() if len(s) >= size)
     drawn = [
         single_byline(streams[singles[int(rng.integers(len(singles)))]], size, rng) for _ in range(n if singles else 0)
+    ]
+    return [b for b in drawn if b is not None]
+
+
+def _thinned_singles(streams: dict[str, pd.DataFrame], size: int, n: int, rng: np.random.Generator) -> list[Byline]:
+    """``n`` single accounts' windows thinned at random to ``size`` posts (``thinned_single_byline``)."""
+    low, high = THINNED_KEEP
+    long_enough = sorted(w for w, s in streams.items() if len(s) >= size / low)
+    drawn = [
+        thinned_single_byline(
+            streams[long_enough[int(rng.integers(len(long_enough)))]], size, rng.uniform(low, high), rng
+        )
+        for _ in range(n if long_enough else 0)
     ]
     return [b for b in drawn if b is not None]
 
@@ -170,6 +194,29 @@ def _score(byline: Byline, vectors: np.ndarray, variances, seed: int) -> dict:
     return row
 
 
+def _construction_control(posts: pd.DataFrame, space, variances, seed: int) -> dict:
+    """False-positive rate on single test accounts thinned as the composites' majority writers
+    are: near alpha, the composites found are not found by how they were built."""
+    rng = np.random.default_rng([seed, 43])
+    streams = {w: g.reset_index(drop=True) for w, g in posts.groupby("writer", sort=True)}
+    out: dict = {
+        "rule": f"one account's consecutive run thinned at random to the byline's size, share kept in {THINNED_KEEP}"
+    }
+    for size, n in CONTROL_SINGLES.items():
+        rows = [
+            _score(byline, space.transform(byline.posts["text"].tolist()), variances, seed)
+            for byline in _thinned_singles(streams, size, n, rng)
+        ]
+        reject = np.array([r["both"]["p"] <= ALPHA for r in rows], dtype=float)
+        accounts = np.array([r["accounts"] for r in rows])
+        out[str(size)] = {
+            "n": len(rows),
+            "fpr": round(float(reject.mean()), 4) if len(rows) else None,
+            "fpr_ci": bootstrap_mean(reject, groups=accounts),
+        }
+    return out
+
+
 def _longest_run(posts: pd.DataFrame, seed: int) -> Byline | None:
     """``LONG_POSTS`` consecutive posts of the longest test account: the size the command must still run."""
     sizes = posts.groupby("writer").size()
@@ -243,6 +290,7 @@ def run(data_dir=None, *, seed: int = 0, progress: ProgressFactory = no_progress
         cost = _product_cost(long_run)
         result["seconds_20000"] = round(cost["seconds"], 2)
         result["peak_rss_mb_20000"] = round(cost["peak_rss_mb"], 1)
+    result["construction_control"] = _construction_control(posts, space, variances, seed)
     result["c50"] = c50_section(posts, data_dir, summarise, alpha=ALPHA, seed=seed, progress=progress)
     tune = ira_posts(data_dir)
     result["encoder"] = encoder_section(

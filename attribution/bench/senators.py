@@ -9,7 +9,8 @@ The other half give the composites (pairs drawn at random among those with ``MIN
 each in their common period) and the negatives (each senator's account alone). Every byline is
 scored on the CLI's path (``load_corpus`` + ``test_composite``) twice: with the senators'
 reference, and with the shipped null of IRA accounts, which is what a user without
-``--reference`` gets.
+``--reference`` gets. A control measures the false-positive rate on singles with the pairs' span:
+each pair's more active senator alone over the pair's common period (``span_matched``).
 
 How clean the truth is: a senator's account is written by the senator and staff, so a "single"
 account can be several hands; two offices are two different teams.
@@ -68,6 +69,13 @@ def pair_byline(posts: pd.DataFrame, a: str, b: str) -> pd.DataFrame | None:
     return pd.concat(inside).sort_values("timestamp", kind="stable").reset_index(drop=True)
 
 
+def span_matched(pair: pd.DataFrame) -> pd.DataFrame:
+    """The pair's more active senator alone over the pair's common period: a negative with the
+    composite's span, so drift over months cannot separate it from the composite."""
+    writer = pair["writer"].value_counts().idxmax()
+    return pair[pair["writer"] == writer].reset_index(drop=True)
+
+
 def build_bylines(posts: pd.DataFrame, test: list[str], seed: int) -> list[pd.DataFrame]:
     """``SINGLES`` test senators alone (with at least two composites' worth of posts), then up to
     ``COMPOSITES`` random pairs of them."""
@@ -110,7 +118,8 @@ def run(data_dir=None, *, seed: int = 0, progress: ProgressFactory = no_progress
             author=lambda f: f["writer"], timestamp=lambda f: f["timestamp"].astype(str)
         )[["id", "text", "author", "timestamp"]].to_json(reference_path, orient="records", lines=True)
         reference = load_corpus(reference_path, kind="tweet", detect_language=False)
-        for index, byline in enumerate(progress(bylines, desc="senator bylines")):
+        controls = [span_matched(b) for b in bylines if b["writer"].nunique() > 1]
+        for index, byline in enumerate(progress(bylines + controls, desc="senator bylines")):
             path = Path(tmp) / f"byline-{index}.jsonl"
             byline.assign(timestamp=byline["timestamp"].astype(str))[["id", "text", "timestamp"]].to_json(
                 path, orient="records", lines=True
@@ -119,10 +128,12 @@ def run(data_dir=None, *, seed: int = 0, progress: ProgressFactory = no_progress
             rows.append(
                 {
                     **truth_fields(byline),
+                    "span_matched": index >= len(bylines),
                     "reference": _score(corpus, byline, reference, data_dir, seed),
                     "shipped": _score(corpus, byline, None, data_dir, seed),
                 }
             )
+    rows, control_rows = [r for r in rows if not r["span_matched"]], [r for r in rows if r["span_matched"]]
     result: dict = {
         "bylines": len(rows),
         "composites": sum(r["k"] > 1 for r in rows),
@@ -133,5 +144,10 @@ def run(data_dir=None, *, seed: int = 0, progress: ProgressFactory = no_progress
     }
     result.update(summarise(rows, "reference"))
     result["nulls"] = {name: summarise(rows, name) for name in NULLS}
+    # Each pair's more active senator alone within the pair's period: singles with the pairs' span.
+    result["span_matched"] = {
+        "bylines": len(control_rows),
+        **{name: summarise([r for r in rows if r["k"] > 1] + control_rows, name) for name in NULLS},
+    }
     result["seconds"] = round(time.time() - started, 1)
     return result

@@ -67,10 +67,21 @@ def interleaved_table(results: dict) -> str:
     columns = ["bylines", "n", "composites", "AUC", "FPR (95% CI)", "TPR (95% CI)", "exact k", "post purity (95% CI)"]
     rows = [_detection_cells(label, b) + [_number(b.get("ari"))] for label, b in _interleaved_rows(results)]
     clean = results.get("clean_truth") or {}
+    control = results.get("construction_control") or {}
     lines = _table(results, "interleaved", [*columns, "ARI"], rows) + [
         "",
         f"Clean truth: {clean.get('rule', '–')}; share of 1,000+ composites: "
         f"{_number(clean.get('share_of_composites'), 2)}, median separability {_number(clean.get('separability_median'), 2)}.",
+        "Construction control (single test accounts thinned as the composites' majority writers are): "
+        + (
+            ", ".join(
+                f"{size} posts FPR {_with_interval(block, 'fpr')} of {block.get('n', 0)}"
+                for size, block in control.items()
+                if isinstance(block, dict)
+            )
+            or "not measured"
+        )
+        + ".",
         f"Cost at 4,000 posts on the user's path: {_number(results.get('seconds_per_byline'), 1)} s, "
         f"peak RSS {_number(results.get('peak_rss_mb'), 0)} MB; at 20,000 posts (one account's run): "
         f"{_number(results.get('seconds_20000'), 1)} s, peak RSS {_number(results.get('peak_rss_mb_20000'), 0)} MB.",
@@ -268,6 +279,16 @@ def senators_table(results: dict) -> str:
         f"test senators alone and {results.get('composites')} pairs of them "
         f"({low}-{high} posts a byline); the reference: {results.get('reference_senators')} other senators.",
     ]
+    control = results.get("span_matched") or {}
+    if control:
+        lines.append(
+            f"Span-matched singles (each pair's more active senator alone over the pair's period, "
+            f"{control.get('bylines')} bylines), FPR: "
+            + ", ".join(
+                f"{names.get(n, n)} {_with_interval(b, 'fpr')}" for n, b in control.items() if isinstance(b, dict)
+            )
+            + "."
+        )
     return "\n".join(lines)
 
 

@@ -47,6 +47,18 @@ def single_byline(stream: pd.DataFrame, n: int, rng: np.random.Generator) -> Byl
     return Byline(posts=posts, writers=[str(posts["writer"].iloc[0])], shares=[1.0])
 
 
+def thinned_single_byline(stream: pd.DataFrame, n: int, keep: float, rng: np.random.Generator) -> Byline | None:
+    """``n`` posts drawn at random from a run of ``n / keep`` consecutive posts of one writer: a
+    single writer thinned as ``merged_byline`` thins the majority writers (None when too short)."""
+    window = int(round(n / keep))
+    if len(stream) < window:
+        return None
+    start = int(rng.integers(len(stream) - window + 1))
+    pick = start + np.sort(rng.choice(window, n, replace=False))
+    posts = stream.iloc[pick][["text", "timestamp", "writer"]].reset_index(drop=True)
+    return Byline(posts=posts, writers=[str(posts["writer"].iloc[0])], shares=[1.0])
+
+
 def merged_byline(streams: list[pd.DataFrame], shares: np.ndarray, n: int, rng: np.random.Generator) -> Byline | None:
     """``n`` posts of several writers' real streams in one window; None when they cannot fill it."""
     counts = np.maximum(1, np.round(np.asarray(shares) * n).astype(int))

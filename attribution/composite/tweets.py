@@ -357,7 +357,8 @@ def test_posts(
         "methods": {
             "features": "Per post: hashed character 1-4-grams and word 1-2-grams with links, mentions and numbers "
             "masked, plus typography rates (feature family 'short'), mapped by a linear discriminant projection "
-            f"learned on {meta.get('train_accounts')} training accounts to {space.dims} style dimensions.",
+            f"learned on {meta.get('train_accounts')} training accounts to {space.dims} style dimensions, each post "
+            "taken relative to the byline's mean for its kind of post (link share, reply, 0/1/2+ hashtags).",
             "model": f"Posts pooled into sessions (gaps under {SESSION_GAP_MINUTES:.0f} minutes); a latent-writer mixture "
             "with a two-covariance Gaussian style model and a Dirichlet-multinomial posting-time model (hour of day x "
             f"weekend), scored in closed form; k = 1..{K_MAX} fitted by variational EM from seeded starts; "

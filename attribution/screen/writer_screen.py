@@ -27,7 +27,7 @@ from attribution.features.short_text import post_kinds
 if TYPE_CHECKING:
     from attribution.screen.calibration import Calibration
 
-NAME = "writer-model.v3"
+NAME = "writer-model.v4"  # v4: posts compared within their kind of post
 #: Window sizes of the statistic and its null: fewer posts than the smallest give no writer
 #: p-value; the largest bounds the cost of large accounts.
 SIZES = (100, 200, 400, 600)

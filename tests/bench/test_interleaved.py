@@ -80,3 +80,17 @@ def test_c50_rows_run_the_users_path(test_posts, data_dir, monkeypatch):
     assert section["by_size"]["60"]["tpr"] == 1.0
     assert section["by_size"]["60"]["post_purity"] > 0.6
     assert np.isfinite(section["fpr"])
+
+
+def test_the_construction_control_thins_one_accounts_run_as_composites_are(test_posts):
+    streams = {w: g.reset_index(drop=True) for w, g in test_posts.groupby("writer", sort=True)}
+    controls = interleaved._thinned_singles(streams, 200, 6, np.random.default_rng(3))
+    assert len(controls) == 6
+    for byline in controls:
+        posts = byline.posts
+        assert byline.k == 1 and len(posts) == 200 and posts["timestamp"].is_monotonic_increasing
+        stream = streams[byline.writers[0]]
+        first, last = (int(np.flatnonzero(stream["timestamp"] == t)[0]) for t in posts["timestamp"].iloc[[0, -1]])
+        # Drawn from a longer run of consecutive posts: the account's own posts left out in between.
+        low, high = interleaved.THINNED_KEEP
+        assert 200 / high * 0.8 <= last - first + 1 <= 200 / low + 1

@@ -28,3 +28,13 @@ def test_composites_join_two_test_senators_on_their_real_clocks(posts):
         assert byline["timestamp"].is_monotonic_increasing
         # The offices alternate along the byline, not in two blocks.
         assert (byline["writer"] != byline["writer"].shift()).sum() > 10
+
+
+def test_span_matched_singles_are_one_senator_over_the_pairs_period(posts):
+    _, test = senators.split_senators(posts, seed=0)
+    pair = next(b for b in senators.build_bylines(posts, test, seed=0) if b["writer"].nunique() > 1)
+    alone = senators.span_matched(pair)
+    assert alone["writer"].nunique() == 1
+    assert alone["writer"].iloc[0] == pair["writer"].value_counts().idxmax()
+    assert len(alone) == pair["writer"].value_counts().max()
+    assert pair["timestamp"].min() <= alone["timestamp"].min() and alone["timestamp"].max() <= pair["timestamp"].max()
