@@ -90,6 +90,7 @@ def analyse_posts(
         unit_of_post = np.arange(len(vectors))
     else:
         unit_of_post = sessions(times, gap_minutes)
-    units = make_units(within_kind(vectors, np.asarray(kinds)), unit_of_post, time_bins(times), variances)
+    kinds = np.asarray(kinds)
+    units = make_units(within_kind(vectors, kinds), unit_of_post, time_bins(times), kinds, variances)
     model = WriterMixture(units, variances, view=view, settings=settings)
     return PostAnalysis(view=view, fit=fit_writers(model, k_max, seed), unit_of_post=unit_of_post, units=units)

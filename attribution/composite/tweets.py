@@ -360,7 +360,8 @@ def test_posts(
             f"learned on {meta.get('train_accounts')} training accounts to {space.dims} style dimensions, each post "
             "taken relative to the byline's mean for its kind of post (link share, reply, 0/1/2+ hashtags).",
             "model": f"Posts pooled into sessions (gaps under {SESSION_GAP_MINUTES:.0f} minutes); a latent-writer mixture "
-            "with a two-covariance Gaussian style model and a Dirichlet-multinomial posting-time model (hour of day x "
+            "with a two-covariance Gaussian style model, a Dirichlet-multinomial profile over the kinds of post and a "
+            "Dirichlet-multinomial posting-time model (hour of day x "
             f"weekend), scored in closed form; k = 1..{K_MAX} fitted by variational EM from seeded starts; "
             f"{N_SUBSAMPLES} subsamples of {int(SUBSAMPLE * 100)}% of the posts give the distribution over k.",
             "calibration": f"p-value of the gain against single accounts of the same size (bylines over "

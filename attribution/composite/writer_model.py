@@ -1,13 +1,15 @@
 """The per-post writer model: a latent-writer mixture over posting sessions, two views in one.
 
-Each writer has a style mean in the learned style space and a posting-time profile. A unit
-(a session, or one post when there are no time stamps) is one writer's; its posts' style vectors
+Each writer has a style mean in the learned style space, a profile over the kinds of post
+(link share, reply, hashtags) and a posting-time profile. A unit (a session, or one post when
+there are no time stamps) is one writer's; its posts' style vectors, taken within their kind,
 are that writer's mean plus a session effect plus per-post noise (a two-covariance model, as
-PLDA scores speakers in diarisation), and its start falls in a time bin drawn from the writer's
-profile (Dirichlet-multinomial). Both views have closed-form marginal likelihoods, so every
-partition of the units gets one score, and the views add up instead of being chained:
+PLDA scores speakers in diarisation), its posts' kinds are drawn from the writer's kind profile
+and its start falls in a time bin drawn from the writer's time profile (both
+Dirichlet-multinomial). Every part has a closed-form marginal likelihood, so every partition of
+the units gets one score, and the evidence adds up instead of being chained:
 
-    score(partition) = style evidence + time evidence + log prior(partition)
+    score(partition) = style + kind + time evidence + log prior(partition)
 
 Variational EM (vectorised over units) finds a good partition for each k from several seeded
 starts; the exact collapsed score of its hard labels is what is compared across k.
@@ -22,6 +24,7 @@ from scipy.special import digamma, gammaln, logsumexp
 from threadpoolctl import threadpool_limits
 
 from attribution.composite.sessions import N_TIME_BINS
+from attribution.features.short_text import N_POST_KINDS
 
 VIEWS = ("style", "behaviour", "both")
 
@@ -48,14 +51,18 @@ class Units:
     mean: np.ndarray  # (U, d) mean style vector of the unit's posts, centred on the byline mean
     precision: np.ndarray  # (U, d) 1 / (within / size + session)
     time_bin: np.ndarray  # (U,) bin of the unit's first post, -1 without a time
+    kind_counts: np.ndarray  # (U, kinds) the unit's posts of each kind of post
 
     @property
     def n_units(self) -> int:
         return len(self.size)
 
 
-def make_units(vectors: np.ndarray, unit_of_post: np.ndarray, bins: np.ndarray, variances: StyleVariances) -> Units:
-    """Pool post vectors ``(n, d)`` into the units named by ``unit_of_post`` (0..U-1)."""
+def make_units(
+    vectors: np.ndarray, unit_of_post: np.ndarray, bins: np.ndarray, kinds: np.ndarray, variances: StyleVariances
+) -> Units:
+    """Pool post vectors ``(n, d)`` and kinds of post (0..N_POST_KINDS-1) into the units named by
+    ``unit_of_post`` (0..U-1)."""
     n_units = int(unit_of_post.max()) + 1 if len(unit_of_post) else 0
     size = np.bincount(unit_of_post, minlength=n_units).astype(float)
     sums = np.zeros((n_units, vectors.shape[1]))
@@ -67,7 +74,11 @@ def make_units(vectors: np.ndarray, unit_of_post: np.ndarray, bins: np.ndarray, 
     # The first post of each unit in the caller's order is its start (units are time-ordered runs).
     for post in range(len(unit_of_post) - 1, -1, -1):
         first[unit_of_post[post]] = bins[post]
-    return Units(unit_of_post=unit_of_post, size=size, mean=mean, precision=precision, time_bin=first)
+    kind_counts = np.zeros((n_units, N_POST_KINDS))
+    np.add.at(kind_counts, (unit_of_post, np.asarray(kinds, dtype=int)), 1.0)
+    return Units(
+        unit_of_post=unit_of_post, size=size, mean=mean, precision=precision, time_bin=first, kind_counts=kind_counts
+    )
 
 
 @dataclass(frozen=True)
@@ -75,6 +86,7 @@ class ModelSettings:
     """The model's fixed choices (chosen on training writers, see ``docs/decisions.md``)."""
 
     time_concentration: float = 8.0  # Dirichlet strength of the byline-wide time profile
+    kind_concentration: float = 8.0  # Dirichlet strength of the byline-wide kind-of-post profile
     label_concentration: float = 1.0  # symmetric Dirichlet over writers' shares
     iterations: int = 40
     restarts: int = 4
@@ -100,6 +112,11 @@ class WriterMixture:
         self.use_time = view in ("behaviour", "both") and timed.any()
         self.onehot = np.zeros((units.n_units, N_TIME_BINS))
         self.onehot[np.flatnonzero(timed), units.time_bin[timed]] = 1.0
+        # The kind of post is part of a writer's style (format habits); the style vectors are
+        # taken within kind, so the kind profile carries that habit instead.
+        self.use_kind = self.use_style
+        kind_totals = units.kind_counts.sum(axis=0)
+        self.kind_prior = self.settings.kind_concentration * (kind_totals + 1.0) / (kind_totals.sum() + N_POST_KINDS)
 
     # -- exact collapsed score of a hard partition ------------------------------------------
     def score(self, labels: np.ndarray) -> float:
@@ -110,14 +127,16 @@ class WriterMixture:
         return float(self._cluster_terms(resp).sum() + self._label_prior(resp.sum(axis=0)))
 
     def _cluster_terms(self, resp: np.ndarray) -> np.ndarray:
-        """Per cluster: style plus time evidence of the (soft) members, up to a partition-free constant."""
+        """Per cluster: style, kind and time evidence of the (soft) members, up to a partition-free constant."""
         terms = np.zeros(resp.shape[1])
         if self.use_style:
             terms += self._style_term(
                 _weighted_sums(resp, self.units.precision), _weighted_sums(resp, self.units.precision * self.units.mean)
             )
+        if self.use_kind:
+            terms += _dirichlet_multinomial(_weighted_sums(resp, self.units.kind_counts), self.kind_prior)
         if self.use_time:
-            terms += self._time_term(_weighted_sums(resp, self.onehot))
+            terms += _dirichlet_multinomial(_weighted_sums(resp, self.onehot), self.time_prior)
         return terms
 
     def _label_prior(self, shares: np.ndarray) -> float:
@@ -183,11 +202,10 @@ class WriterMixture:
                 mean = (_weighted_sums(resp, weighted)) / tau
                 # E[-lam/2 (y - mu)^2] summed over dims, per unit and writer.
                 log_r += -0.5 * (energy - 2 * weighted @ mean.T + u.precision @ (mean**2 + 1.0 / tau).T)
+            if self.use_kind:
+                log_r += self.units.kind_counts @ _expected_log_profile(resp, self.units.kind_counts, self.kind_prior).T
             if self.use_time:
-                counts = _weighted_sums(resp, self.onehot)
-                a = self.time_prior[None, :]
-                elog = digamma(a + counts) - digamma(a.sum() + counts.sum(axis=1, keepdims=True))
-                log_r += self.onehot @ elog.T
+                log_r += self.onehot @ _expected_log_profile(resp, self.onehot, self.time_prior).T
             new = np.exp(log_r - logsumexp(log_r, axis=1, keepdims=True))
             if np.abs(new - resp).max() < 1e-5:
                 return new
@@ -212,20 +230,35 @@ class WriterMixture:
             add_lam = lam_wo + u.precision[:, None, :]
             add_lin = lin_wo + (u.precision * u.mean)[:, None, :]
             log_p += self._style_term(add_lam, add_lin) - self._style_term(lam_wo, lin_wo)
-        if self.use_time:
-            counts_c = _weighted_sums(member, self.onehot)  # (k, bins)
-            counts_wo = counts_c[None] - own[:, :, None] * self.onehot[:, None, :]
-            log_p += self._time_term(counts_wo + self.onehot[:, None, :]) - self._time_term(counts_wo)
+        for used, counts, prior in (
+            (self.use_kind, self.units.kind_counts, self.kind_prior),
+            (self.use_time, self.onehot, self.time_prior),
+        ):
+            if used:
+                counts_c = _weighted_sums(member, counts)  # (k, categories)
+                counts_wo = counts_c[None] - own[:, :, None] * counts[:, None, :]
+                log_p += _dirichlet_multinomial(counts_wo + counts[:, None, :], prior) - _dirichlet_multinomial(
+                    counts_wo, prior
+                )
         return np.exp(log_p - logsumexp(log_p, axis=1, keepdims=True))
 
     def _style_term(self, lam: np.ndarray, lin: np.ndarray) -> np.ndarray:
         b = self.between
         return (-0.5 * np.log1p(b * lam) + 0.5 * lin**2 / (1.0 / b + lam)).sum(axis=-1)
 
-    def _time_term(self, counts: np.ndarray) -> np.ndarray:
-        a = self.time_prior
-        total = a.sum()
-        return gammaln(total) - gammaln(total + counts.sum(axis=-1)) + (gammaln(a + counts) - gammaln(a)).sum(axis=-1)
+
+def _dirichlet_multinomial(counts: np.ndarray, prior: np.ndarray) -> np.ndarray:
+    """Log marginal likelihood of category ``counts`` (last axis) under a Dirichlet(``prior``) profile."""
+    total = prior.sum()
+    return (
+        gammaln(total) - gammaln(total + counts.sum(axis=-1)) + (gammaln(prior + counts) - gammaln(prior)).sum(axis=-1)
+    )
+
+
+def _expected_log_profile(resp: np.ndarray, counts: np.ndarray, prior: np.ndarray) -> np.ndarray:
+    """(k, categories) E[log profile] of each writer under its variational Dirichlet posterior."""
+    summed = _weighted_sums(resp, counts)
+    return digamma(prior[None, :] + summed) - digamma(prior.sum() + summed.sum(axis=1, keepdims=True))
 
 
 def _weighted_sums(weights: np.ndarray, values: np.ndarray) -> np.ndarray:
