@@ -33,9 +33,9 @@ from attribution.atomic import atomic_open
 from attribution.bench.registry import provenance
 from attribution.composite.calibration import style_distance, tweet_reference
 from attribution.composite.pools import ira_posts
-from attribution.composite.posts import analyse_posts, within_kind
+from attribution.composite.posts import analyse_posts
 from attribution.composite.sessions import sessions
-from attribution.composite.style_space import StyleSpace, measure_variances
+from attribution.composite.style_space import StyleSpace, measure_variances_within_kind
 from attribution.composite.writer_model import VIEWS, StyleVariances
 from attribution.features.short_text import post_kinds
 
@@ -65,42 +65,31 @@ def fit_space(posts: pd.DataFrame, seed: int, built_from: str) -> tuple[StyleSpa
     return space, meta
 
 
-def tune_variances(tune: pd.DataFrame, vectors: np.ndarray) -> StyleVariances:
+def tune_variances(tune: pd.DataFrame, vectors: np.ndarray, kinds: np.ndarray) -> StyleVariances:
     """The space's within-writer, within-session and between-writer variances on the tune
-    accounts, of posts taken within their kind as the model takes them (``posts.within_kind``).
-
-    Within and session variances: each account's posts relative to its own kind means (a
-    single writer's byline). Between: accounts' means relative to the pool's kind means, so what
-    is left is how writers differ when they post the same kind.
-    """
+    accounts' first posts, taken within their kind as the model takes them."""
     head = (tune.groupby("writer").cumcount() < VARIANCE_POSTS_PER_WRITER).to_numpy()
-    kinds = post_kinds(tune["text"].tolist())
     session_ids = np.zeros(len(tune), dtype=np.int64)
-    own = vectors.copy()
     offset = 0
     for _, rows in tune.groupby("writer").indices.items():
         ids = sessions(tune["timestamp"].iloc[rows], 20.0)
         session_ids[rows] = ids + offset
         offset += int(ids.max()) + 1
-        first = rows[head[rows]]
-        own[first] = within_kind(vectors[first], kinds[first])
-    writers, session_ids = tune["writer"].to_numpy()[head], session_ids[head]
-    spread = measure_variances(own[head], writers, session_ids)
-    pooled = measure_variances(within_kind(vectors[head], kinds[head]), writers, session_ids)
-    return StyleVariances(within=spread.within, session=spread.session, between=pooled.between)
+    writers = tune["writer"].to_numpy()
+    return measure_variances_within_kind(vectors[head], writers[head], session_ids[head], kinds[head])
 
 
 def measure_null(
     tune: pd.DataFrame,
     rows_of: dict[str, np.ndarray],
     vectors: np.ndarray,
+    kinds: np.ndarray,
     variances: StyleVariances,
     seed: int,
 ) -> tuple[dict[str, dict[str, list[float]]], dict[str, int]]:
     """Gains of runs of single tune accounts: ``{view: {size: gains}}`` and accounts per size.
     Each eligible account gives ``ceil(DRAWS[size] / accounts)`` runs at random starts."""
     rng = np.random.default_rng(seed)
-    kinds = post_kinds(tune["text"].tolist())
     null: dict[str, dict[str, list[float]]] = {view: {} for view in VIEWS}
     writers_per_size = {}
     for size in SIZES:
@@ -140,14 +129,15 @@ def main() -> None:
     else:
         space, space_meta = fit_space(posts, args.seed, built_from)
     vectors = space.transform(tune["text"].tolist())
-    variances = tune_variances(tune, vectors)
+    kinds = post_kinds(tune["text"].tolist())
+    variances = tune_variances(tune, vectors, kinds)
     variances_built = {
         "variances_built": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "variances_commit": built_from,
     }
     rows_of = tune.groupby("writer").indices
     typicality = sorted(round(float(style_distance(vectors[rows], variances)), 4) for rows in rows_of.values())
-    null, writers_per_size = measure_null(tune, rows_of, vectors, variances, args.seed)
+    null, writers_per_size = measure_null(tune, rows_of, vectors, kinds, variances, args.seed)
     meta = {
         **{k: space_meta[k] for k in ("source", "train_accounts", "train_posts", "tune_accounts")},
         "built": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),

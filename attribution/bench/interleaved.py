@@ -56,8 +56,10 @@ EXTRA_NEGATIVES = {200: 75, 1000: 35, 4000: 0}
 CATEGORIES = ("RightTroll", "LeftTroll", "HashtagGamer")
 CLEAN_SEPARABILITY = 0.9
 SEPARABILITY_POSTS = 800
-#: Single accounts thinned as the composites' majority writers are (kept share drawn uniformly
-#: in ``THINNED_KEEP``): a control that the composites are not told apart by their construction.
+#: Single accounts thinned at random, keeping a share drawn uniformly in ``THINNED_KEEP`` of a
+#: run (the composites' majority writers are thinned too, at shares their window sets): a control
+#: that composites are not told apart by their construction. Drawn from accounts long enough
+#: for the smallest share, so prolific accounts stand for more of it.
 CONTROL_SINGLES = {200: 25, 1000: 25}
 THINNED_KEEP = (0.3, 0.7)
 #: The issue's largest byline: it must run with bounded memory (one account's run: its cost, not its verdict).
@@ -195,8 +197,8 @@ def _score(byline: Byline, vectors: np.ndarray, variances, seed: int) -> dict:
 
 
 def _construction_control(posts: pd.DataFrame, space, variances, seed: int) -> dict:
-    """False-positive rate on single test accounts thinned as the composites' majority writers
-    are: near alpha, the composites found are not found by how they were built."""
+    """False-positive rate on single test accounts' runs thinned at random (``_thinned_singles``):
+    near alpha, the composites found are not found by how they were built."""
     rng = np.random.default_rng([seed, 43])
     streams = {w: g.reset_index(drop=True) for w, g in posts.groupby("writer", sort=True)}
     out: dict = {

@@ -5,7 +5,7 @@ the ``short`` features) and reads its variances from tune accounts. Here the sam
 view, told the true number of writers, so no null is involved) runs on the same composites with
 three post representations: the shipped space, the style encoder's vectors (``style`` family),
 and both side by side. The encoder's variances are measured the same way as the shipped space's,
-on ``tune`` accounts' consecutive posts (``composite.style_space.measure_variances``). Only the
+on ``tune`` accounts' consecutive posts (``composite.style_space.measure_variances_within_kind``). Only the
 composites of at most ``MAX_POSTS`` posts are used: the encoder costs about 8 ms a post here.
 """
 
@@ -17,7 +17,7 @@ import pandas as pd
 from attribution.composite.interleave import Byline, post_purity
 from attribution.composite.posts import SESSION_GAP_MINUTES, analyse_posts
 from attribution.composite.sessions import sessions
-from attribution.composite.style_space import StyleSpace, measure_variances
+from attribution.composite.style_space import StyleSpace, measure_variances_within_kind
 from attribution.composite.writer_model import StyleVariances
 from attribution.features.short_text import post_kinds
 from attribution.features.style_encoder import StyleEncoder
@@ -30,7 +30,8 @@ TUNE_POSTS = 300
 
 
 def encoder_variances(tune: pd.DataFrame, seed: int) -> StyleVariances:
-    """Variances of the encoder's vectors on runs of consecutive posts of tune accounts."""
+    """Variances of the encoder's vectors on runs of consecutive posts of tune accounts, taken
+    within their kind of post as the writer model takes them (like the shipped space's)."""
     rng = np.random.default_rng([seed, 29])
     writers = sorted(w for w, g in tune.groupby("writer") if len(g) >= TUNE_POSTS)
     chosen = rng.choice(writers, min(TUNE_ACCOUNTS, len(writers)), replace=False)
@@ -47,7 +48,8 @@ def encoder_variances(tune: pd.DataFrame, seed: int) -> StyleVariances:
             for w, g in frame.groupby("writer", sort=False)
         ]
     )
-    return measure_variances(vectors, frame["writer"].to_numpy(), session_ids)
+    kinds = post_kinds(frame["text"].tolist())
+    return measure_variances_within_kind(vectors, frame["writer"].to_numpy(), session_ids, kinds)
 
 
 def _joined(a: StyleVariances, b: StyleVariances) -> StyleVariances:

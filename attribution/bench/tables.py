@@ -72,12 +72,13 @@ def interleaved_table(results: dict) -> str:
         "",
         f"Clean truth: {clean.get('rule', '–')}; share of 1,000+ composites: "
         f"{_number(clean.get('share_of_composites'), 2)}, median separability {_number(clean.get('separability_median'), 2)}.",
-        "Construction control (single test accounts thinned as the composites' majority writers are): "
+        "Construction control (single test accounts' runs thinned at random, as composites' writers are): "
         + (
             ", ".join(
-                f"{size} posts FPR {_with_interval(block, 'fpr')} of {block.get('n', 0)}"
-                for size, block in control.items()
-                if isinstance(block, dict)
+                f"{int(size):,} posts FPR {_with_interval(block, 'fpr')} of {block.get('n', 0)}"
+                for size, block in sorted(
+                    ((s, b) for s, b in control.items() if isinstance(b, dict)), key=lambda item: int(item[0])
+                )
             )
             or "not measured"
         )
@@ -283,9 +284,11 @@ def senators_table(results: dict) -> str:
     if control:
         lines.append(
             f"Span-matched singles (each pair's more active senator alone over the pair's period, "
-            f"{control.get('bylines')} bylines), FPR: "
+            f"{control.get('bylines')} bylines), against the pairs: "
             + ", ".join(
-                f"{names.get(n, n)} {_with_interval(b, 'fpr')}" for n, b in control.items() if isinstance(b, dict)
+                f"{names.get(n, n)} FPR {_with_interval(b, 'fpr')}, AUC {_number(b.get('auc'))}"
+                for n, b in control.items()
+                if isinstance(b, dict)
             )
             + "."
         )

@@ -18,6 +18,7 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
 
 from attribution.atomic import atomic_open
+from attribution.composite.posts import within_kind
 from attribution.composite.writer_model import StyleVariances
 from attribution.errors import ModelError
 from attribution.features.short_text import ShortTextStyle
@@ -100,3 +101,21 @@ def measure_variances(vectors: np.ndarray, writers: np.ndarray, session_ids: np.
     session = np.maximum(spread - within * np.mean(1.0 / s_size), 0.05 * within)
     between = np.maximum(w_mean.var(axis=0), 1e-3 * within)
     return StyleVariances(within=within, session=session, between=between)
+
+
+def measure_variances_within_kind(
+    vectors: np.ndarray, writers: np.ndarray, session_ids: np.ndarray, kinds: np.ndarray
+) -> StyleVariances:
+    """``measure_variances`` of posts taken within their kind, as the writer model takes them.
+
+    Within and session variances: each writer's posts relative to its own kind means (one
+    writer's byline). Between: writers' means relative to the pool's kind means, so what is left
+    is how writers differ when they post the same kind.
+    """
+    own = np.array(vectors, dtype=float, copy=True)
+    for writer in np.unique(writers):
+        rows = np.flatnonzero(writers == writer)
+        own[rows] = within_kind(vectors[rows], kinds[rows])
+    spread = measure_variances(own, writers, session_ids)
+    pooled = measure_variances(within_kind(vectors, kinds), writers, session_ids)
+    return StyleVariances(within=spread.within, session=spread.session, between=pooled.between)

@@ -28,7 +28,7 @@ from attribution.composite.calibration import (
     typicality,
 )
 from attribution.composite.explain import distinguishing_features, verdict_of
-from attribution.composite.posts import K_MAX, SESSION_GAP_MINUTES, PostAnalysis, analyse_posts
+from attribution.composite.posts import K_MAX, SESSION_GAP_MINUTES, PostAnalysis, analyse_posts, within_kind
 from attribution.composite.writer_model import VIEWS, WriterMixture
 from attribution.errors import ConfigError
 from attribution.features.short_text import post_kinds
@@ -285,7 +285,7 @@ def test_posts(
         verdict["text"] = verdict["text"].replace(
             "consistent with a single author", "but this test misses most measured composites of similar accounts"
         )
-    xy = _xy(vectors)
+    xy = _xy(within_kind(vectors, kinds))  # the map shows what the model clusters
     ids = [str(i) for i in frame["id"]]
     clusters = distinguishing_features(labels, frame["text"].tolist(), ids)
     for cluster in clusters:

@@ -1,4 +1,4 @@
-"""The per-post writer model: a latent-writer mixture over posting sessions, two views in one.
+"""The per-post writer model: a latent-writer mixture over posting sessions, all evidence in one.
 
 Each writer has a style mean in the learned style space, a profile over the kinds of post
 (link share, reply, hashtags) and a posting-time profile. A unit (a session, or one post when
@@ -86,6 +86,7 @@ class ModelSettings:
     """The model's fixed choices (chosen on training writers, see ``docs/decisions.md``)."""
 
     time_concentration: float = 8.0  # Dirichlet strength of the byline-wide time profile
+    # Not tuned: the time profile's strength, taken over (``docs/decisions.md``, stop 28).
     kind_concentration: float = 8.0  # Dirichlet strength of the byline-wide kind-of-post profile
     label_concentration: float = 1.0  # symmetric Dirichlet over writers' shares
     iterations: int = 40

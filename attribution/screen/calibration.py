@@ -129,8 +129,10 @@ def _settings() -> dict:
         "alphas": list(ALPHAS),
         "writer_draws": N_WRITER_DRAWS,
         "writer_view": writer_screen.VIEW,
-        # The shipped style space the writer model reads: a rebuilt one needs a new null.
-        "writer_style_space": {k: tweet_reference()[2].get(k) for k in ("built", "commit")},
+        # The shipped style space and variances the writer model reads: rebuilt ones need a new null.
+        "writer_style_space": {
+            k: tweet_reference()[2].get(k) for k in ("built", "commit", "variances_built", "variances_commit")
+        },
         "unit_posts": stat.UNIT_POSTS,
         "min_units": stat.MIN_UNITS,
         "max_units": stat.MAX_UNITS,
