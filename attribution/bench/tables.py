@@ -285,7 +285,7 @@ def senators_table(results: dict) -> str:
         lines.append(
             f"Span-matched singles (each pair's more active senator alone over the pair's period, "
             f"{control.get('bylines')} bylines), against the pairs: "
-            + ", ".join(
+            + "; ".join(
                 f"{names.get(n, n)} FPR {_with_interval(b, 'fpr')}, AUC {_number(b.get('auc'))}"
                 for n, b in control.items()
                 if isinstance(b, dict)
