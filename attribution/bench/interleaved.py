@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import resource
 import time
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -36,6 +37,7 @@ from attribution.composite.interleave import (
     single_byline,
     thinned_single_byline,
     writer_shares,
+    writer_streams,
 )
 from attribution.composite.pools import ira_posts
 from attribution.composite.posts import analyse_posts
@@ -83,33 +85,37 @@ def _separability(byline: Byline, rng: np.random.Generator) -> float:
     return float(cross_val_score(model, features, labels, cv=5, scoring="balanced_accuracy").mean())
 
 
+def _draw_singles(
+    streams: dict[str, pd.DataFrame],
+    min_posts: float,
+    n: int,
+    rng: np.random.Generator,
+    make: Callable[[pd.DataFrame], Byline | None],
+) -> list[Byline]:
+    """``n`` bylines ``make`` builds, each from an account with ``min_posts`` or more drawn at random."""
+    eligible = sorted(w for w, s in streams.items() if len(s) >= min_posts)
+    drawn = [make(streams[eligible[int(rng.integers(len(eligible)))]]) for _ in range(n if eligible else 0)]
+    return [b for b in drawn if b is not None]
+
+
 def _singles(streams: dict[str, pd.DataFrame], size: int, n: int, rng: np.random.Generator) -> list[Byline]:
     """``n`` runs of ``size`` consecutive posts, each of an account drawn at random."""
-    singles = sorted(w for w, s in streams.items() if len(s) >= size)
-    drawn = [
-        single_byline(streams[singles[int(rng.integers(len(singles)))]], size, rng) for _ in range(n if singles else 0)
-    ]
-    return [b for b in drawn if b is not None]
+    return _draw_singles(streams, size, n, rng, lambda stream: single_byline(stream, size, rng))
 
 
 def _thinned_singles(streams: dict[str, pd.DataFrame], size: int, n: int, rng: np.random.Generator) -> list[Byline]:
     """``n`` single accounts' windows thinned at random to ``size`` posts (``thinned_single_byline``)."""
     low, high = THINNED_KEEP
-    long_enough = sorted(w for w, s in streams.items() if len(s) >= size / low)
-    drawn = [
-        thinned_single_byline(
-            streams[long_enough[int(rng.integers(len(long_enough)))]], size, rng.uniform(low, high), rng
-        )
-        for _ in range(n if long_enough else 0)
-    ]
-    return [b for b in drawn if b is not None]
+    return _draw_singles(
+        streams, size / low, n, rng, lambda stream: thinned_single_byline(stream, size, rng.uniform(low, high), rng)
+    )
 
 
 def build_bylines(posts: pd.DataFrame, seed: int) -> list[Byline]:
     """The seeded plan: per size, negatives and composites of 2-4 same-category test accounts."""
     rng = np.random.default_rng([seed, 19])
     extra_rng = np.random.default_rng([seed, 29])
-    streams = {w: g.reset_index(drop=True) for w, g in posts.groupby("writer", sort=True)}
+    streams = writer_streams(posts)
     category = posts.groupby("writer")["category"].first()
     out: list[Byline] = []
     for size in SIZES:
@@ -200,7 +206,7 @@ def _construction_control(posts: pd.DataFrame, space, variances, seed: int) -> d
     """False-positive rate on single test accounts' runs thinned at random (``_thinned_singles``):
     near alpha, the composites found are not found by how they were built."""
     rng = np.random.default_rng([seed, 43])
-    streams = {w: g.reset_index(drop=True) for w, g in posts.groupby("writer", sort=True)}
+    streams = writer_streams(posts)
     out: dict = {
         "rule": f"one account's consecutive run thinned at random to the byline's size, share kept in {THINNED_KEEP}"
     }
@@ -209,13 +215,8 @@ def _construction_control(posts: pd.DataFrame, space, variances, seed: int) -> d
             _score(byline, space.transform(byline.posts["text"].tolist()), variances, seed)
             for byline in _thinned_singles(streams, size, n, rng)
         ]
-        reject = np.array([r["both"]["p"] <= ALPHA for r in rows], dtype=float)
-        accounts = np.array([r["accounts"] for r in rows])
-        out[str(size)] = {
-            "n": len(rows),
-            "fpr": round(float(reject.mean()), 4) if len(rows) else None,
-            "fpr_ci": bootstrap_mean(reject, groups=accounts),
-        }
+        block = summarise(rows, "both")
+        out[str(size)] = {"n": block["n"], "fpr": block.get("fpr"), "fpr_ci": block.get("fpr_ci")}
     return out
 
 

@@ -22,7 +22,14 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import adjusted_rand_score
 
-from attribution.composite.interleave import Byline, merged_byline, post_purity, single_byline, writer_shares
+from attribution.composite.interleave import (
+    Byline,
+    merged_byline,
+    post_purity,
+    single_byline,
+    writer_shares,
+    writer_streams,
+)
 from attribution.progress import ProgressFactory, no_progress
 
 #: Articles per byline: a desk's month and a season of one rotating byline.
@@ -59,7 +66,7 @@ def _staff_byline(schedule: Byline, articles: pd.DataFrame, rng: np.random.Gener
 def build_staff_bylines(posts: pd.DataFrame, articles: pd.DataFrame, seed: int) -> list[pd.DataFrame]:
     """The seeded plan: per size, single-writer and 2-4-writer bylines on real accounts' clocks."""
     rng = np.random.default_rng([seed, 50])
-    streams = {w: g.reset_index(drop=True) for w, g in posts.groupby("writer", sort=True)}
+    streams = writer_streams(posts)
     names = sorted(streams)
     out = []
     for size in SIZES:

@@ -128,12 +128,11 @@ def run(data_dir=None, *, seed: int = 0, progress: ProgressFactory = no_progress
             rows.append(
                 {
                     **truth_fields(byline),
-                    "span_matched": index >= len(bylines),
                     "reference": _score(corpus, byline, reference, data_dir, seed),
                     "shipped": _score(corpus, byline, None, data_dir, seed),
                 }
             )
-    rows, control_rows = [r for r in rows if not r["span_matched"]], [r for r in rows if r["span_matched"]]
+    rows, control_rows = rows[: len(bylines)], rows[len(bylines) :]
     result: dict = {
         "bylines": len(rows),
         "composites": sum(r["k"] > 1 for r in rows),

@@ -38,6 +38,11 @@ class Byline:
         return len(self.writers)
 
 
+def writer_streams(posts: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Each writer's posts (``writer`` column), in the frame's order, by writer name."""
+    return {w: g.reset_index(drop=True) for w, g in posts.groupby("writer", sort=True)}
+
+
 def single_byline(stream: pd.DataFrame, n: int, rng: np.random.Generator) -> Byline | None:
     """A run of ``n`` consecutive posts of one writer (None when the writer has fewer)."""
     if len(stream) < n:
@@ -51,12 +56,11 @@ def thinned_single_byline(stream: pd.DataFrame, n: int, keep: float, rng: np.ran
     """``n`` posts drawn at random from a run of ``n / keep`` consecutive posts of one writer: a
     single writer thinned as ``merged_byline`` thins the majority writers (None when too short)."""
     window = int(round(n / keep))
-    if len(stream) < window:
+    run = single_byline(stream, window, rng)
+    if run is None:
         return None
-    start = int(rng.integers(len(stream) - window + 1))
-    pick = start + np.sort(rng.choice(window, n, replace=False))
-    posts = stream.iloc[pick][["text", "timestamp", "writer"]].reset_index(drop=True)
-    return Byline(posts=posts, writers=[str(posts["writer"].iloc[0])], shares=[1.0])
+    run.posts = run.posts.iloc[np.sort(rng.choice(window, n, replace=False))].reset_index(drop=True)
+    return run
 
 
 def merged_byline(streams: list[pd.DataFrame], shares: np.ndarray, n: int, rng: np.random.Generator) -> Byline | None:

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from attribution.bench import interleaved, interleaved_articles
+from attribution.composite.interleave import writer_streams
 from attribution.composite.pools import ira_posts
 
 pytestmark = pytest.mark.slow
@@ -83,7 +84,7 @@ def test_c50_rows_run_the_users_path(test_posts, data_dir, monkeypatch):
 
 
 def test_the_construction_control_thins_one_accounts_run_as_composites_are(test_posts):
-    streams = {w: g.reset_index(drop=True) for w, g in test_posts.groupby("writer", sort=True)}
+    streams = writer_streams(test_posts)
     controls = interleaved._thinned_singles(streams, 200, 6, np.random.default_rng(3))
     assert len(controls) == 6
     for byline in controls:
