@@ -293,7 +293,7 @@ def test_posts(
     documents = [
         {
             "id": ids[i],
-            "title": frame["title"].iloc[i],
+            "title": None if pd.isna(frame["title"].iloc[i]) else frame["title"].iloc[i],
             "timestamp": None if pd.isna(times.iloc[i]) else times.iloc[i].isoformat(),
             "cluster": int(labels[i]),
             "cluster_confidence": round(float(confidence[i]), 4),

@@ -95,8 +95,11 @@ def _run(args, cwd):
 def test_the_cli_tests_a_users_posts_with_no_data_folder(byline, tmp_path):
     path = tmp_path / "byline.jsonl"
     _write_jsonl(path, byline.posts.assign(writer="the byline"))
-    result = _run(["composite", str(path), "--kind", "tweet", "--json", "-q"], tmp_path)
+    report = tmp_path / "report.html"
+    result = _run(["composite", str(path), "--kind", "tweet", "--json", "-q", "--report", str(report)], tmp_path)
     assert result["n_documents"] == 300
+    # Posts have no titles: the report's labels must not show a missing one as "nan".
+    assert " · nan · " not in report.read_text(encoding="utf-8")
     assert result["test"]["reference"]["built"] == tweet_null()["meta"]["built"]
     assert "tune accounts" in result["test"]["null_method"]
     assert len(result["documents"]) == 300 and {d["cluster"] for d in result["documents"]} <= set(range(4))
