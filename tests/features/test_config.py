@@ -20,14 +20,15 @@ def test_presets_ship_inside_the_package_and_load_from_anywhere(tmp_path, monkey
 
 def test_default_and_heavy_inherit_from_their_parents():
     light, default, heavy = (load_feature_config(n) for n in ("light", "default", "heavy"))
-    # default = light's families, unchanged and in light's order, then syntax and embed.
-    assert list(default.families) == [*light.families, "syntax", "embed"]
+    # default = light's families, unchanged and in light's order, then syntax (no embeddings:
+    # no decision reads them); heavy adds them.
+    assert list(default.families) == [*light.families, "syntax"]
+    assert list(heavy.families) == [*light.families, "syntax", "embed"]
     assert all(default.families[f] == light.families[f] for f in light.families)
     # heavy repeats default except the keys it overrides.
     assert heavy.family_params("char")["ngram_range"] == (2, 5)
     assert heavy.family_params("char")["lowercase"] is False  # inherited from light
     assert heavy.family_params("embed")["max_sentences"] is None
-    assert default.family_params("embed")["max_sentences"] == 8
     assert heavy.family_params("syntax")["model"] == default.family_params("syntax")["model"]
 
 

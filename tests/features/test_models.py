@@ -95,7 +95,7 @@ def test_default_union_is_deterministic_with_unique_prefixed_names(short_texts, 
     Y = second.fit_transform(short_texts)
     names = list(first.get_feature_names_out())
     assert names == list(second.get_feature_names_out()) and len(set(names)) == len(names)
-    assert {n.split("__", 1)[0] for n in names} == {"mfw", "char", "word", "punct", "length", "syntax", "embed"}
+    assert {n.split("__", 1)[0] for n in names} == {"mfw", "char", "word", "punct", "length", "syntax"}
     assert X.shape == (len(short_texts), len(names))
     assert np.allclose(X.toarray(), Y.toarray(), atol=1e-6)
 
