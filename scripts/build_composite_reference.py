@@ -33,8 +33,8 @@ from attribution.atomic import atomic_open
 from attribution.bench.registry import provenance
 from attribution.composite.calibration import style_distance, tweet_reference
 from attribution.composite.pools import ira_posts
-from attribution.composite.posts import analyse_posts
-from attribution.composite.sessions import sessions
+from attribution.composite.posts import SESSION_GAP_MINUTES, analyse_posts
+from attribution.composite.sessions import posts_per_session, sessions
 from attribution.composite.style_space import StyleSpace, measure_variances_within_kind
 from attribution.composite.writer_model import VIEWS, StyleVariances
 from attribution.features.short_text import post_kinds
@@ -86,11 +86,13 @@ def measure_null(
     kinds: np.ndarray,
     variances: StyleVariances,
     seed: int,
-) -> tuple[dict[str, dict[str, list[float]]], dict[str, int]]:
-    """Gains of runs of single tune accounts: ``{view: {size: gains}}`` and accounts per size.
-    Each eligible account gives ``ceil(DRAWS[size] / accounts)`` runs at random starts."""
+) -> tuple[dict[str, dict[str, list[float]]], dict[str, list[float]], dict[str, int]]:
+    """Gains of runs of single tune accounts, ``{view: {size: gains}}``, each run's posts per
+    session, ``{size: densities}`` (aligned run by run), and accounts per size. Each eligible
+    account gives ``ceil(DRAWS[size] / accounts)`` runs at random starts."""
     rng = np.random.default_rng(seed)
     null: dict[str, dict[str, list[float]]] = {view: {} for view in VIEWS}
+    densities: dict[str, list[float]] = {}
     writers_per_size = {}
     for size in SIZES:
         eligible = sorted(w for w, rows in rows_of.items() if len(rows) >= size)
@@ -103,12 +105,14 @@ def measure_null(
             for _ in range(runs):
                 start = int(rng.integers(len(rows) - size + 1))
                 window = rows[start : start + size]
+                density = posts_per_session(tune["timestamp"].iloc[window], SESSION_GAP_MINUTES)
+                densities.setdefault(str(size), []).append(round(density, 4))
                 for view in VIEWS:
                     analysis = analyse_posts(
                         vectors[window], tune["timestamp"].iloc[window], variances, kinds[window], view=view, seed=seed
                     )
                     null[view].setdefault(str(size), []).append(round(analysis.gain, 4))
-    return null, writers_per_size
+    return null, densities, writers_per_size
 
 
 def main() -> None:
@@ -137,7 +141,7 @@ def main() -> None:
     }
     rows_of = tune.groupby("writer").indices
     typicality = sorted(round(float(style_distance(vectors[rows], variances)), 4) for rows in rows_of.values())
-    null, writers_per_size = measure_null(tune, rows_of, vectors, kinds, variances, args.seed)
+    null, densities, writers_per_size = measure_null(tune, rows_of, vectors, kinds, variances, args.seed)
     meta = {
         **{k: space_meta[k] for k in ("source", "train_accounts", "train_posts", "tune_accounts")},
         "built": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -158,7 +162,8 @@ def main() -> None:
             {
                 "meta": meta,
                 "typicality": typicality,
-                "null": {v: {s: sorted(x) for s, x in d.items()} for v, d in null.items()},
+                "null": null,
+                "posts_per_session": densities,
             },
             handle,
             indent=1,

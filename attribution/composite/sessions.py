@@ -50,3 +50,12 @@ def time_bins(timestamps: pd.Series | np.ndarray, utc_offset_hours: float = 0.0)
     weekend = (times.dt.dayofweek >= 5).to_numpy(dtype=float, na_value=np.nan)
     bins = hours + 24 * weekend
     return np.where(np.isnan(bins), -1, bins).astype(int)
+
+
+def posts_per_session(timestamps: pd.Series | np.ndarray, gap_minutes: float) -> float:
+    """Mean posts per session among the timed posts (nan without any): how densely a byline
+    posts, which the time views' gain grows with (``calibration.compare_to_null``)."""
+    times = pd.to_datetime(pd.Series(timestamps), utc=True).dropna().reset_index(drop=True)
+    if times.empty:
+        return float("nan")
+    return len(times) / (int(sessions(times, gap_minutes).max()) + 1)
