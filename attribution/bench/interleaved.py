@@ -18,6 +18,7 @@ import logging
 import resource
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -36,12 +37,13 @@ from attribution.composite.interleave import (
     post_purity,
     single_byline,
     thinned_single_byline,
+    whole_stream_byline,
     writer_shares,
     writer_streams,
 )
 from attribution.composite.pools import ira_posts
 from attribution.composite.posts import analyse_posts
-from attribution.composite.tweets import decide_k
+from attribution.composite.tweets import decide_k, views_p_value
 from attribution.composite.writer_model import VIEWS
 from attribution.features.short_text import mask_post, post_kinds
 from attribution.progress import ProgressFactory, no_progress
@@ -64,6 +66,9 @@ SEPARABILITY_POSTS = 800
 #: for the smallest share, so prolific accounts stand for more of it.
 CONTROL_SINGLES = {200: 25, 1000: 25}
 THINNED_KEEP = (0.3, 0.7)
+#: A second construction at 1,000 posts: same-category accounts' streams merged whole over their
+#: common period (no writer thinned, shares as they fall), against the 1,000-post single runs.
+WHOLE_STREAM_COMPOSITES = 30
 #: The issue's largest byline: it must run with bounded memory (one account's run: its cost, not its verdict).
 LONG_POSTS = 20_000
 
@@ -187,12 +192,21 @@ def _score(byline: Byline, vectors: np.ndarray, variances, seed: int) -> dict:
         "accounts": "+".join(sorted(byline.writers)),
     }
     kinds = post_kinds(byline.posts["text"].tolist())
-    for view in VIEWS:
-        analysis = analyse_posts(vectors, byline.posts["timestamp"], variances, kinds, view=view, seed=seed)
-        null = compare_posts(vectors, byline.posts["timestamp"], kinds, analysis.gain, view, seed)
-        k = decide_k(analysis, null, ALPHA)
+    times = byline.posts["timestamp"]
+    analyses = {view: analyse_posts(vectors, times, variances, kinds, view=view, seed=seed) for view in VIEWS}
+    nulls = {view: compare_posts(vectors, times, kinds, analyses[view].gain, view, seed) for view in VIEWS}
+    # "both" is the shipped decision (the two views' p-values joined, the joint model's writers);
+    # "joint_model" the joint model's gain alone, as the test decided before stop 29.
+    decisions = {
+        "style": (analyses["style"], nulls["style"]),
+        "behaviour": (analyses["behaviour"], nulls["behaviour"]),
+        "both": (analyses["both"], replace(nulls["both"], p_value=views_p_value(nulls, times))),
+        "joint_model": (analyses["both"], nulls["both"]),
+    }
+    for name, (analysis, null) in decisions.items():
+        k = decide_k(analysis, null.p_value, null.quantile_95, ALPHA)
         labels = analysis.post_labels(k)
-        row[view] = {
+        row[name] = {
             "gain": analysis.gain,
             "p": null.p_value,
             "k": k,
@@ -200,6 +214,29 @@ def _score(byline: Byline, vectors: np.ndarray, variances, seed: int) -> dict:
             "ari": adjusted_rand_score(truth, labels),
         }
     return row
+
+
+def whole_stream_composites(posts: pd.DataFrame, size: int, n: int, seed: int) -> list[Byline]:
+    """``n`` composites of 2-3 same-category test accounts merged whole (``whole_stream_byline``),
+    from a random stream of their own (the plan's bylines stay as they were)."""
+    rng = np.random.default_rng([seed, 47])
+    streams = writer_streams(posts)
+    category = posts.groupby("writer")["category"].first()
+    out: list[Byline] = []
+    for _ in range(40 * n):
+        if len(out) == n:
+            break
+        cat = CATEGORIES[int(rng.integers(len(CATEGORIES)))]
+        pool = sorted(w for w in streams if category[w] == cat and len(streams[w]) >= 0.1 * size)
+        k = int(rng.choice([2, 2, 3]))
+        if len(pool) < k:
+            continue
+        byline = whole_stream_byline([streams[w] for w in rng.choice(pool, k, replace=False)], size, rng)
+        if byline is not None:
+            out.append(byline)
+    if len(out) < n:
+        log.warning("interleaved: only %d of %d whole-stream composites could be built", len(out), n)
+    return out
 
 
 def _construction_control(posts: pd.DataFrame, space, variances, seed: int) -> dict:
@@ -272,14 +309,14 @@ def run(data_dir=None, *, seed: int = 0, progress: ProgressFactory = no_progress
         label: summarise([r for r in big if r["k"] == 1 or lo <= r["minority"] < hi], "both")
         for label, lo, hi in (("10-25%", 0.0, 0.25), ("25-50%", 0.25, 0.51))
     }
-    result["ablation"] = {view: summarise(big, view) for view in VIEWS}
+    result["ablation"] = {view: summarise(big, view) for view in (*VIEWS, "joint_model")}
     result["clean_truth"] = {
         "rule": f"composites whose writers a supervised char n-gram classifier separates at balanced accuracy >= {CLEAN_SEPARABILITY}",
         "share_of_composites": round(sum(r["k"] > 1 for r in clean) / max(1, sum(r["k"] > 1 for r in big)), 4),
         "separability_median": round(
             float(np.nanmedian([r["separability"] for r in big if r["k"] > 1] or [np.nan])), 4
         ),
-        **{view: summarise(clean, view) for view in VIEWS},
+        **{view: summarise(clean, view) for view in (*VIEWS, "joint_model")},
     }
     largest = [b for b in bylines if len(b.posts) == max(SIZES) and b.k > 1] or [
         b for b in bylines if len(b.posts) == max(SIZES)
@@ -294,6 +331,17 @@ def run(data_dir=None, *, seed: int = 0, progress: ProgressFactory = no_progress
         result["seconds_20000"] = round(cost["seconds"], 2)
         result["peak_rss_mb_20000"] = round(cost["peak_rss_mb"], 1)
     result["construction_control"] = _construction_control(posts, space, variances, seed)
+    whole = [
+        _score(b, space.transform(b.posts["text"].tolist()), variances, seed)
+        for b in progress(whole_stream_composites(posts, 1000, WHOLE_STREAM_COMPOSITES, seed), desc="whole streams")
+    ]
+    negatives = [r for r in rows if r["n"] == 1000 and r["k"] == 1]
+    result["whole_streams"] = {
+        "rule": "2-3 same-category test accounts' streams merged whole over their common period, 1,000 consecutive "
+        "posts with every writer at 10% or more; negatives: the 1,000-post single runs",
+        **summarise(whole + negatives, "both"),
+        "ablation": {view: summarise(whole + negatives, view) for view in (*VIEWS, "joint_model")},
+    }
     result["c50"] = c50_section(posts, data_dir, summarise, alpha=ALPHA, seed=seed, progress=progress)
     tune = ira_posts(data_dir)
     result["encoder"] = encoder_section(

@@ -32,11 +32,24 @@ def _interleaved_rows(results: dict) -> list[tuple[str, dict]]:
     rows = [("tweets, 1,000+ posts (headline)", results)]
     rows += [(f"tweets, {size} posts", block) for size, block in results.get("by_size", {}).items()]
     rows += [(f"tweets 1,000+, minority {share}", block) for share, block in results.get("by_share", {}).items()]
-    views = {"style": "style only", "behaviour": "posting behaviour only", "both": "style + behaviour"}
+    views = {
+        "style": "style only",
+        "behaviour": "posting behaviour only",
+        "both": "style + behaviour",
+        "joint_model": "one model over both, its own p (before stop 29)",
+    }
     rows += [(f"tweets 1,000+, {views.get(v, v)}", block) for v, block in results.get("ablation", {}).items()]
     clean = results.get("clean_truth") or {}
     if "both" in clean:
         rows.append(("tweets 1,000+, clean truth only", clean["both"]))
+    whole = results.get("whole_streams") or {}
+    if whole:
+        rows.append(("tweets 1,000, streams merged whole", whole))
+        rows += [
+            (f"tweets 1,000, streams merged whole, {views.get(v, v)}", block)
+            for v, block in whole.get("ablation", {}).items()
+            if v != "both"
+        ]
     c50 = results.get("c50") or {}
     if c50:
         rows.append(("C50 staff bylines, all sizes", c50))

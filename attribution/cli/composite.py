@@ -26,6 +26,13 @@ from attribution.cli.common import Output, command_options, corpus_argument, loa
     "instead of the shipped one (time-stamped posts) or the C50 articles (documents: e.g. excerpts "
     "for excerpts); read with the same column options.",
 )
+@click.option(
+    "--metadata-col",
+    default=None,
+    metavar="COLUMN",
+    help="Time-stamped posts: a column such as the posting client, read as separate evidence after the "
+    "verdict (do the writers found differ in it?); never part of the verdict. Off by default.",
+)
 @click.option("--alpha", default=0.05, show_default=True, help="Significance level of the test.")
 @click.option("--seed", default=0, show_default=True, help="Seed for every random choice.")
 @click.option(
@@ -45,6 +52,7 @@ def composite(
     byline: str | None,
     operators_spec: str | None,
     reference_spec: str | None,
+    metadata_col: str | None,
     alpha: float,
     seed: int,
     report_path: str | None,
@@ -84,6 +92,7 @@ def composite(
             alpha=alpha,
             seed=seed,
             reference_corpus=reference,
+            metadata_col=metadata_col,
             progress=out.progress,
         ).to_dict()
     written = [path for path in (report_path, out_path) if path]

@@ -228,6 +228,7 @@ def test_composite(
     n_subsamples: int = N_SUBSAMPLES,
     seed: int = 0,
     reference_corpus: Any = None,
+    metadata_col: str | None = None,
     progress: ProgressFactory = no_progress,
 ) -> CompositeResult:
     """Test whether a byline's documents are one writer's; estimate k, clusters and operators.
@@ -244,13 +245,17 @@ def test_composite(
     On the document path (articles, excerpts) ``reference_corpus`` replaces the default reference
     (unless ``reference`` is given): the representation, the pair model and the null's
     single-writer sets all come from it, so short documents are calibrated on short documents.
+    ``metadata_col``: a posts' column (posting client) reported as separate evidence on the
+    per-post path only, never part of the verdict.
     """
     _check_arguments(alpha, config)
     dataset, report = _as_dataset(corpus_or_dataset)
     dataset, name = _select_byline(dataset, byline)
     kind = _kind(dataset) if len(dataset) else "article"
     if _per_post(dataset, kind, grouped, reference, operators):
-        return _route_to_posts(dataset, name, report, alpha, seed, reference_corpus, progress)
+        return _route_to_posts(dataset, name, report, alpha, seed, reference_corpus, metadata_col, progress)
+    if metadata_col:
+        log.warning("composite: --metadata-col is read only for time-stamped posts tested post by post; ignored")
     units = dataset if grouped else _units(dataset, kind)
     data = _describe_byline(units, name, kind, report, seed, n_subsamples)
     if len(units) < MIN_DOCUMENTS:
@@ -294,6 +299,7 @@ def _route_to_posts(
     alpha: float,
     seed: int,
     reference_corpus: Any,
+    metadata_col: str | None,
     progress: ProgressFactory,
 ) -> CompositeResult:
     """Time-stamped posts without operators: the per-post writer model, not the document test."""
@@ -308,6 +314,7 @@ def _route_to_posts(
             seed=seed,
             versions=_versions(),
             reference=None if reference_corpus is None else _as_dataset(reference_corpus)[0],
+            metadata_column=metadata_col,
             progress=progress,
         )
     )

@@ -101,6 +101,31 @@ def merged_byline(streams: list[pd.DataFrame], shares: np.ndarray, n: int, rng: 
     return None
 
 
+def whole_stream_byline(
+    streams: list[pd.DataFrame], n: int, rng: np.random.Generator, min_share: float = 0.1, tries: int = 20
+) -> Byline | None:
+    """``n`` consecutive posts of several writers' streams merged whole over their common period:
+    every post each writer made in the window, none left out (``merged_byline`` thins writers to
+    set their shares); None when no window gives every writer ``min_share`` of the posts."""
+    common_start = max(s["timestamp"].iloc[0] for s in streams)
+    common_end = min(s["timestamp"].iloc[-1] for s in streams)
+    merged = pd.concat(
+        s[(s["timestamp"] >= common_start) & (s["timestamp"] <= common_end)][["text", "timestamp", "writer"]]
+        for s in streams
+    )
+    merged = merged.sort_values("timestamp", kind="stable").reset_index(drop=True)
+    if len(merged) < n:
+        return None
+    writers = [str(s["writer"].iloc[0]) for s in streams]
+    for _ in range(tries):
+        start = int(rng.integers(len(merged) - n + 1))
+        posts = merged.iloc[start : start + n].reset_index(drop=True)
+        shares = posts["writer"].value_counts(normalize=True).reindex(writers, fill_value=0.0)
+        if shares.min() >= min_share:
+            return Byline(posts=posts, writers=writers, shares=shares.round(4).tolist())
+    return None
+
+
 def post_purity(truth: np.ndarray, labels: np.ndarray) -> float:
     """Share of posts on the best one-to-one matching of writers to clusters (Hungarian)."""
     from scipy.optimize import linear_sum_assignment

@@ -16,9 +16,12 @@ import pandas as pd
 
 from attribution.behaviour.schedules import byline_schedules
 from attribution.composite.calibration import (
+    MATCHED_SHARE,
     NullComparison,
     compare_posts,
+    compare_to_null,
     compare_to_values,
+    joined_p_value,
     null_from_bylines,
     results_source,
     shipped_results,
@@ -28,7 +31,9 @@ from attribution.composite.calibration import (
     typicality,
 )
 from attribution.composite.explain import distinguishing_features, verdict_of
+from attribution.composite.metadata import metadata_evidence, metadata_values
 from attribution.composite.posts import K_MAX, SESSION_GAP_MINUTES, PostAnalysis, analyse_posts, within_kind
+from attribution.composite.sessions import posts_per_session
 from attribution.composite.writer_model import VIEWS, WriterMixture
 from attribution.errors import ConfigError
 from attribution.features.short_text import post_kinds
@@ -46,7 +51,8 @@ FEW_REFERENCE_BYLINES = 10
 
 
 def _time_ordered(dataset: datasets.Dataset) -> pd.DataFrame:
-    frame = dataset.select_columns(["id", "text", "timestamp", "title"]).to_pandas()
+    columns = ["id", "text", "timestamp", "title"] + (["meta"] if "meta" in dataset.column_names else [])
+    frame = dataset.select_columns(columns).to_pandas()
     frame["timestamp"] = pd.to_datetime(frame["timestamp"], utc=True)
     return frame.sort_values("timestamp", kind="stable", na_position="last").reset_index(drop=True)
 
@@ -61,12 +67,18 @@ def _fit_views(
     }
 
 
-def decide_k(analysis: PostAnalysis, null: NullComparison, alpha: float) -> int:
-    """1 unless one writer is rejected; then the k whose extra writers each add more than a
-    single account's spurious split does at the 95% level."""
-    if null.p_value > alpha:
+def decide_k(analysis: PostAnalysis, p_value: float, penalty: float, alpha: float) -> int:
+    """1 unless one writer is rejected (``p_value``); then the k whose extra writers each add more
+    than ``penalty``, a single account's spurious split at the 95% level."""
+    if p_value > alpha:
         return 1
-    return max(2, analysis.fit.choose_k(null.quantile_95))
+    return max(2, analysis.fit.choose_k(penalty))
+
+
+def views_p_value(nulls: dict[str, NullComparison], times: pd.Series) -> float:
+    """The byline's p-value from its views' comparisons: style and behaviour joined (style alone
+    when no post has a time)."""
+    return joined_p_value(nulls["style"], nulls["behaviour"] if pd.Series(times).notna().any() else None)
 
 
 class _Null:
@@ -109,6 +121,13 @@ class _Null:
             return compare_posts(vectors, times, kinds, gain, view, seed)
         return compare_to_values(gain, self.values[view], self.size, len(vectors))
 
+    def penalty(self, times: pd.Series) -> float:
+        """The joint view's 95% null quantile for a byline like ``times``: the price of a writer."""
+        if self.values is None:
+            density = posts_per_session(times, SESSION_GAP_MINUTES)
+            return compare_to_null(0.0, len(times), "both", density).quantile_95
+        return float(np.quantile(self.values["both"], 0.95))
+
 
 def _k_distribution(
     vectors: np.ndarray,
@@ -121,14 +140,14 @@ def _k_distribution(
 ) -> dict:
     """k over subsamples of 80% of the posts (the whole decision rerun on each)."""
     rng = np.random.default_rng([seed, 31])
-    _, variances, _ = tweet_reference()
     n = len(vectors)
     draws = []
     for _ in progress(range(N_SUBSAMPLES), desc="k subsamples"):
         pick = np.sort(rng.choice(n, max(2, int(SUBSAMPLE * n)), replace=False))
-        analysis = analyse_posts(vectors[pick], times.iloc[pick], variances, kinds[pick], view="both", seed=seed)
-        comparison = null.compare(vectors[pick], times.iloc[pick], kinds[pick], analysis.gain, "both", seed)
-        draws.append(decide_k(analysis, comparison, alpha))
+        v, t, c = vectors[pick], times.iloc[pick].reset_index(drop=True), kinds[pick]
+        analyses = _fit_views(v, t, c, seed, no_progress)
+        nulls = {view: null.compare(v, t, c, analyses[view].gain, view, seed) for view in ("style", "behaviour")}
+        draws.append(decide_k(analyses["both"], views_p_value(nulls, t), null.penalty(t), alpha))
     values, counts = np.unique(draws, return_counts=True)
     return {
         "probabilities": {str(int(v)): round(float(c / len(draws)), 4) for v, c in zip(values, counts)},
@@ -146,13 +165,18 @@ def _null_method(pool: _Null, null: NullComparison) -> str:
     )
 
 
-def _evidence_sentence(nulls: dict[str, NullComparison], alpha: float) -> str:
+def _evidence_sentence(nulls: dict[str, NullComparison], joined: float, alpha: float) -> str:
     """Which evidence carried the verdict, from each view's own calibrated p-value."""
-    style, behaviour, both = (nulls[v].p_value for v in VIEWS)
-    parts = [f"style alone p = {style:.3f}", f"posting behaviour alone p = {behaviour:.3f}", f"both p = {both:.3f}"]
-    if both <= alpha and style > alpha and behaviour > alpha:
+    style, behaviour, model = (nulls[v].p_value for v in VIEWS)
+    parts = [
+        f"style alone p = {style:.3f}",
+        f"posting behaviour alone p = {behaviour:.3f}",
+        f"the two joined p = {joined:.3f}",
+        f"one model over both p = {model:.3f}",
+    ]
+    if joined <= alpha and style > alpha and behaviour > alpha:
         lead = "Only style and posting behaviour together reject one writer"
-    elif both <= alpha:
+    elif joined <= alpha:
         lead = (
             "One writer is rejected"
             + (" by style" if style <= alpha else "")
@@ -238,9 +262,13 @@ def test_posts(
     seed: int,
     versions: dict,
     reference: datasets.Dataset | None = None,
+    metadata_column: str | None = None,
     progress: ProgressFactory = no_progress,
 ) -> dict[str, Any]:
-    """The composite result (composite schema) of one byline of time-stamped posts."""
+    """The composite result (composite schema) of one byline of time-stamped posts.
+
+    ``metadata_column``: a column of the posts (posting client, source app) read as a separate
+    evidence family after the verdict (``composite.metadata``); it never changes the verdict."""
 
     frame = _time_ordered(dataset)
     space, variances, meta = tweet_reference()
@@ -251,10 +279,21 @@ def test_posts(
     pool = _Null(reference, len(frame), seed, progress)
     nulls = {view: pool.compare(vectors, times, kinds, analyses[view].gain, view, seed) for view in VIEWS}
     main, null = analyses["both"], nulls["both"]
-    k = decide_k(main, null, alpha)
+    p_value = views_p_value(nulls, times)
+    k = decide_k(main, p_value, null.quantile_95, alpha)
     k_block = _k_distribution(vectors, times, kinds, pool, alpha, seed, progress)
     labels = main.post_labels(k)
     confidence = _confidence(main, k)
+    metadata = None
+    if metadata_column:
+        values = metadata_values(
+            frame["meta"].tolist() if "meta" in frame else [None] * len(frame), metadata_column, name
+        )
+        # With one writer found, the best two-writer split is read: does it line up with the metadata?
+        split = min(max(k, 2), len(main.fit.labels))
+        metadata = metadata_evidence(
+            values, main.unit_of_post, main.fit.labels[split - 1], metadata_column, seed, rejected=k > 1
+        )
     distance, share_as_far = typicality(vectors, variances)
     caveats = [
         "Writers who post in the same sittings and share templates (one operator's accounts) cannot be told apart."
@@ -279,8 +318,8 @@ def test_posts(
     measured = measured_at_size(shipped_results("interleaved"), len(frame)) if reference is None else None
     if reference is None:
         caveats.extend(_measured_caveats(measured, alpha))
-    level = "composite" if null.p_value <= alpha else "inconclusive" if null.p_value <= 2 * alpha else "single"
-    verdict = verdict_of(level, k, null.p_value, None)
+    level = "composite" if p_value <= alpha else "inconclusive" if p_value <= 2 * alpha else "single"
+    verdict = verdict_of(level, k, p_value, None)
     if level == "single" and _weak_power(measured):
         verdict["text"] = verdict["text"].replace(
             "consistent with a single author", "but this test misses most measured composites of similar accounts"
@@ -318,17 +357,16 @@ def test_posts(
         "test": {
             "statistic_name": STATISTIC,
             "statistic": round(main.gain, 4),
-            "p_value": round(null.p_value, 6),
+            "p_value": round(p_value, 6),
             "style_p_value": round(nulls["style"].p_value, 6),
             "behaviour_p_value": round(nulls["behaviour"].p_value, 6),
+            "joint_model_p_value": round(null.p_value, 6),
             "operator_p_value": None,
-            "combination": "one model over both views"
-            + (
-                f"; the byline's {null.chunks} chunks' p-values joined by the Cauchy combination"
-                if null.chunks > 1
-                else " (no combination of p-values)"
-            ),
-            "evidence": _evidence_sentence(nulls, alpha),
+            "combination": "the style and posting-behaviour p-values joined by the Cauchy combination"
+            + (f"; each view's {null.chunks} chunks' p-values joined the same way" if null.chunks > 1 else "")
+            + "; writers and k from one model over both views",
+            "evidence": _evidence_sentence(nulls, p_value, alpha),
+            "metadata": metadata,
             "alpha": alpha,
             "null_method": _null_method(pool, null),
             "n_null": null.n_null,
@@ -364,8 +402,10 @@ def test_posts(
             "Dirichlet-multinomial posting-time model (hour of day x "
             f"weekend), scored in closed form; k = 1..{K_MAX} fitted by variational EM from seeded starts; "
             f"{N_SUBSAMPLES} subsamples of {int(SUBSAMPLE * 100)}% of the posts give the distribution over k.",
-            "calibration": f"p-value of the gain against single accounts of the same size (bylines over "
-            f"{trusted_size()} posts: of each {trusted_size()}-post chunk, the chunks' p-values joined) from the "
+            "calibration": "p-value of each view's gain against single accounts of the same size, the session views' "
+            f"against the {MATCHED_SHARE:.0%} of runs nearest the byline in posts per session (bylines over "
+            f"{trusted_size()} posts: of each {trusted_size()}-post chunk, the chunks' p-values joined), the style and "
+            "posting-behaviour p-values joined by the Cauchy combination; from the "
             f"shipped null (built {reference_meta['built']}, commit {reference_meta['commit']}; style space built "
             f"{meta.get('built')}); the "
             "false-positive rate on held-out accounts is measured by `attribution bench interleaved`.",

@@ -267,6 +267,17 @@ def _facts(result: Mapping, layout: _Layout, group_rows: Sequence[Mapping]) -> l
         facts.append(("How many writers", text + "."))
     if test.get("evidence"):
         facts.append(("Which evidence", test["evidence"]))
+    metadata = test.get("metadata")
+    if metadata:
+        _, group_of = _group_names(result.get("clusters") or [], result.get("documents") or [])
+        found = metadata.get("split") == "writers found"  # else the best split the test did not call significant
+        shares = "; ".join(
+            (group_label(group_of.get(int(w), int(w))) if found else f"side {int(w) + 1}")
+            + ": "
+            + ", ".join(f"{v} {format_percent(x)}" for v, x in values.items())
+            for w, values in metadata["by_writer"].items()
+        )
+        facts.append(("Metadata", f"{metadata['sentence']} ({shares})"))
     if test.get("operator_p_value") is not None:
         facts.append(
             (

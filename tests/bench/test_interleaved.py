@@ -95,3 +95,35 @@ def test_the_construction_control_thins_one_accounts_run_as_composites_are(test_
         # Drawn from a longer run of consecutive posts: the account's own posts left out in between.
         low, high = interleaved.THINNED_KEEP
         assert 200 / high * 0.8 <= last - first + 1 <= 200 / low + 1
+
+
+def test_the_bench_decides_as_the_cli_does(test_posts):
+    """The headline ("both") is the CLI's decision: the style and behaviour p-values joined; the
+    joint model's own p stays beside it for comparison."""
+    from attribution.composite.calibration import MATCHED_SHARE, cauchy_combination, tweet_null, tweet_reference
+
+    streams = writer_streams(test_posts)
+    byline = interleaved._singles(streams, 200, 1, np.random.default_rng(5))[0]
+    space, variances, _ = tweet_reference()
+    row = interleaved._score(byline, space.transform(byline.posts["text"].tolist()), variances, seed=0)
+    matched = round(MATCHED_SHARE * len(tweet_null()["posts_per_session"]["200"]))  # the fewer runs of the two
+    joined = cauchy_combination(np.array([row["style"]["p"], row["behaviour"]["p"]]), 1 / (matched + 1))
+    assert row["both"]["p"] == pytest.approx(joined, rel=1e-6)
+    assert row["both"]["gain"] == row["joint_model"]["gain"] and 0 < row["joint_model"]["p"] <= 1
+
+
+def test_whole_stream_composites_keep_every_post_of_their_window(test_posts):
+    composites = interleaved.whole_stream_composites(test_posts, 1000, 3, seed=0)
+    assert len(composites) == 3
+    streams = writer_streams(test_posts)
+    categories = test_posts.groupby("writer")["category"].first()
+    for byline in composites:
+        posts = byline.posts
+        assert len(posts) == 1000 and posts["timestamp"].is_monotonic_increasing and min(byline.shares) >= 0.1
+        assert categories[byline.writers].nunique() == 1
+        first, last = posts["timestamp"].iloc[[0, -1]]
+        for writer in byline.writers:
+            stream = streams[writer]
+            inside = stream[(stream["timestamp"] > first) & (stream["timestamp"] < last)]
+            # No writer thinned: every post it made strictly inside the window is in the byline.
+            assert set(inside["text"]) <= set(posts.loc[posts["writer"] == writer, "text"])

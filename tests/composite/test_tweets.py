@@ -9,13 +9,17 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from attribution.composite.calibration import (
+    MATCHED_SHARE,
     MIN_NULL_ACCOUNTS,
+    NullComparison,
     cauchy_combination,
     compare_posts,
     compare_to_null,
+    joined_p_value,
     shipped_results,
     trusted_size,
     tweet_null,
@@ -24,6 +28,7 @@ from attribution.composite.calibration import (
 from attribution.composite.interleave import merged_byline, post_purity
 from attribution.composite.pools import ira_posts
 from attribution.composite.posts import analyse_posts
+from attribution.composite.sessions import posts_per_session
 from attribution.composite.tweets import WEAK_POWER, _measured_caveats
 from attribution.features.short_text import post_kinds
 
@@ -105,6 +110,10 @@ def test_the_cli_tests_a_users_posts_with_no_data_folder(byline, tmp_path):
     assert len(result["documents"]) == 300 and {d["cluster"] for d in result["documents"]} <= set(range(4))
     assert result["k"]["estimate"] == (1 if result["test"]["p_value"] > 0.05 else max(2, result["k"]["estimate"]))
     assert "style alone p" in result["test"]["evidence"]
+    # The decision joins the style and behaviour p-values; the joint model's own p is reported beside.
+    test = result["test"]
+    joined = cauchy_combination(np.array([test["style_p_value"], test["behaviour_p_value"]]), 1 / 1000)
+    assert test["p_value"] == pytest.approx(joined, abs=2e-3) and 0 < test["joint_model_p_value"] <= 1
     # The measured error rates come from the shipped bench interleaved results, with their run.
     shipped = shipped_results("interleaved")
     assert shipped is not None, "bench_interleaved.json does not ship with the package"
@@ -169,7 +178,7 @@ def test_long_bylines_are_tested_in_chunks_the_null_measured_on_enough_accounts(
     assert 0.0 < chunked.p_value <= 1.0
     # A byline within the trusted size is compared whole, as before.
     short = compare_posts(vectors[:size], stream["timestamp"][:size], kinds[:size], 1.0, "both")
-    assert short == compare_to_null(1.0, size, "both")
+    assert short == compare_to_null(1.0, size, "both", posts_per_session(stream["timestamp"][:size], 20.0))
 
 
 def test_the_chunk_null_resolves_p_values_to_a_thousandth_from_every_account_alike():
@@ -246,3 +255,70 @@ def test_comparing_posts_within_their_kind_shrinks_a_single_accounts_split(posts
     within = analyse_posts(vectors, stream["timestamp"], variances, kinds, view="style").gain
     ignoring = analyse_posts(vectors, stream["timestamp"], variances, np.zeros_like(kinds), view="style").gain
     assert within < ignoring
+
+
+def test_session_views_are_compared_with_null_runs_as_dense_as_the_byline():
+    null = tweet_null()
+    size = str(trusted_size())
+    densities = np.asarray(null["posts_per_session"][size])
+    assert all(len(null["null"][view][size]) == len(densities) for view in null["null"])
+    sparse, dense = np.quantile(densities, [0.1, 0.9])
+    low, high = (compare_to_null(0.0, int(size), "behaviour", d) for d in (sparse, dense))
+    assert low.n_null == high.n_null == round(MATCHED_SHARE * len(densities))
+    # Longer sittings give the behaviour view more to split: a dense byline meets a higher null.
+    assert high.quantile_95 > low.quantile_95
+    assert compare_to_null(0.0, int(size), "style", sparse) == compare_to_null(0.0, int(size), "style", dense)
+    assert compare_to_null(0.0, int(size), "behaviour").n_null == len(densities)  # no time stamps: every run
+
+
+def test_posts_per_session_counts_timed_posts_only():
+    times = pd.Series(pd.to_datetime(["2016-01-01 10:00", "2016-01-01 10:05", "2016-01-01 12:00", None], utc=True))
+    assert posts_per_session(times, 20.0) == pytest.approx(1.5)
+    assert np.isnan(posts_per_session(pd.Series([None, None], dtype="datetime64[ns, UTC]"), 20.0))
+
+
+def test_style_and_behaviour_p_values_are_joined_and_style_stands_alone_without_times():
+    def comparison(p):
+        return NullComparison(p_value=p, size_used=500, n_null=999, quantile_95=1.0, outside=None)
+
+    assert joined_p_value(comparison(0.02), None) == 0.02
+    assert joined_p_value(comparison(0.02), comparison(0.02)) == pytest.approx(0.02)
+    # One strong view carries the joined p below alpha; two middling ones join to about their level.
+    assert joined_p_value(comparison(0.004), comparison(0.6)) < 0.05
+    assert joined_p_value(comparison(0.3), comparison(0.3)) == pytest.approx(0.3)
+
+
+def test_a_metadata_column_is_evidence_of_its_own_and_leaves_the_verdict_alone(byline, tmp_path):
+    # A personal account posting from a phone; a news-feed-like one posting through a tool.
+    clients = {PAIR[0]: "Twitter for iPhone", PAIR[1]: "dlvr.it"}
+    path = tmp_path / "byline.jsonl"
+    with open(path, "w", encoding="utf-8") as handle:
+        for row in byline.posts.itertuples():
+            record = {"text": row.text, "posted_at": row.timestamp.isoformat(), "client": clients[row.writer]}
+            handle.write(json.dumps(record) + "\n")
+    report = tmp_path / "report.html"
+    plain = _run(["composite", str(path), "--kind", "tweet", "--json", "-q"], tmp_path)
+    read = _run(
+        [
+            "composite",
+            str(path),
+            "--kind",
+            "tweet",
+            "--metadata-col",
+            "client",
+            "--json",
+            "-q",
+            "--report",
+            str(report),
+        ],
+        tmp_path,
+    )
+    assert plain["test"]["metadata"] is None
+    assert read["test"]["p_value"] == plain["test"]["p_value"] and read["k"] == plain["k"]
+    metadata = read["test"]["metadata"]
+    assert metadata["column"] == "client" and metadata["values"] == 2
+    # The model's best split of this pair lines up with the clients, whether or not the test
+    # rejected one writer (the split is found at purity >= 0.9 above).
+    assert metadata["p_value"] <= 0.05, metadata
+    assert ("did not find significant" in metadata["sentence"]) == (read["k"]["estimate"] == 1)
+    assert "Metadata" in report.read_text(encoding="utf-8")
