@@ -7,7 +7,8 @@ of the nearest measured size at or above its own (the gain grows with size, so t
 "one writer").
 
 Every tune account long enough for a size gives the same number of runs (about 1,000 runs a size
-up to 500 posts, so a chunk's p-value can go down to about 0.001).
+up to 500 posts, so a style chunk's p-value can go down to about 0.001; a session view's, compared
+with a third of them, to about 0.003).
 
 Few tune accounts are long enough for the large sizes (21 at 1,000 posts, 3 at 4,000), and a null
 drawn from so few accounts does not span how single accounts differ: held-out single accounts
@@ -20,7 +21,7 @@ The views whose units are sessions (behaviour, both) are compared only with the 
 the byline in posts per session: their gain grows with it (correlation 0.87 for behaviour on the
 tune accounts' runs, ``docs/decisions.md`` stop 29), and a byline that posts in long sittings is
 not evidence of several writers. The byline's p-value joins the style and the behaviour p-values
-by the same Cauchy combination.
+(``joined_p_value``).
 """
 
 from __future__ import annotations
@@ -83,6 +84,19 @@ def matched_runs(gains: np.ndarray, densities: np.ndarray, density: float) -> np
     return gains[order[:keep]]
 
 
+def density_outside(view: str, size: int, density: float) -> str | None:
+    """Why a byline's posts per session lie beyond 95% of the null's runs of ``size``, if they
+    do: the nearest runs are then all on one side of it, and its p-value leans."""
+    densities = np.asarray(tweet_null()["posts_per_session"][str(size)], dtype=float)
+    low, high = np.quantile(densities, [0.025, 0.975])
+    if view not in SESSION_VIEWS or not np.isfinite(density) or low <= density <= high:
+        return None
+    return (
+        f"the byline posts {density:.1f} posts per sitting, beyond 95% of the null's runs ({low:.1f}-{high:.1f}): "
+        f"its {view} p-value is approximate" + (" and may be too small" if density > high else "")
+    )
+
+
 def compare_to_null(gain: float, n_posts: int, view: str, density: float = float("nan")) -> NullComparison:
     """Monte-Carlo p-value (+1 corrected) of ``gain`` for a byline of ``n_posts`` posts, posting
     ``density`` posts per session (used by the session views)."""
@@ -91,13 +105,14 @@ def compare_to_null(gain: float, n_posts: int, view: str, density: float = float
     above = [s for s in sizes if s >= n_posts]
     size = above[0] if above else sizes[-1]
     values = np.asarray(table[str(size)], dtype=float)
-    if view in SESSION_VIEWS:
-        values = matched_runs(values, np.asarray(tweet_null()["posts_per_session"][str(size)], dtype=float), density)
     outside = None
     if not above:
         outside = (
             f"the byline has {n_posts} posts; the null was measured up to {sizes[-1]}, so its p-value is approximate"
         )
+    if view in SESSION_VIEWS:
+        values = matched_runs(values, np.asarray(tweet_null()["posts_per_session"][str(size)], dtype=float), density)
+        outside = density_outside(view, size, density) or outside
     p = float((1 + np.sum(values >= gain)) / (1 + len(values)))
     return NullComparison(
         p_value=p, size_used=size, n_null=len(values), quantile_95=float(np.quantile(values, 0.95)), outside=outside
@@ -161,22 +176,23 @@ def compare_posts(
         size_used=size,
         n_null=n_null,
         quantile_95=whole.quantile_95,
-        outside=None,
+        outside=density_outside(view, size, posts_per_session(times, SESSION_GAP_MINUTES)),
         chunks=len(starts),
     )
 
 
 def joined_p_value(style: NullComparison, behaviour: NullComparison | None) -> float:
-    """The byline's p-value: its style and posting-behaviour p-values joined by the Cauchy
-    combination (valid though both read the same posts); style alone when no post has a time.
+    """The byline's p-value: twice the smaller of its style and posting-behaviour p-values
+    (Bonferroni, valid however the two depend on each other, as both read the same posts); style
+    alone when no post has a time.
 
-    Joined this way the two views beat the joint model's own gain on development bylines
-    (``docs/decisions.md``, stop 29): a single gain lets one view's noise drown the other's signal.
+    Joined this way the two views ranked composites above the joint model's own gain on
+    development bylines (``docs/decisions.md``, stop 29). Not the Cauchy combination: with two
+    views, one p-value near 1 (a view with nothing to split) cancels a small one.
     """
     if behaviour is None:
         return style.p_value
-    resolution = 1.0 / (min(style.n_null, behaviour.n_null) + 1)
-    return cauchy_combination(np.array([style.p_value, behaviour.p_value]), resolution)
+    return min(1.0, 2.0 * min(style.p_value, behaviour.p_value))
 
 
 def style_distance(vectors: np.ndarray, variances: StyleVariances) -> float:

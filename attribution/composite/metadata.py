@@ -26,13 +26,20 @@ TOP_VALUES = 3
 MISSING = "(none)"
 
 
-def metadata_values(meta: list[str | None], column: str, source: str = "the byline") -> np.ndarray:
-    """The ``column`` value of each post, read from the corpus's ``meta`` JSON (unmapped columns
-    land there); ``MISSING`` where a post has none, with one warning naming the first rows."""
+def metadata_values(
+    meta: list[str | None], column: str, source: str = "the byline", mapped: list | None = None
+) -> np.ndarray:
+    """The ``column`` value of each post: from ``mapped`` when the loader mapped the column onto
+    a corpus field (a file's ``source`` column becomes the field ``source``), else from the
+    corpus's ``meta`` JSON (unmapped columns land there); ``MISSING`` where a post has none, with
+    one warning naming the first rows."""
     values, missing = [], []
     for row, text in enumerate(meta):
-        record = json.loads(text) if text else {}
-        value = record.get(column) if isinstance(record, dict) else None
+        if mapped is not None:
+            value = mapped[row]
+        else:
+            record = json.loads(text) if text else {}
+            value = record.get(column) if isinstance(record, dict) else None
         if value is None or str(value).strip() == "":
             missing.append(row)
             values.append(MISSING)
@@ -92,10 +99,16 @@ def metadata_evidence(
         counts = Counter({str(c): int(n) for c, n in zip(categories, observed[writer]) if n > 0})
         total = max(sum(counts.values()), 1)
         by_writer[str(writer)] = {value: round(n / total, 4) for value, n in counts.most_common(TOP_VALUES)}
-    result = {"column": column, "values": len(categories), "by_writer": by_writer, "p_value": None}
+    result = {
+        "column": column,
+        "values": len(categories),
+        "by_writer": by_writer,
+        "p_value": None,
+        "split": "writers found" if rejected else "best split into writers, not significant",
+    }
     if k < 2 or len(categories) < 2:
         result["sentence"] = f"Metadata '{column}' (not part of the verdict): " + (
-            "one writer found, no split to compare it with." if k < 2 else "every post has the same value."
+            "no split to compare it with." if k < 2 else "every post has the same value."
         )
         return result
     statistic = _g_statistic(observed)

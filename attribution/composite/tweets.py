@@ -35,6 +35,7 @@ from attribution.composite.metadata import metadata_evidence, metadata_values
 from attribution.composite.posts import K_MAX, SESSION_GAP_MINUTES, PostAnalysis, analyse_posts, within_kind
 from attribution.composite.sessions import posts_per_session
 from attribution.composite.writer_model import VIEWS, WriterMixture
+from attribution.corpus.columns import CANDIDATES
 from attribution.errors import ConfigError
 from attribution.features.short_text import post_kinds
 from attribution.progress import ProgressFactory, no_progress
@@ -51,10 +52,19 @@ FEW_REFERENCE_BYLINES = 10
 
 
 def _time_ordered(dataset: datasets.Dataset) -> pd.DataFrame:
-    columns = ["id", "text", "timestamp", "title"] + (["meta"] if "meta" in dataset.column_names else [])
-    frame = dataset.select_columns(columns).to_pandas()
+    frame = dataset.to_pandas()
     frame["timestamp"] = pd.to_datetime(frame["timestamp"], utc=True)
     return frame.sort_values("timestamp", kind="stable", na_position="last").reset_index(drop=True)
+
+
+def _metadata_values(frame: pd.DataFrame, column: str, name: str) -> np.ndarray:
+    """A ``--metadata-col`` column's values: from the corpus field the loader mapped it onto (a
+    file's ``source`` column is the field ``source``), else from ``meta`` (unmapped columns)."""
+    field = next((f for f, names in CANDIDATES.items() if column in names), None)
+    field = "timestamp" if field == "time" else field
+    meta = frame["meta"].tolist() if "meta" in frame else [None] * len(frame)
+    mapped = frame[field].tolist() if field in frame else None
+    return metadata_values(meta, column, name, mapped=mapped)
 
 
 def _fit_views(
@@ -73,6 +83,12 @@ def decide_k(analysis: PostAnalysis, p_value: float, penalty: float, alpha: floa
     if p_value > alpha:
         return 1
     return max(2, analysis.fit.choose_k(penalty))
+
+
+def writers_view(analyses: dict[str, PostAnalysis]) -> PostAnalysis:
+    """The fit that names the writers: the joint model's, or the style view's (posts as units)
+    when every post fell in one sitting and the joint model has a single unit to split."""
+    return analyses["both"] if analyses["both"].n_units >= 2 else analyses["style"]
 
 
 def views_p_value(nulls: dict[str, NullComparison], times: pd.Series) -> float:
@@ -147,7 +163,7 @@ def _k_distribution(
         v, t, c = vectors[pick], times.iloc[pick].reset_index(drop=True), kinds[pick]
         analyses = _fit_views(v, t, c, seed, no_progress)
         nulls = {view: null.compare(v, t, c, analyses[view].gain, view, seed) for view in ("style", "behaviour")}
-        draws.append(decide_k(analyses["both"], views_p_value(nulls, t), null.penalty(t), alpha))
+        draws.append(decide_k(writers_view(analyses), views_p_value(nulls, t), null.penalty(t), alpha))
     values, counts = np.unique(draws, return_counts=True)
     return {
         "probabilities": {str(int(v)): round(float(c / len(draws)), 4) for v, c in zip(values, counts)},
@@ -155,13 +171,18 @@ def _k_distribution(
     }
 
 
-def _null_method(pool: _Null, null: NullComparison) -> str:
-    runs = f"{null.n_null} runs of {null.size_used} consecutive posts"
-    if null.chunks == 1:
-        return f"{pool.description}, {runs}"
+def _null_method(pool: _Null, nulls: dict[str, NullComparison]) -> str:
+    style, behaviour = nulls["style"], nulls["behaviour"]
+    runs = (
+        f"style against {style.n_null} runs of {style.size_used} consecutive posts, posting behaviour against "
+        f"{behaviour.n_null}" + (" (the runs nearest the byline in posts per session)" if pool.values is None else "")
+    )
+    if style.chunks == 1 and behaviour.chunks == 1:
+        return f"{pool.description}; {runs}"
     return (
-        f"{pool.description}: the byline tested in {null.chunks} chunks of {null.size_used} consecutive posts, "
-        f"each against {runs}, the chunks' p-values joined by the Cauchy combination"
+        f"{pool.description}: the byline tested in chunks of {style.size_used} consecutive posts "
+        f"({style.chunks} for style, {behaviour.chunks} for posting behaviour), {runs} each, each view's chunks' "
+        "p-values joined by the Cauchy combination"
     )
 
 
@@ -174,13 +195,14 @@ def _evidence_sentence(nulls: dict[str, NullComparison], joined: float, alpha: f
         f"the two joined p = {joined:.3f}",
         f"one model over both p = {model:.3f}",
     ]
-    if joined <= alpha and style > alpha and behaviour > alpha:
-        lead = "Only style and posting behaviour together reject one writer"
-    elif joined <= alpha:
+    carried = [name for name, p in (("style", style), ("posting behaviour", behaviour)) if 2 * p <= alpha]
+    below = [name for name, p in (("style", style), ("posting behaviour", behaviour)) if p <= alpha]
+    if joined <= alpha:
+        lead = f"One writer is rejected on {' and '.join(carried)}"
+    elif below:
         lead = (
-            "One writer is rejected"
-            + (" by style" if style <= alpha else "")
-            + (" and by posting behaviour" if behaviour <= alpha else "")
+            f"{' and '.join(below).capitalize()} alone falls below alpha, but not below alpha for two views "
+            "looked at (the joined p), so one writer is not rejected"
         )
     else:
         lead = "Neither style nor posting behaviour rejects one writer"
@@ -278,17 +300,15 @@ def test_posts(
     analyses = _fit_views(vectors, times, kinds, seed, progress)
     pool = _Null(reference, len(frame), seed, progress)
     nulls = {view: pool.compare(vectors, times, kinds, analyses[view].gain, view, seed) for view in VIEWS}
-    main, null = analyses["both"], nulls["both"]
+    main, null = writers_view(analyses), nulls["both"]
     p_value = views_p_value(nulls, times)
-    k = decide_k(main, p_value, null.quantile_95, alpha)
+    k = decide_k(main, p_value, pool.penalty(times), alpha)
     k_block = _k_distribution(vectors, times, kinds, pool, alpha, seed, progress)
     labels = main.post_labels(k)
     confidence = _confidence(main, k)
     metadata = None
     if metadata_column:
-        values = metadata_values(
-            frame["meta"].tolist() if "meta" in frame else [None] * len(frame), metadata_column, name
-        )
+        values = _metadata_values(frame, metadata_column, name)
         # With one writer found, the best two-writer split is read: does it line up with the metadata?
         split = min(max(k, 2), len(main.fit.labels))
         metadata = metadata_evidence(
@@ -308,8 +328,7 @@ def test_posts(
             f"The null rests on {pool.bylines} reference bylines: too few to span how single writers vary, "
             "so the p-value may be too small."
         )
-    if null.outside:
-        caveats.append(null.outside)
+    caveats.extend(dict.fromkeys(str(nulls[view].outside) for view in VIEWS if nulls[view].outside))
     if share_as_far == 0.0:
         caveats.append(
             f"The byline's style lies further from the reference accounts' centre ({distance:.2f}) than every reference "
@@ -355,21 +374,21 @@ def test_posts(
         "versions": versions,
         "verdict": verdict,
         "test": {
-            "statistic_name": STATISTIC,
+            "statistic_name": STATISTIC + (" (joint model)" if main is analyses["both"] else " (style view)"),
             "statistic": round(main.gain, 4),
             "p_value": round(p_value, 6),
             "style_p_value": round(nulls["style"].p_value, 6),
             "behaviour_p_value": round(nulls["behaviour"].p_value, 6),
             "joint_model_p_value": round(null.p_value, 6),
             "operator_p_value": None,
-            "combination": "the style and posting-behaviour p-values joined by the Cauchy combination"
-            + (f"; each view's {null.chunks} chunks' p-values joined the same way" if null.chunks > 1 else "")
+            "combination": "twice the smaller of the style and posting-behaviour p-values (Bonferroni)"
+            + ("; each view's chunks' p-values joined by the Cauchy combination" if nulls["style"].chunks > 1 else "")
             + "; writers and k from one model over both views",
             "evidence": _evidence_sentence(nulls, p_value, alpha),
             "metadata": metadata,
             "alpha": alpha,
-            "null_method": _null_method(pool, null),
-            "n_null": null.n_null,
+            "null_method": _null_method(pool, nulls),
+            "n_null": min(nulls["style"].n_null, nulls["behaviour"].n_null),
             "measured_fpr": None if measured is None else measured.get("fpr"),
             "measured_tpr": None if measured is None else measured.get("tpr"),
             "measured_fpr_source": None
@@ -404,8 +423,8 @@ def test_posts(
             f"{N_SUBSAMPLES} subsamples of {int(SUBSAMPLE * 100)}% of the posts give the distribution over k.",
             "calibration": "p-value of each view's gain against single accounts of the same size, the session views' "
             f"against the {MATCHED_SHARE:.0%} of runs nearest the byline in posts per session (bylines over "
-            f"{trusted_size()} posts: of each {trusted_size()}-post chunk, the chunks' p-values joined), the style and "
-            "posting-behaviour p-values joined by the Cauchy combination; from the "
+            f"{trusted_size()} posts: of each {trusted_size()}-post chunk, the chunks' p-values joined), the byline's "
+            "p-value twice the smaller of the style and posting-behaviour ones; from the "
             f"shipped null (built {reference_meta['built']}, commit {reference_meta['commit']}; style space built "
             f"{meta.get('built')}); the "
             "false-positive rate on held-out accounts is measured by `attribution bench interleaved`.",

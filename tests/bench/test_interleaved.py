@@ -100,15 +100,13 @@ def test_the_construction_control_thins_one_accounts_run_as_composites_are(test_
 def test_the_bench_decides_as_the_cli_does(test_posts):
     """The headline ("both") is the CLI's decision: the style and behaviour p-values joined; the
     joint model's own p stays beside it for comparison."""
-    from attribution.composite.calibration import MATCHED_SHARE, cauchy_combination, tweet_null, tweet_reference
+    from attribution.composite.calibration import tweet_reference
 
     streams = writer_streams(test_posts)
     byline = interleaved._singles(streams, 200, 1, np.random.default_rng(5))[0]
     space, variances, _ = tweet_reference()
     row = interleaved._score(byline, space.transform(byline.posts["text"].tolist()), variances, seed=0)
-    matched = round(MATCHED_SHARE * len(tweet_null()["posts_per_session"]["200"]))  # the fewer runs of the two
-    joined = cauchy_combination(np.array([row["style"]["p"], row["behaviour"]["p"]]), 1 / (matched + 1))
-    assert row["both"]["p"] == pytest.approx(joined, rel=1e-6)
+    assert row["both"]["p"] == min(1.0, 2 * min(row["style"]["p"], row["behaviour"]["p"]))
     assert row["both"]["gain"] == row["joint_model"]["gain"] and 0 < row["joint_model"]["p"] <= 1
 
 
@@ -125,5 +123,8 @@ def test_whole_stream_composites_keep_every_post_of_their_window(test_posts):
         for writer in byline.writers:
             stream = streams[writer]
             inside = stream[(stream["timestamp"] > first) & (stream["timestamp"] < last)]
-            # No writer thinned: every post it made strictly inside the window is in the byline.
-            assert set(inside["text"]) <= set(posts.loc[posts["writer"] == writer, "text"])
+            # No writer thinned: every post it made strictly inside the window is in the byline
+            # (counted, so a repeated text cannot stand in for a missing post).
+            kept = posts.loc[posts["writer"] == writer, "text"].value_counts()
+            made = inside["text"].value_counts()
+            assert (made <= kept.reindex(made.index, fill_value=0)).all()
