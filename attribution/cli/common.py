@@ -145,13 +145,17 @@ def load_from_options(
     kind: str | None = None,
     data_dir: str | None = None,
     time_zone: str | None = None,
+    keep_in_meta: tuple[str, ...] = (),
 ):
-    """Load the corpus named by ``corpus_argument``'s options; fail when no row is usable."""
+    """Load the corpus named by ``corpus_argument``'s options; fail when no row is usable.
+    ``keep_in_meta``: file columns a command reads from ``meta`` even when they feed a field."""
     from attribution.corpus import ColumnMap, load_corpus
     from attribution.errors import CorpusError
 
     columns = ColumnMap(text=text_col, author=author_col, byline=byline_col, time=time_col)
-    loaded = load_corpus(corpus_spec, data_dir=data_dir, columns=columns, kind=kind, time_zone=time_zone)
+    loaded = load_corpus(
+        corpus_spec, data_dir=data_dir, columns=columns, kind=kind, time_zone=time_zone, keep_in_meta=keep_in_meta
+    )
     if len(loaded) == 0:
         problems = "; ".join(str(p) for p in loaded.report.problems[:5])
         raise CorpusError(f"no usable documents ({loaded.report.rows_read} rows read). {problems}", path=corpus_spec)

@@ -76,7 +76,7 @@ def composite(
     if out_path:
         result_format(out_path)  # an unknown extension is refused before any work
     with out.step("loading the corpus"):
-        corpus = load_from_options(corpus_spec, **options)
+        corpus = load_from_options(corpus_spec, keep_in_meta=(metadata_col,) if metadata_col else (), **options)
         operators = None
         if operators_spec:
             operators = load_from_options(operators_spec, data_dir=options.get("data_dir"))

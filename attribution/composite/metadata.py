@@ -26,20 +26,14 @@ TOP_VALUES = 3
 MISSING = "(none)"
 
 
-def metadata_values(
-    meta: list[str | None], column: str, source: str = "the byline", mapped: list | None = None
-) -> np.ndarray:
-    """The ``column`` value of each post: from ``mapped`` when the loader mapped the column onto
-    a corpus field (a file's ``source`` column becomes the field ``source``), else from the
-    corpus's ``meta`` JSON (unmapped columns land there); ``MISSING`` where a post has none, with
-    one warning naming the first rows."""
+def metadata_values(meta: list[str | None], column: str, source: str = "the byline") -> np.ndarray:
+    """The ``column`` value of each post, read from the corpus's ``meta`` JSON (unmapped columns,
+    and those the loader was told to keep there); ``MISSING`` where a post has none, with one
+    warning naming the first rows."""
     values, missing = [], []
     for row, text in enumerate(meta):
-        if mapped is not None:
-            value = mapped[row]
-        else:
-            record = json.loads(text) if text else {}
-            value = record.get(column) if isinstance(record, dict) else None
+        record = json.loads(text) if text else {}
+        value = record.get(column) if isinstance(record, dict) else None
         if value is None or str(value).strip() == "":
             missing.append(row)
             values.append(MISSING)
@@ -124,7 +118,7 @@ def metadata_evidence(
     )
     result["sentence"] = (
         f"Metadata '{column}' (not part of the verdict): {who} {differ} "
-        f"(permutation p = {p:.3f} over {N_PERMUTATIONS} shuffles of sessions). A writer's own clients can follow "
+        f"(permutation p = {p:.3f} over {N_PERMUTATIONS} shuffles of the model's units, sittings or posts). A writer's own clients can follow "
         "the hour, so agreement corroborates the split; it does not prove one."
     )
     return result

@@ -35,7 +35,6 @@ from attribution.composite.metadata import metadata_evidence, metadata_values
 from attribution.composite.posts import K_MAX, SESSION_GAP_MINUTES, PostAnalysis, analyse_posts, within_kind
 from attribution.composite.sessions import posts_per_session
 from attribution.composite.writer_model import VIEWS, WriterMixture
-from attribution.corpus.columns import CANDIDATES
 from attribution.errors import ConfigError
 from attribution.features.short_text import post_kinds
 from attribution.progress import ProgressFactory, no_progress
@@ -55,16 +54,6 @@ def _time_ordered(dataset: datasets.Dataset) -> pd.DataFrame:
     frame = dataset.to_pandas()
     frame["timestamp"] = pd.to_datetime(frame["timestamp"], utc=True)
     return frame.sort_values("timestamp", kind="stable", na_position="last").reset_index(drop=True)
-
-
-def _metadata_values(frame: pd.DataFrame, column: str, name: str) -> np.ndarray:
-    """A ``--metadata-col`` column's values: from the corpus field the loader mapped it onto (a
-    file's ``source`` column is the field ``source``), else from ``meta`` (unmapped columns)."""
-    field = next((f for f, names in CANDIDATES.items() if column in names), None)
-    field = "timestamp" if field == "time" else field
-    meta = frame["meta"].tolist() if "meta" in frame else [None] * len(frame)
-    mapped = frame[field].tolist() if field in frame else None
-    return metadata_values(meta, column, name, mapped=mapped)
 
 
 def _fit_views(
@@ -137,12 +126,12 @@ class _Null:
             return compare_posts(vectors, times, kinds, gain, view, seed)
         return compare_to_values(gain, self.values[view], self.size, len(vectors))
 
-    def penalty(self, times: pd.Series) -> float:
-        """The joint view's 95% null quantile for a byline like ``times``: the price of a writer."""
+    def penalty(self, times: pd.Series, view: str = "both") -> float:
+        """``view``'s 95% null quantile for a byline like ``times``: the price of a writer."""
         if self.values is None:
             density = posts_per_session(times, SESSION_GAP_MINUTES)
-            return compare_to_null(0.0, len(times), "both", density).quantile_95
-        return float(np.quantile(self.values["both"], 0.95))
+            return compare_to_null(0.0, len(times), view, density).quantile_95
+        return float(np.quantile(self.values[view], 0.95))
 
 
 def _k_distribution(
@@ -163,7 +152,8 @@ def _k_distribution(
         v, t, c = vectors[pick], times.iloc[pick].reset_index(drop=True), kinds[pick]
         analyses = _fit_views(v, t, c, seed, no_progress)
         nulls = {view: null.compare(v, t, c, analyses[view].gain, view, seed) for view in ("style", "behaviour")}
-        draws.append(decide_k(writers_view(analyses), views_p_value(nulls, t), null.penalty(t), alpha))
+        writers = writers_view(analyses)
+        draws.append(decide_k(writers, views_p_value(nulls, t), null.penalty(t, writers.view), alpha))
     values, counts = np.unique(draws, return_counts=True)
     return {
         "probabilities": {str(int(v)): round(float(c / len(draws)), 4) for v, c in zip(values, counts)},
@@ -198,10 +188,11 @@ def _evidence_sentence(nulls: dict[str, NullComparison], joined: float, alpha: f
     carried = [name for name, p in (("style", style), ("posting behaviour", behaviour)) if 2 * p <= alpha]
     below = [name for name, p in (("style", style), ("posting behaviour", behaviour)) if p <= alpha]
     if joined <= alpha:
-        lead = f"One writer is rejected on {' and '.join(carried)}"
+        lead = f"One writer is rejected on {' and '.join(carried) or 'style'}"
     elif below:
+        each = "alone falls" if len(below) == 1 else "each fall"
         lead = (
-            f"{' and '.join(below).capitalize()} alone falls below alpha, but not below alpha for two views "
+            f"{' and '.join(below).capitalize()} {each} below alpha, but not below alpha for two views "
             "looked at (the joined p), so one writer is not rejected"
         )
     else:
@@ -289,8 +280,9 @@ def test_posts(
 ) -> dict[str, Any]:
     """The composite result (composite schema) of one byline of time-stamped posts.
 
-    ``metadata_column``: a column of the posts (posting client, source app) read as a separate
-    evidence family after the verdict (``composite.metadata``); it never changes the verdict."""
+    ``metadata_column``: a column of the posts (posting client, source app), read from ``meta``
+    (load with ``keep_in_meta`` when the column also feeds a field, as ``source`` does), as a
+    separate evidence family after the verdict (``composite.metadata``); never the verdict."""
 
     frame = _time_ordered(dataset)
     space, variances, meta = tweet_reference()
@@ -302,13 +294,15 @@ def test_posts(
     nulls = {view: pool.compare(vectors, times, kinds, analyses[view].gain, view, seed) for view in VIEWS}
     main, null = writers_view(analyses), nulls["both"]
     p_value = views_p_value(nulls, times)
-    k = decide_k(main, p_value, pool.penalty(times), alpha)
+    k = decide_k(main, p_value, pool.penalty(times, main.view), alpha)
     k_block = _k_distribution(vectors, times, kinds, pool, alpha, seed, progress)
     labels = main.post_labels(k)
     confidence = _confidence(main, k)
     metadata = None
     if metadata_column:
-        values = _metadata_values(frame, metadata_column, name)
+        values = metadata_values(
+            frame["meta"].tolist() if "meta" in frame else [None] * len(frame), metadata_column, name
+        )
         # With one writer found, the best two-writer split is read: does it line up with the metadata?
         split = min(max(k, 2), len(main.fit.labels))
         metadata = metadata_evidence(
@@ -328,7 +322,8 @@ def test_posts(
             f"The null rests on {pool.bylines} reference bylines: too few to span how single writers vary, "
             "so the p-value may be too small."
         )
-    caveats.extend(dict.fromkeys(str(nulls[view].outside) for view in VIEWS if nulls[view].outside))
+    # The decision's views only: the joint model's p is reported, not decided on.
+    caveats.extend(dict.fromkeys(str(nulls[v].outside) for v in ("style", "behaviour") if nulls[v].outside))
     if share_as_far == 0.0:
         caveats.append(
             f"The byline's style lies further from the reference accounts' centre ({distance:.2f}) than every reference "
@@ -383,7 +378,11 @@ def test_posts(
             "operator_p_value": None,
             "combination": "twice the smaller of the style and posting-behaviour p-values (Bonferroni)"
             + ("; each view's chunks' p-values joined by the Cauchy combination" if nulls["style"].chunks > 1 else "")
-            + "; writers and k from one model over both views",
+            + (
+                "; writers and k from one model over both views"
+                if main.view == "both"
+                else "; writers and k from the style view (every post in one sitting)"
+            ),
             "evidence": _evidence_sentence(nulls, p_value, alpha),
             "metadata": metadata,
             "alpha": alpha,

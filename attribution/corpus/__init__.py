@@ -46,13 +46,15 @@ def load_corpus(
     time_zone: str | None = None,
     detect_language: bool = True,
     stream: bool | None = None,
+    keep_in_meta: tuple[str, ...] = (),
 ) -> Corpus:
     """Load a corpus by name (``federalist``, ``c50``, ``c50-train``, ``c50-test``, ``ira``,
     ``senate``), by path (JSONL, CSV, Parquet, folder of ``.txt``), or from the hub (``hf:NAME``).
 
     ``time_zone`` is the zone of time stamps that name none (default: read as UTC, with a
     warning); ``detect_language`` flags non-English rows; ``stream`` memory-maps the corpus from
-    an Arrow file (default: for files over 512 MiB).
+    an Arrow file (default: for files over 512 MiB); ``keep_in_meta`` names file columns kept in
+    ``meta`` even when they feed a field.
     """
     text = str(spec)
     loaders = named_loaders()
@@ -63,7 +65,12 @@ def load_corpus(
     path = Path(text).expanduser()
     if path.exists():
         options = ReadOptions(
-            columns=columns, kind=kind, byline=byline, time_zone=time_zone, detect_language=detect_language
+            columns=columns,
+            kind=kind,
+            byline=byline,
+            time_zone=time_zone,
+            detect_language=detect_language,
+            keep_in_meta=keep_in_meta,
         )
         return load_file(path, options, stream=stream)
     names = ", ".join(sorted(loaders))

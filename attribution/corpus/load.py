@@ -54,6 +54,8 @@ class ReadOptions:
     time_zone: str | None = None
     detect_language: bool = True
     max_chars: int = MAX_TEXT_CHARS
+    #: File columns kept in ``meta`` even when they feed a field (``--metadata-col source``).
+    keep_in_meta: tuple[str, ...] = ()
 
 
 #: Files larger than this, or Parquet files with more rows than ``STREAM_ROWS``, are streamed to
@@ -323,7 +325,7 @@ class _BatchConverter:
 
     def _resolve(self, frame: pd.DataFrame) -> None:
         self.source = self.options.columns.resolve(frame, self.path, self.report)
-        mapped = set(v for v in self.source.values() if v)
+        mapped = set(v for v in self.source.values() if v) - set(self.options.keep_in_meta)
         self.extra = [c for c in frame.columns if c not in mapped and not str(c).startswith("_")]
 
     def convert(self, frame: pd.DataFrame) -> pa.Table | None:

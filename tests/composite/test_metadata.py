@@ -53,3 +53,23 @@ def test_missing_values_are_named_and_a_column_with_none_is_refused(caplog):
     assert "rows 2, 3" in caplog.text and "byline.jsonl" in caplog.text
     with pytest.raises(ConfigError, match="no post has a value in column 'client'"):
         metadata_values(meta, "client", "byline.jsonl")
+
+
+def test_a_column_that_feeds_a_field_is_kept_in_meta_when_asked(tmp_path):
+    from attribution.corpus import load_corpus
+
+    path = tmp_path / "posts.csv"
+    path.write_text(
+        "text,created_at,source,client\n"
+        "first post here,2016-01-01T10:00:00Z,Twitter for iPhone,a\n"
+        "second post here,2016-01-01T11:00:00Z,TweetDeck,b\n",
+        encoding="utf-8",
+    )
+    plain = load_corpus(path, kind="tweet", detect_language=False)
+    kept = load_corpus(path, kind="tweet", detect_language=False, keep_in_meta=("source",))
+    meta = kept.dataset["meta"]
+    # "source" feeds the corpus field of that name; kept, it is in meta too, beside unmapped "client".
+    assert list(metadata_values(meta, "source")) == ["Twitter for iPhone", "TweetDeck"]
+    assert list(metadata_values(meta, "client")) == ["a", "b"]
+    with pytest.raises(ConfigError):
+        metadata_values(plain.dataset["meta"], "source")
