@@ -43,7 +43,7 @@ from attribution.composite.interleave import (
 )
 from attribution.composite.pools import ira_posts
 from attribution.composite.posts import analyse_posts
-from attribution.composite.tweets import decide_k, views_p_value
+from attribution.composite.tweets import decide_k, views_p_value, writers_view
 from attribution.composite.writer_model import VIEWS
 from attribution.features.short_text import mask_post, post_kinds
 from attribution.progress import ProgressFactory, no_progress
@@ -195,12 +195,14 @@ def _score(byline: Byline, vectors: np.ndarray, variances, seed: int) -> dict:
     times = byline.posts["timestamp"]
     analyses = {view: analyse_posts(vectors, times, variances, kinds, view=view, seed=seed) for view in VIEWS}
     nulls = {view: compare_posts(vectors, times, kinds, analyses[view].gain, view, seed) for view in VIEWS}
-    # "both" is the shipped decision (the two views' p-values joined, the joint model's writers);
-    # "joint_model" the joint model's gain alone, as the test decided before stop 29.
+    # "both" is the shipped decision, as the CLI takes it (the two views' p-values joined; the
+    # writers and the k penalty of the view that names them); "joint_model" the joint model's
+    # gain alone, as the test decided before stop 29.
+    writers = writers_view(analyses)
     decisions = {
         "style": (analyses["style"], nulls["style"]),
         "behaviour": (analyses["behaviour"], nulls["behaviour"]),
-        "both": (analyses["both"], replace(nulls["both"], p_value=views_p_value(nulls, times))),
+        "both": (writers, replace(nulls[writers.view], p_value=views_p_value(nulls, times))),
         "joint_model": (analyses["both"], nulls["both"]),
     }
     for name, (analysis, null) in decisions.items():

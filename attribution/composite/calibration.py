@@ -149,7 +149,8 @@ def compare_posts(
     ``quantile_95`` stays the whole byline's size's (it is the penalty for choosing k on the
     whole byline's fit)."""
     times = pd.Series(times).reset_index(drop=True)
-    whole = compare_to_null(gain, len(vectors), view, posts_per_session(times, SESSION_GAP_MINUTES))
+    density = posts_per_session(times, SESSION_GAP_MINUTES)
+    whole = compare_to_null(gain, len(vectors), view, density)
     size = trusted_size()
     if view != "style":
         # The time views' null holds timed sessions: chunks are cut from the timed posts only.
@@ -176,7 +177,7 @@ def compare_posts(
         size_used=size,
         n_null=n_null,
         quantile_95=whole.quantile_95,
-        outside=density_outside(view, size, posts_per_session(times, SESSION_GAP_MINUTES)),
+        outside=density_outside(view, size, density),
         chunks=len(starts),
     )
 

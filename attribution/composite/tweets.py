@@ -300,9 +300,7 @@ def test_posts(
     confidence = _confidence(main, k)
     metadata = None
     if metadata_column:
-        values = metadata_values(
-            frame["meta"].tolist() if "meta" in frame else [None] * len(frame), metadata_column, name
-        )
+        values = metadata_values(frame["meta"].tolist(), metadata_column, name)
         # With one writer found, the best two-writer split is read: does it line up with the metadata?
         split = min(max(k, 2), len(main.fit.labels))
         metadata = metadata_evidence(
@@ -369,7 +367,7 @@ def test_posts(
         "versions": versions,
         "verdict": verdict,
         "test": {
-            "statistic_name": STATISTIC + (" (joint model)" if main is analyses["both"] else " (style view)"),
+            "statistic_name": STATISTIC + (" (joint model)" if main.view == "both" else " (style view)"),
             "statistic": round(main.gain, 4),
             "p_value": round(p_value, 6),
             "style_p_value": round(nulls["style"].p_value, 6),
