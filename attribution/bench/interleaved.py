@@ -195,9 +195,9 @@ def _score(byline: Byline, vectors: np.ndarray, variances, seed: int) -> dict:
     times = byline.posts["timestamp"]
     analyses = {view: analyse_posts(vectors, times, variances, kinds, view=view, seed=seed) for view in VIEWS}
     nulls = {view: compare_posts(vectors, times, kinds, analyses[view].gain, view, seed) for view in VIEWS}
-    # "both" is the shipped decision, as the CLI takes it (the two views' p-values joined; the
-    # writers and the k penalty of the view that names them); "joint_model" the joint model's
-    # gain alone, as the test decided before stop 29.
+    # "both" is the shipped decision, as the CLI takes it (the three views' p-values read by
+    # minP; the writers and the k penalty of the view that names them); "joint_model" the joint
+    # model's gain alone, as the test decided before stop 29.
     writers = writers_view(analyses)
     decisions = {
         "style": (analyses["style"], nulls["style"]),

@@ -35,8 +35,8 @@ def _interleaved_rows(results: dict) -> list[tuple[str, dict]]:
     views = {
         "style": "style only",
         "behaviour": "posting behaviour only",
-        "both": "style + behaviour",
-        "joint_model": "one model over both, its own p (before stop 29)",
+        "both": "the decision (style, behaviour and the joint model read together)",
+        "joint_model": "one model over both, its own p",
     }
     rows += [(f"tweets 1,000+, {views.get(v, v)}", block) for v, block in results.get("ablation", {}).items()]
     clean = results.get("clean_truth") or {}

@@ -20,15 +20,15 @@ which stays valid when the chunks are dependent.
 The views whose units are sessions (behaviour, both) are compared only with the null runs nearest
 the byline in posts per session: their gain grows with it (correlation 0.87 for behaviour on the
 tune accounts' runs, ``docs/decisions.md`` stop 29), and a byline that posts in long sittings is
-not evidence of several writers. The byline's p-value joins the style and the behaviour p-values
-(``joined_p_value``).
+not evidence of several writers. The byline's p-value is the smallest of its views' p-values,
+placed among the same statistic of the null's runs (``decision_p_value``).
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import numpy as np
@@ -182,18 +182,53 @@ def compare_posts(
     )
 
 
-def joined_p_value(style: NullComparison, behaviour: NullComparison | None) -> float:
-    """The byline's p-value: twice the smaller of its style and posting-behaviour p-values
-    (Bonferroni, valid however the two depend on each other, as both read the same posts); style
-    alone when no post has a time.
+def min_p_null(gains: dict[str, np.ndarray], densities: np.ndarray | None) -> np.ndarray:
+    """The decision statistic's null, sorted: each null run's smallest p-value over the views of
+    ``gains`` (aligned run by run), each view's p against the other runs, a session view's against
+    the ``MATCHED_SHARE`` of them nearest in posts per session when ``densities`` are given."""
+    views = list(gains)
+    n = len(gains[views[0]])
+    near = None
+    if densities is not None and any(view in SESSION_VIEWS for view in views):
+        log_density = np.log(np.asarray(densities, dtype=float))
+        distance = np.abs(log_density[:, None] - log_density[None, :])
+        np.fill_diagonal(distance, np.inf)
+        near = np.argsort(distance, axis=1, kind="stable")[:, : max(1, int(round(MATCHED_SHARE * (n - 1))))]
+    smallest = np.ones(n)
+    for view in views:
+        values = np.asarray(gains[view], dtype=float)
+        if near is not None and view in SESSION_VIEWS:
+            p = (1 + np.sum(values[near] >= values[:, None], axis=1)) / (1 + near.shape[1])
+        else:  # the run itself is one of those at or above its gain: (1 + others) / (1 + n - 1)
+            p = (len(values) - np.searchsorted(np.sort(values), values, side="left")) / n
+        smallest = np.minimum(smallest, p)
+    return np.sort(smallest)
 
-    Joined this way the two views ranked composites above the joint model's own gain on
-    development bylines (``docs/decisions.md``, stop 29). Not the Cauchy combination: with two
-    views, one p-value near 1 (a view with nothing to split) cancels a small one.
+
+@cache
+def shipped_min_p_null(size: int) -> np.ndarray:
+    """``min_p_null`` of the shipped null's runs of ``size`` posts (all views, matched)."""
+    table = tweet_null()
+    return min_p_null(
+        {view: np.asarray(table["null"][view][str(size)], dtype=float) for view in table["null"]},
+        np.asarray(table["posts_per_session"][str(size)], dtype=float),
+    )
+
+
+def decision_p_value(nulls: dict[str, NullComparison], null_min_p: np.ndarray) -> float:
+    """The byline's p-value: the smallest of its views' p-values, placed among the same smallest
+    p-value of the null's single-writer runs (``min_p_null``; the single-step minP of Westfall &
+    Young).
+
+    Unlike Bonferroni it pays for looking at several views only as much as they disagree, so the
+    joint model's p (which found composites whose writers differ in kind habits) and the style
+    and behaviour views' can all be read: on development bylines of three constructions it ranked
+    composites at or above twice the smaller of style and behaviour at every size
+    (``docs/decisions.md``, stop 30). For a byline tested in chunks each view's p is its chunks'
+    Cauchy combination, and the null's is one chunk's: approximate there.
     """
-    if behaviour is None:
-        return style.p_value
-    return min(1.0, 2.0 * min(style.p_value, behaviour.p_value))
+    smallest = min(comparison.p_value for comparison in nulls.values())
+    return float((1 + np.searchsorted(null_min_p, smallest, side="right")) / (1 + len(null_min_p)))
 
 
 def style_distance(vectors: np.ndarray, variances: StyleVariances) -> float:
@@ -222,7 +257,8 @@ def null_from_bylines(
 
     ``streams`` holds each reference byline's style vectors, time stamps and kinds of post in time order. Runs of
     ``n_posts`` consecutive posts (or of the longest reference byline, if shorter) are drawn
-    from bylines long enough. Returns (gains per view, run length used, bylines used).
+    from bylines long enough. Returns (gains per view, aligned draw by draw, run length used,
+    bylines used).
     """
     _, variances, _ = tweet_reference()
     size = min(n_posts, max(len(v) for v, _, _ in streams))
@@ -235,7 +271,7 @@ def null_from_bylines(
         for view in views:
             analysis = analyse_posts(vectors[run], times.iloc[run], variances, kinds[run], view=view, seed=seed)
             gains[view].append(analysis.gain)
-    return {view: np.sort(np.asarray(values)) for view, values in gains.items()}, size, len(eligible)
+    return {view: np.asarray(values) for view, values in gains.items()}, size, len(eligible)
 
 
 def compare_to_values(gain: float, values: np.ndarray, size: int, n_posts: int) -> NullComparison:

@@ -8,6 +8,7 @@ posting hours). Needs no data folder: the style space and the null ship with the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import datasets
@@ -21,9 +22,11 @@ from attribution.composite.calibration import (
     compare_posts,
     compare_to_null,
     compare_to_values,
-    joined_p_value,
+    decision_p_value,
+    min_p_null,
     null_from_bylines,
     results_source,
+    shipped_min_p_null,
     shipped_results,
     trusted_size,
     tweet_null,
@@ -80,10 +83,17 @@ def writers_view(analyses: dict[str, PostAnalysis]) -> PostAnalysis:
     return analyses["both"] if analyses["both"].n_units >= 2 else analyses["style"]
 
 
-def views_p_value(nulls: dict[str, NullComparison], times: pd.Series) -> float:
-    """The byline's p-value from its views' comparisons: style and behaviour joined (style alone
-    when no post has a time)."""
-    return joined_p_value(nulls["style"], nulls["behaviour"] if pd.Series(times).notna().any() else None)
+def views_p_value(
+    nulls: dict[str, NullComparison],
+    times: pd.Series,
+    null_min_p: Callable[[int], np.ndarray] = shipped_min_p_null,
+) -> float:
+    """The byline's p-value from its views' comparisons: the smallest, calibrated against the
+    null's runs of the size compared (``null_min_p``; ``decision_p_value``); style alone when no
+    post has a time."""
+    if not pd.Series(times).notna().any():
+        return nulls["style"].p_value
+    return decision_p_value(nulls, null_min_p(nulls["style"].size_used))
 
 
 class _Null:
@@ -91,6 +101,7 @@ class _Null:
 
     def __init__(self, reference: datasets.Dataset | None, n_posts: int, seed: int, progress: ProgressFactory):
         self.values: dict[str, np.ndarray] | None = None
+        self._min_p: np.ndarray | None = None
         if reference is None:
             meta = tweet_null()["meta"]
             self.description = f"single IRA persona accounts ({meta['tune_accounts']} tune accounts)"
@@ -133,6 +144,14 @@ class _Null:
             return compare_to_null(0.0, len(times), view, density).quantile_95
         return float(np.quantile(self.values[view], 0.95))
 
+    def min_p(self, size: int) -> np.ndarray:
+        """The decision statistic's null (``calibration.min_p_null``) for runs of ``size`` posts."""
+        if self.values is None:
+            return shipped_min_p_null(size)
+        if self._min_p is None:
+            self._min_p = min_p_null(self.values, None)
+        return self._min_p
+
 
 def _k_distribution(
     vectors: np.ndarray,
@@ -151,9 +170,9 @@ def _k_distribution(
         pick = np.sort(rng.choice(n, max(2, int(SUBSAMPLE * n)), replace=False))
         v, t, c = vectors[pick], times.iloc[pick].reset_index(drop=True), kinds[pick]
         analyses = _fit_views(v, t, c, seed, no_progress)
-        nulls = {view: null.compare(v, t, c, analyses[view].gain, view, seed) for view in ("style", "behaviour")}
+        nulls = {view: null.compare(v, t, c, analyses[view].gain, view, seed) for view in VIEWS}
         writers = writers_view(analyses)
-        draws.append(decide_k(writers, views_p_value(nulls, t), null.penalty(t, writers.view), alpha))
+        draws.append(decide_k(writers, views_p_value(nulls, t, null.min_p), null.penalty(t, writers.view), alpha))
     values, counts = np.unique(draws, return_counts=True)
     return {
         "probabilities": {str(int(v)): round(float(c / len(draws)), 4) for v, c in zip(values, counts)},
@@ -161,42 +180,43 @@ def _k_distribution(
     }
 
 
+#: How each view is named to a reader.
+VIEW_NAMES = {"style": "style", "behaviour": "posting behaviour", "both": "one model over both"}
+
+
 def _null_method(pool: _Null, nulls: dict[str, NullComparison]) -> str:
     style, behaviour = nulls["style"], nulls["behaviour"]
     runs = (
-        f"style against {style.n_null} runs of {style.size_used} consecutive posts, posting behaviour against "
-        f"{behaviour.n_null}" + (" (the runs nearest the byline in posts per session)" if pool.values is None else "")
+        f"style against {style.n_null} runs of {style.size_used} consecutive posts, posting behaviour and the model "
+        f"over both against {behaviour.n_null}"
+        + (" (the runs nearest the byline in posts per session)" if pool.values is None else "")
     )
-    if style.chunks == 1 and behaviour.chunks == 1:
+    if all(nulls[view].chunks == 1 for view in VIEWS):
         return f"{pool.description}; {runs}"
     return (
         f"{pool.description}: the byline tested in chunks of {style.size_used} consecutive posts "
-        f"({style.chunks} for style, {behaviour.chunks} for posting behaviour), {runs} each, each view's chunks' "
-        "p-values joined by the Cauchy combination"
+        f"({style.chunks} for style, {behaviour.chunks} for the views that read time), {runs} each, each view's "
+        "chunks' p-values joined by the Cauchy combination"
     )
 
 
-def _evidence_sentence(nulls: dict[str, NullComparison], joined: float, alpha: float) -> str:
+def _evidence_sentence(nulls: dict[str, NullComparison], p_value: float, alpha: float) -> str:
     """Which evidence carried the verdict, from each view's own calibrated p-value."""
-    style, behaviour, model = (nulls[v].p_value for v in VIEWS)
-    parts = [
-        f"style alone p = {style:.3f}",
-        f"posting behaviour alone p = {behaviour:.3f}",
-        f"the two joined p = {joined:.3f}",
-        f"one model over both p = {model:.3f}",
-    ]
-    carried = [name for name, p in (("style", style), ("posting behaviour", behaviour)) if 2 * p <= alpha]
-    below = [name for name, p in (("style", style), ("posting behaviour", behaviour)) if p <= alpha]
-    if joined <= alpha:
-        lead = f"One writer is rejected on {' and '.join(carried) or 'style'}"
+    own = {VIEW_NAMES[view]: nulls[view].p_value for view in VIEWS}
+    parts = [f"{name} p = {p:.3f}" for name, p in own.items()]
+    parts.append(f"the three read together (the smallest, calibrated) p = {p_value:.3f}")
+    smallest = min(own.values())
+    below = [name for name, p in own.items() if p <= alpha]
+    if p_value <= alpha:
+        lead = f"One writer is rejected on {' and '.join(n for n, p in own.items() if p == smallest)}"
     elif below:
         each = "alone falls" if len(below) == 1 else "each fall"
         lead = (
-            f"{' and '.join(below).capitalize()} {each} below alpha, but not below alpha for two views "
-            "looked at (the joined p), so one writer is not rejected"
+            f"{' and '.join(below).capitalize()} {each} below alpha, but not once three views are looked at "
+            "(the calibrated smallest p), so one writer is not rejected"
         )
     else:
-        lead = "Neither style nor posting behaviour rejects one writer"
+        lead = "No view (style, posting behaviour, one model over both) rejects one writer"
     return f"{lead} ({'; '.join(parts)})."
 
 
@@ -293,7 +313,7 @@ def test_posts(
     pool = _Null(reference, len(frame), seed, progress)
     nulls = {view: pool.compare(vectors, times, kinds, analyses[view].gain, view, seed) for view in VIEWS}
     main, null = writers_view(analyses), nulls["both"]
-    p_value = views_p_value(nulls, times)
+    p_value = views_p_value(nulls, times, pool.min_p)
     k = decide_k(main, p_value, pool.penalty(times, main.view), alpha)
     k_block = _k_distribution(vectors, times, kinds, pool, alpha, seed, progress)
     labels = main.post_labels(k)
@@ -320,8 +340,7 @@ def test_posts(
             f"The null rests on {pool.bylines} reference bylines: too few to span how single writers vary, "
             "so the p-value may be too small."
         )
-    # The decision's views only: the joint model's p is reported, not decided on.
-    caveats.extend(dict.fromkeys(str(nulls[v].outside) for v in ("style", "behaviour") if nulls[v].outside))
+    caveats.extend(dict.fromkeys(str(nulls[v].outside) for v in VIEWS if nulls[v].outside))
     if share_as_far == 0.0:
         caveats.append(
             f"The byline's style lies further from the reference accounts' centre ({distance:.2f}) than every reference "
@@ -374,7 +393,8 @@ def test_posts(
             "behaviour_p_value": round(nulls["behaviour"].p_value, 6),
             "joint_model_p_value": round(null.p_value, 6),
             "operator_p_value": None,
-            "combination": "twice the smaller of the style and posting-behaviour p-values (Bonferroni)"
+            "combination": "the smallest of the style, posting-behaviour and joint-model p-values, calibrated against "
+            "the same smallest p-value of the null's single-writer runs (minP)"
             + ("; each view's chunks' p-values joined by the Cauchy combination" if nulls["style"].chunks > 1 else "")
             + (
                 "; writers and k from one model over both views"
@@ -385,7 +405,7 @@ def test_posts(
             "metadata": metadata,
             "alpha": alpha,
             "null_method": _null_method(pool, nulls),
-            "n_null": min(nulls["style"].n_null, nulls["behaviour"].n_null),
+            "n_null": min(nulls[view].n_null for view in VIEWS),
             "measured_fpr": None if measured is None else measured.get("fpr"),
             "measured_tpr": None if measured is None else measured.get("tpr"),
             "measured_fpr_source": None
@@ -421,7 +441,8 @@ def test_posts(
             "calibration": "p-value of each view's gain against single accounts of the same size, the session views' "
             f"against the {MATCHED_SHARE:.0%} of runs nearest the byline in posts per session (bylines over "
             f"{trusted_size()} posts: of each {trusted_size()}-post chunk, the chunks' p-values joined), the byline's "
-            "p-value twice the smaller of the style and posting-behaviour ones; from the "
+            "p-value the smallest of the three views' p-values placed among the same smallest p of the null's runs "
+            "(minP); from the "
             f"shipped null (built {reference_meta['built']}, commit {reference_meta['commit']}; style space built "
             f"{meta.get('built')}); the "
             "false-positive rate on held-out accounts is measured by `attribution bench interleaved`.",

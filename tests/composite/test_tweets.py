@@ -19,7 +19,8 @@ from attribution.composite.calibration import (
     cauchy_combination,
     compare_posts,
     compare_to_null,
-    joined_p_value,
+    decision_p_value,
+    shipped_min_p_null,
     shipped_results,
     trusted_size,
     tweet_null,
@@ -29,7 +30,8 @@ from attribution.composite.interleave import merged_byline, post_purity
 from attribution.composite.pools import ira_posts
 from attribution.composite.posts import analyse_posts
 from attribution.composite.sessions import posts_per_session
-from attribution.composite.tweets import WEAK_POWER, _measured_caveats
+from attribution.composite.tweets import WEAK_POWER, _measured_caveats, views_p_value
+from attribution.composite.writer_model import VIEWS
 from attribution.features.short_text import post_kinds
 
 pytestmark = pytest.mark.slow
@@ -277,34 +279,43 @@ def test_posts_per_session_counts_timed_posts_only():
     assert np.isnan(posts_per_session(pd.Series([None, None], dtype="datetime64[ns, UTC]"), 20.0))
 
 
-def test_style_and_behaviour_p_values_are_joined_and_style_stands_alone_without_times():
-    def comparison(p):
-        return NullComparison(p_value=p, size_used=500, n_null=999, quantile_95=1.0, outside=None)
+def test_the_decision_p_value_holds_alpha_on_the_nulls_own_runs():
+    """Each null run read as a byline (its three views' p-values, the session views' matched)
+    and decided by minP is rejected at about alpha: the statistic's null and the byline's p-values
+    are computed alike."""
+    null = tweet_null()
+    size = trusted_size()
+    gains = {view: np.asarray(null["null"][view][str(size)]) for view in VIEWS}
+    densities = np.asarray(null["posts_per_session"][str(size)])
+    reference = shipped_min_p_null(size)
+    decided = np.array(
+        [
+            decision_p_value(
+                {view: compare_to_null(gains[view][run], size, view, densities[run]) for view in VIEWS}, reference
+            )
+            for run in range(len(densities))
+        ]
+    )
+    assert 0.03 <= np.mean(decided <= 0.05) <= 0.07
+    assert 0.07 <= np.mean(decided <= 0.10) <= 0.13
 
-    assert joined_p_value(comparison(0.02), None) == 0.02
-    # Two views looked at: the smaller p counts twice (Bonferroni).
-    assert joined_p_value(comparison(0.02), comparison(0.5)) == pytest.approx(0.04)
-    # A view with nothing to split (p = 1) does not cancel the other, as a Cauchy mean would.
-    assert joined_p_value(comparison(0.004), comparison(1.0)) == pytest.approx(0.008)
-    assert joined_p_value(comparison(0.7), comparison(0.9)) == 1.0
 
+def test_the_decision_pays_for_three_views_at_most_as_bonferroni_would():
+    reference = shipped_min_p_null(trusted_size())
+    resolution = 1 / (1 + len(reference))
 
-def test_the_evidence_sentence_never_contradicts_its_numbers():
-    from attribution.composite.tweets import _evidence_sentence
-
-    def nulls(style, behaviour):
+    def views(style, behaviour, joint):
         return {
-            view: NullComparison(p_value=p, size_used=500, n_null=999, quantile_95=1.0, outside=None)
-            for view, p in (("style", style), ("behaviour", behaviour), ("both", 0.5))
+            view: NullComparison(p_value=p, size_used=trusted_size(), n_null=999, quantile_95=1.0, outside=None)
+            for view, p in (("style", style), ("behaviour", behaviour), ("both", joint))
         }
 
-    # Style alone below alpha, but not twice over: not rejected, and said so.
-    text = _evidence_sentence(nulls(0.03, 0.8), 0.06, 0.05)
-    assert "Style alone falls below alpha" in text and "not rejected" in text
-    assert _evidence_sentence(nulls(0.01, 0.8), 0.02, 0.05).startswith("One writer is rejected on style (")
-    text = _evidence_sentence(nulls(0.9, 0.004), 0.008, 0.05)
-    assert text.startswith("One writer is rejected on posting behaviour (")
-    assert _evidence_sentence(nulls(0.4, 0.6), 0.8, 0.05).startswith("Neither style nor posting behaviour")
+    for smallest in (0.002, 0.01, 0.03, 0.2):
+        p = decision_p_value(views(smallest, 0.9, 0.6), reference)
+        assert smallest <= p <= min(1.0, 3 * smallest) + resolution
+    # Without time stamps the style view stands alone.
+    untimed = pd.Series([pd.NaT] * 3, dtype="datetime64[ns, UTC]")
+    assert views_p_value(views(0.02, 0.9, 0.9), untimed) == 0.02
 
 
 def test_a_metadata_column_is_evidence_of_its_own_and_leaves_the_verdict_alone(byline, tmp_path):
