@@ -43,7 +43,7 @@ from attribution.composite.interleave import (
 )
 from attribution.composite.pools import ira_posts
 from attribution.composite.posts import analyse_posts
-from attribution.composite.tweets import decide_k, views_p_value, writers_view
+from attribution.composite.tweets import decide_k, read_views, writers_view
 from attribution.composite.writer_model import VIEWS
 from attribution.features.short_text import mask_post, post_kinds
 from attribution.progress import ProgressFactory, no_progress
@@ -202,7 +202,7 @@ def _score(byline: Byline, vectors: np.ndarray, variances, seed: int) -> dict:
     decisions = {
         "style": (analyses["style"], nulls["style"]),
         "behaviour": (analyses["behaviour"], nulls["behaviour"]),
-        "both": (writers, replace(nulls[writers.view], p_value=views_p_value(nulls, times))),
+        "both": (writers, replace(nulls[writers.view], p_value=read_views(nulls, times).p_value)),
         "joint_model": (analyses["both"], nulls["both"]),
     }
     for name, (analysis, null) in decisions.items():

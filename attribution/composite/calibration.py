@@ -227,6 +227,10 @@ def decision_p_value(nulls: dict[str, NullComparison], null_min_p: np.ndarray) -
     (``docs/decisions.md``, stop 30). For a byline tested in chunks each view's p is its chunks'
     Cauchy combination, and the null's is one chunk's: approximate there.
     """
+    if set(nulls) != set(tweet_null()["null"]):
+        raise ValueError(
+            f"the decision reads every view of the null ({sorted(tweet_null()['null'])}), got {sorted(nulls)}"
+        )
     smallest = min(comparison.p_value for comparison in nulls.values())
     return float((1 + np.searchsorted(null_min_p, smallest, side="right")) / (1 + len(null_min_p)))
 

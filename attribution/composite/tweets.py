@@ -9,6 +9,7 @@ posting hours). Needs no data folder: the style space and the null ship with the
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import datasets
@@ -83,17 +84,39 @@ def writers_view(analyses: dict[str, PostAnalysis]) -> PostAnalysis:
     return analyses["both"] if analyses["both"].n_units >= 2 else analyses["style"]
 
 
-def views_p_value(
+@dataclass(frozen=True)
+class ViewsDecision:
+    """The byline's p-value and how its views were read to get it."""
+
+    p_value: float
+    rule: str  # in words, for the result
+    views: tuple[str, ...]  # the views the p-value read
+
+
+def read_views(
     nulls: dict[str, NullComparison],
     times: pd.Series,
     null_min_p: Callable[[int], np.ndarray] = shipped_min_p_null,
-) -> float:
+) -> ViewsDecision:
     """The byline's p-value from its views' comparisons: the smallest, calibrated against the
-    null's runs of the size compared (``null_min_p``; ``decision_p_value``); style alone when no
-    post has a time."""
+    null's runs of the size compared (``null_min_p``; ``decision_p_value``). Style alone when no
+    post has a time; Bonferroni over the three when the views were compared at different sizes
+    (a long byline with few timed posts), where one size's minP null does not apply."""
     if not pd.Series(times).notna().any():
-        return nulls["style"].p_value
-    return decision_p_value(nulls, null_min_p(nulls["style"].size_used))
+        return ViewsDecision(nulls["style"].p_value, "the style view alone (no post has a time)", ("style",))
+    if len({(nulls[view].size_used, nulls[view].chunks) for view in VIEWS}) > 1:
+        return ViewsDecision(
+            min(1.0, len(VIEWS) * min(nulls[view].p_value for view in VIEWS)),
+            "three times the smallest of the style, posting-behaviour and joint-model p-values (Bonferroni: "
+            "the views were compared at different sizes, as only some posts have a time)",
+            VIEWS,
+        )
+    return ViewsDecision(
+        decision_p_value({view: nulls[view] for view in VIEWS}, null_min_p(nulls["style"].size_used)),
+        "the smallest of the style, posting-behaviour and joint-model p-values, calibrated against the same "
+        "smallest p-value of the null's single-writer runs (minP)",
+        VIEWS,
+    )
 
 
 class _Null:
@@ -172,7 +195,8 @@ def _k_distribution(
         analyses = _fit_views(v, t, c, seed, no_progress)
         nulls = {view: null.compare(v, t, c, analyses[view].gain, view, seed) for view in VIEWS}
         writers = writers_view(analyses)
-        draws.append(decide_k(writers, views_p_value(nulls, t, null.min_p), null.penalty(t, writers.view), alpha))
+        decision = read_views(nulls, t, null.min_p)
+        draws.append(decide_k(writers, decision.p_value, null.penalty(t, writers.view), alpha))
     values, counts = np.unique(draws, return_counts=True)
     return {
         "probabilities": {str(int(v)): round(float(c / len(draws)), 4) for v, c in zip(values, counts)},
@@ -200,14 +224,15 @@ def _null_method(pool: _Null, nulls: dict[str, NullComparison]) -> str:
     )
 
 
-def _evidence_sentence(nulls: dict[str, NullComparison], p_value: float, alpha: float) -> str:
+def _evidence_sentence(nulls: dict[str, NullComparison], decision: ViewsDecision, alpha: float) -> str:
     """Which evidence carried the verdict, from each view's own calibrated p-value."""
-    own = {VIEW_NAMES[view]: nulls[view].p_value for view in VIEWS}
+    own = {VIEW_NAMES[view]: nulls[view].p_value for view in decision.views}
     parts = [f"{name} p = {p:.3f}" for name, p in own.items()]
-    parts.append(f"the three read together (the smallest, calibrated) p = {p_value:.3f}")
+    if len(own) > 1:
+        parts.append(f"the three read together p = {decision.p_value:.3f}")
     smallest = min(own.values())
     below = [name for name, p in own.items() if p <= alpha]
-    if p_value <= alpha:
+    if decision.p_value <= alpha:
         lead = f"One writer is rejected on {' and '.join(n for n, p in own.items() if p == smallest)}"
     elif below:
         each = "alone falls" if len(below) == 1 else "each fall"
@@ -215,9 +240,12 @@ def _evidence_sentence(nulls: dict[str, NullComparison], p_value: float, alpha: 
             f"{' and '.join(below).capitalize()} {each} below alpha, but not once three views are looked at "
             "(the calibrated smallest p), so one writer is not rejected"
         )
-    else:
+    elif len(own) > 1:
         lead = "No view (style, posting behaviour, one model over both) rejects one writer"
-    return f"{lead} ({'; '.join(parts)})."
+    else:
+        lead = "Style does not reject one writer"
+    where = "" if len(own) > 1 else " no post has a time, so style alone decides;"
+    return f"{lead} ({where}{'; '.join(parts)})."
 
 
 #: Below this measured detection rate a "one writer" answer is reported as weak evidence.
@@ -313,7 +341,8 @@ def test_posts(
     pool = _Null(reference, len(frame), seed, progress)
     nulls = {view: pool.compare(vectors, times, kinds, analyses[view].gain, view, seed) for view in VIEWS}
     main, null = writers_view(analyses), nulls["both"]
-    p_value = views_p_value(nulls, times, pool.min_p)
+    decision = read_views(nulls, times, pool.min_p)
+    p_value = decision.p_value
     k = decide_k(main, p_value, pool.penalty(times, main.view), alpha)
     k_block = _k_distribution(vectors, times, kinds, pool, alpha, seed, progress)
     labels = main.post_labels(k)
@@ -393,15 +422,14 @@ def test_posts(
             "behaviour_p_value": round(nulls["behaviour"].p_value, 6),
             "joint_model_p_value": round(null.p_value, 6),
             "operator_p_value": None,
-            "combination": "the smallest of the style, posting-behaviour and joint-model p-values, calibrated against "
-            "the same smallest p-value of the null's single-writer runs (minP)"
+            "combination": decision.rule
             + ("; each view's chunks' p-values joined by the Cauchy combination" if nulls["style"].chunks > 1 else "")
             + (
                 "; writers and k from one model over both views"
                 if main.view == "both"
                 else "; writers and k from the style view (every post in one sitting)"
             ),
-            "evidence": _evidence_sentence(nulls, p_value, alpha),
+            "evidence": _evidence_sentence(nulls, decision, alpha),
             "metadata": metadata,
             "alpha": alpha,
             "null_method": _null_method(pool, nulls),

@@ -6,8 +6,10 @@ import numpy as np
 import pytest
 
 from attribution.bench import interleaved, interleaved_articles
+from attribution.composite.calibration import NullComparison
 from attribution.composite.interleave import writer_streams
 from attribution.composite.pools import ira_posts
+from attribution.composite.tweets import read_views
 
 pytestmark = pytest.mark.slow
 
@@ -98,15 +100,17 @@ def test_the_construction_control_thins_one_accounts_run_as_composites_are(test_
 
 
 def test_the_bench_decides_as_the_cli_does(test_posts):
-    """The headline ("both") is the CLI's decision: the style and behaviour p-values joined; the
-    joint model's own p stays beside it for comparison."""
+    """The headline ("both") is the CLI's decision: the three views' p-values read together
+    (``read_views``); the joint model's own p stays beside it for comparison."""
     from attribution.composite.calibration import tweet_reference
 
     streams = writer_streams(test_posts)
     byline = interleaved._singles(streams, 200, 1, np.random.default_rng(5))[0]
     space, variances, _ = tweet_reference()
     row = interleaved._score(byline, space.transform(byline.posts["text"].tolist()), variances, seed=0)
-    assert row["both"]["p"] == min(1.0, 2 * min(row["style"]["p"], row["behaviour"]["p"]))
+    views = {view: NullComparison(row[view]["p"], 200, 0, 0.0, None) for view in ("style", "behaviour")}
+    views["both"] = NullComparison(row["joint_model"]["p"], 200, 0, 0.0, None)
+    assert row["both"]["p"] == read_views(views, byline.posts["timestamp"]).p_value
     assert row["both"]["gain"] == row["joint_model"]["gain"] and 0 < row["joint_model"]["p"] <= 1
 
 
