@@ -168,6 +168,20 @@ def _coordination(members: pd.DataFrame, groups: list[list[str]]) -> dict:
 SCREEN_ALPHAS = (0.01, 0.05, 0.1, 0.2)
 
 
+def _fpr_by_split(singles: list[str], level: dict[str, str], data: str) -> dict:
+    """The full test's false-positive rate on the screen's singles by the composite test's own
+    split of each account: the screen's held-out accounts are not the composite test's, and an
+    account whose posts fit its style space (``train``) or its null (``tune``) is not a held-out
+    negative for it; ``outside`` accounts are in no pool (not persona accounts)."""
+    from attribution.composite.pools import ira_posts
+
+    part = ira_posts(data).groupby("writer")["part"].first()
+    by_split: dict[str, list[bool]] = {}
+    for account in singles:
+        by_split.setdefault(str(part.get(account, "outside")), []).append(level[account] == "composite")
+    return {name: {"n": len(calls), "fpr": _rate(calls)} for name, calls in sorted(by_split.items())}
+
+
 def _cascade(posts, folder: Path, calibration, truth: dict, data: str, seed: int, progress) -> dict:
     """The full tests of the cascade, and on every planted composite and held-out single: recall
     and FPR of the cascade as run, of the full test on all, and at looser screen alphas."""
@@ -204,6 +218,7 @@ def _cascade(posts, folder: Path, calibration, truth: dict, data: str, seed: int
         "composite_recall_full_test_on_all": _rate(level[a] == "composite" for a in truth["composites"]),
         "composite_fpr_cascade": _rate(singles["full_level"] == "composite"),
         "composite_fpr_full_test_on_all": _rate(level[a] == "composite" for a in truth["singles"]),
+        "composite_fpr_full_test_by_split": _fpr_by_split(truth["singles"], level, data),
         "full_test_seconds_each": None if per_test is None else round(per_test, 2),
         "cascade_at_screen_alpha": {
             str(screen_alpha): {

@@ -51,3 +51,21 @@ def test_max_accounts_is_refused_by_a_bench_without_accounts(data_dir):
     result = CliRunner().invoke(main, ["bench", "federalist", "--data", str(data_dir), "--max-accounts", "10"])
     assert result.exit_code == 2
     assert "does not take --max-accounts" in result.output
+
+
+def test_the_full_tests_false_positives_are_read_by_the_composite_tests_own_split(data_dir):
+    """A screen single the composite test fitted its style space on is not a held-out negative
+    for it: the rate is given per split, accounts outside the persona pools on their own."""
+    from attribution.bench.screen import _fpr_by_split
+    from attribution.composite.pools import ira_posts
+
+    part = ira_posts(data_dir).groupby("writer")["part"].first()
+    test, train = sorted(part[part == "test"].index)[:2], sorted(part[part == "train"].index)[:1]
+    singles = [*test, *train, "BizGod"]  # a Commercial account: in no persona pool
+    level = {test[0]: "composite", test[1]: "single", train[0]: "composite", "BizGod": "single"}
+    by_split = _fpr_by_split(singles, level, str(data_dir))
+    assert by_split == {
+        "outside": {"n": 1, "fpr": 0.0},
+        "test": {"n": 2, "fpr": 0.5},
+        "train": {"n": 1, "fpr": 1.0},
+    }
