@@ -37,7 +37,7 @@ import pandas as pd
 from attribution.composite.posts import SESSION_GAP_MINUTES, analyse_posts
 from attribution.composite.sessions import posts_per_session
 from attribution.composite.style_space import StyleSpace
-from attribution.composite.writer_model import StyleVariances
+from attribution.composite.writer_model import VIEWS, StyleVariances
 
 #: A null size is trusted for whole bylines when at least this many tune accounts gave its runs.
 MIN_NULL_ACCOUNTS = 40
@@ -210,7 +210,7 @@ def shipped_min_p_null(size: int) -> np.ndarray:
     """``min_p_null`` of the shipped null's runs of ``size`` posts (all views, matched)."""
     table = tweet_null()
     return min_p_null(
-        {view: np.asarray(table["null"][view][str(size)], dtype=float) for view in table["null"]},
+        {view: np.asarray(table["null"][view][str(size)], dtype=float) for view in VIEWS},
         np.asarray(table["posts_per_session"][str(size)], dtype=float),
     )
 
@@ -227,10 +227,8 @@ def decision_p_value(nulls: dict[str, NullComparison], null_min_p: np.ndarray) -
     (``docs/decisions.md``, stop 30). For a byline tested in chunks each view's p is its chunks'
     Cauchy combination, and the null's is one chunk's: approximate there.
     """
-    if set(nulls) != set(tweet_null()["null"]):
-        raise ValueError(
-            f"the decision reads every view of the null ({sorted(tweet_null()['null'])}), got {sorted(nulls)}"
-        )
+    if set(nulls) != set(VIEWS):
+        raise ValueError(f"the decision reads every view ({', '.join(VIEWS)}), got {sorted(nulls)}")
     smallest = min(comparison.p_value for comparison in nulls.values())
     return float((1 + np.searchsorted(null_min_p, smallest, side="right")) / (1 + len(null_min_p)))
 

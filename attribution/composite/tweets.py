@@ -112,7 +112,7 @@ def read_views(
             VIEWS,
         )
     return ViewsDecision(
-        decision_p_value({view: nulls[view] for view in VIEWS}, null_min_p(nulls["style"].size_used)),
+        decision_p_value(nulls, null_min_p(nulls["style"].size_used)),
         "the smallest of the style, posting-behaviour and joint-model p-values, calibrated against the same "
         "smallest p-value of the null's single-writer runs (minP)",
         VIEWS,
@@ -369,7 +369,7 @@ def test_posts(
             f"The null rests on {pool.bylines} reference bylines: too few to span how single writers vary, "
             "so the p-value may be too small."
         )
-    caveats.extend(dict.fromkeys(str(nulls[v].outside) for v in VIEWS if nulls[v].outside))
+    caveats.extend(dict.fromkeys(str(nulls[view].outside) for view in VIEWS if nulls[view].outside))
     if share_as_far == 0.0:
         caveats.append(
             f"The byline's style lies further from the reference accounts' centre ({distance:.2f}) than every reference "
