@@ -21,7 +21,8 @@ The views whose units are sessions (behaviour, both) are compared only with the 
 the byline in posts per session: their gain grows with it (correlation 0.87 for behaviour on the
 tune accounts' runs, ``docs/decisions.md`` stop 29), and a byline that posts in long sittings is
 not evidence of several writers. The byline's p-value is the smallest of its views' p-values,
-placed among the same statistic of the null's runs (``decision_p_value``).
+placed among the same statistic of the null's runs, chunk by chunk for a long byline
+(``decision_p_value``).
 """
 
 from __future__ import annotations
@@ -72,6 +73,7 @@ class NullComparison:
     quantile_95: float
     outside: str | None  # why the byline lies outside what was measured, if it does
     chunks: int = 1  # consecutive chunks of ``size_used`` posts whose p-values were combined
+    chunk_p_values: tuple[float, ...] = ()  # each chunk's own p-value, in order, when ``chunks`` > 1
 
 
 def matched_runs(gains: np.ndarray, densities: np.ndarray, density: float) -> np.ndarray:
@@ -179,6 +181,7 @@ def compare_posts(
         quantile_95=whole.quantile_95,
         outside=density_outside(view, size, density),
         chunks=len(starts),
+        chunk_p_values=tuple(c.p_value for c in chunks),
     )
 
 
@@ -224,13 +227,22 @@ def decision_p_value(nulls: dict[str, NullComparison], null_min_p: np.ndarray) -
     joint model's p (which found composites whose writers differ in kind habits) and the style
     and behaviour views' can all be read: on development bylines of three constructions it ranked
     composites at or above twice the smaller of style and behaviour at every size
-    (``docs/decisions.md``, stop 30). For a byline tested in chunks each view's p is its chunks'
-    Cauchy combination, and the null's is one chunk's: approximate there.
+    (``docs/decisions.md``, stop 30). A byline tested in chunks is placed chunk by chunk, where
+    the null's statistic is exactly the chunk's (same size, same three views on the same posts),
+    and the chunks' calibrated p-values are joined by the Cauchy combination (stop 31).
     """
     if set(nulls) != set(VIEWS):
         raise ValueError(f"the decision reads every view ({', '.join(VIEWS)}), got {sorted(nulls)}")
-    smallest = min(comparison.p_value for comparison in nulls.values())
-    return float((1 + np.searchsorted(null_min_p, smallest, side="right")) / (1 + len(null_min_p)))
+    resolution = 1.0 / (1 + len(null_min_p))
+    if nulls["style"].chunks == 1:
+        smallest = np.asarray([min(comparison.p_value for comparison in nulls.values())])
+    else:
+        chunk_p = {view: nulls[view].chunk_p_values for view in VIEWS}
+        if len({len(p) for p in chunk_p.values()}) > 1:
+            raise ValueError("the views were tested in different chunks; minP needs them on the same posts")
+        smallest = np.min([chunk_p[view] for view in VIEWS], axis=0)
+    placed = (1 + np.searchsorted(null_min_p, smallest, side="right")) * resolution
+    return float(placed[0]) if len(placed) == 1 else cauchy_combination(placed, resolution)
 
 
 def style_distance(vectors: np.ndarray, variances: StyleVariances) -> float:

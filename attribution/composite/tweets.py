@@ -100,15 +100,27 @@ def read_views(
 ) -> ViewsDecision:
     """The byline's p-value from its views' comparisons: the smallest, calibrated against the
     null's runs of the size compared (``null_min_p``; ``decision_p_value``). Style alone when no
-    post has a time; Bonferroni over the three when the views were compared at different sizes
-    (a long byline with few timed posts), where one size's minP null does not apply."""
-    if not pd.Series(times).notna().any():
+    post has a time; Bonferroni over the three when the views were not compared on the same posts
+    (a long byline with untimed posts: style is chunked over all posts, the time views over the
+    timed ones), where the null's minP, one statistic over the same posts, does not apply."""
+    timed = pd.Series(times).notna()
+    if not timed.any():
         return ViewsDecision(nulls["style"].p_value, "the style view alone (no post has a time)", ("style",))
-    if len({(nulls[view].size_used, nulls[view].chunks) for view in VIEWS}) > 1:
+    same_runs = len({(nulls[view].size_used, nulls[view].chunks) for view in VIEWS}) == 1
+    if not same_runs or (nulls["style"].chunks > 1 and not timed.all()):
         return ViewsDecision(
             min(1.0, len(VIEWS) * min(nulls[view].p_value for view in VIEWS)),
             "three times the smallest of the style, posting-behaviour and joint-model p-values (Bonferroni: "
-            "the views were compared at different sizes, as only some posts have a time)",
+            "the views were not compared on the same posts, as only some posts have a time)"
+            + ("; each view's chunks' p-values joined by the Cauchy combination" if nulls["style"].chunks > 1 else ""),
+            VIEWS,
+        )
+    if nulls["style"].chunks > 1:
+        return ViewsDecision(
+            decision_p_value(nulls, null_min_p(nulls["style"].size_used)),
+            "in each chunk, the smallest of the style, posting-behaviour and joint-model p-values, calibrated "
+            "against the same smallest p-value of the null's single-writer runs (minP); the chunks' calibrated "
+            "p-values joined by the Cauchy combination",
             VIEWS,
         )
     return ViewsDecision(
@@ -423,7 +435,6 @@ def test_posts(
             "joint_model_p_value": round(null.p_value, 6),
             "operator_p_value": None,
             "combination": decision.rule
-            + ("; each view's chunks' p-values joined by the Cauchy combination" if nulls["style"].chunks > 1 else "")
             + (
                 "; writers and k from one model over both views"
                 if main.view == "both"
@@ -470,7 +481,7 @@ def test_posts(
             f"against the {MATCHED_SHARE:.0%} of runs nearest the byline in posts per session (bylines over "
             f"{trusted_size()} posts: of each {trusted_size()}-post chunk, the chunks' p-values joined), the byline's "
             "p-value the smallest of the three views' p-values placed among the same smallest p of the null's runs "
-            "(minP); from the "
+            "(minP; for a chunked byline chunk by chunk, the chunks' calibrated p-values joined); from the "
             f"shipped null (built {reference_meta['built']}, commit {reference_meta['commit']}; style space built "
             f"{meta.get('built')}); the "
             "false-positive rate on held-out accounts is measured by `attribution bench interleaved`.",

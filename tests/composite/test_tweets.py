@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -334,6 +335,43 @@ def test_the_decision_pays_for_three_views_at_most_as_bonferroni_would():
     mixed = views(0.01, 0.9, 0.9)
     mixed["behaviour"] = NullComparison(p_value=0.9, size_used=1000, n_null=70, quantile_95=1.0, outside=None)
     assert read_views(mixed, timed).p_value == pytest.approx(0.03) and "Bonferroni" in read_views(mixed, timed).rule
+
+
+def test_a_chunked_byline_is_placed_chunk_by_chunk():
+    """Each chunk's smallest view p is placed among the null's minP (the statistic the null holds),
+    then the chunks are joined; a long byline with untimed posts (chunks not on the same posts)
+    falls back to Bonferroni over the views' joined p-values."""
+    size = trusted_size()
+    reference = shipped_min_p_null(size)
+    resolution = 1 / (1 + len(reference))
+    chunk_p = {"style": (0.004, 0.6), "behaviour": (0.5, 0.02), "both": (0.3, 0.9)}
+
+    def chunked(view):
+        joined = cauchy_combination(np.asarray(chunk_p[view]), resolution)
+        return NullComparison(
+            p_value=joined,
+            size_used=size,
+            n_null=999,
+            quantile_95=1.0,
+            outside=None,
+            chunks=2,
+            chunk_p_values=chunk_p[view],
+        )
+
+    nulls = {view: chunked(view) for view in VIEWS}
+    placed = [(1 + np.searchsorted(reference, p, side="right")) * resolution for p in (0.004, 0.02)]
+    timed = pd.Series(pd.to_datetime(["2016-01-01 10:00"] * 3, utc=True))
+    decision = read_views(nulls, timed)
+    assert decision.p_value == pytest.approx(cauchy_combination(np.asarray(placed), resolution))
+    assert "in each chunk" in decision.rule
+    # The chunks' own smallest p-values carry it: at the first chunk's 0.004, the joined p stays small.
+    assert decision.p_value < 0.05
+    partly = pd.Series(pd.to_datetime(["2016-01-01 10:00", None, "2016-01-01 11:00"], utc=True))
+    fallback = read_views(nulls, partly)
+    assert "Bonferroni" in fallback.rule
+    assert fallback.p_value == pytest.approx(min(1.0, 3 * min(n.p_value for n in nulls.values())))
+    with pytest.raises(ValueError, match="different chunks"):
+        decision_p_value({**nulls, "both": replace(nulls["both"], chunk_p_values=(0.3, 0.9, 0.5))}, reference)
 
 
 def test_the_evidence_sentence_never_contradicts_its_numbers():
