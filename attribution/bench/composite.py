@@ -2,7 +2,9 @@
 
 Bylines are built only from authors held out of the null's reference (``composite.reference``
 split): C50 articles (20 held-out authors, both splits pooled) and IRA persona accounts (the
-held-out third, tweets grouped into units). Negatives are one author; positives k = 2..5
+held-out third; each writer's run of consecutive posts, the writers merged on one clock and
+passed as posts, grouped by the test as the command line groups them: ``bench.composite_posts``).
+Negatives are one author; positives k = 2..5
 authors with uneven (Dirichlet) shares. The subsampled distribution over k is skipped
 (``n_subsamples=0``): none of the measured keys depend on it. Each byline comes with an operator
 set of 8 held-out writers (its true authors plus distractors) whose reference documents are
@@ -20,8 +22,10 @@ from pathlib import Path
 
 import datasets
 import numpy as np
+import pandas as pd
 from sklearn.metrics import adjusted_rand_score, roc_auc_score
 
+from attribution.bench.composite_posts import byline_posts, ira_post_table, operator_posts, unit_writers
 from attribution.composite.article import test_composite
 from attribution.composite.reference import build_reference, c50_split, ira_split, ira_units
 from attribution.composite.split_penalty import shares_to_counts
@@ -42,8 +46,12 @@ PLAN = {
 }
 
 
-def make_byline(pool: dict[str, np.ndarray], n: int, k: int, rng: np.random.Generator) -> dict:
-    """One synthetic byline: rows per author, operator set, operator reference rows (disjoint)."""
+def make_byline(
+    pool: dict[str, np.ndarray], n: int, k: int, rng: np.random.Generator, consecutive: bool = False
+) -> dict:
+    """One synthetic byline: rows per author, operator set, operator reference rows (disjoint).
+    ``consecutive``: each author's rows are a run of its rows in order (posts as they were
+    written), the reference rows drawn from the rest."""
     names = sorted(pool)
     eligible = [a for a in names if len(pool[a]) >= n // k + REFERENCE_DOCS + 1]
     authors = list(rng.choice(eligible, k, replace=False))
@@ -54,8 +62,13 @@ def make_byline(pool: dict[str, np.ndarray], n: int, k: int, rng: np.random.Gene
     operators = authors + list(rng.choice(others, N_OPERATORS - k, replace=False))
     byline_rows, byline_authors, reference_rows, reference_authors = [], [], [], []
     for author in operators:
-        rows = rng.permutation(pool[author])
         c = counts[authors.index(author)] if author in authors else 0
+        if consecutive:
+            start = int(rng.integers(len(pool[author]) - c + 1))
+            rest = np.concatenate([pool[author][:start], pool[author][start + c :]])
+            rows = np.concatenate([pool[author][start : start + c], rng.permutation(rest)])
+        else:
+            rows = rng.permutation(pool[author])
         byline_rows += rows[:c].tolist()
         byline_authors += [author] * c
         reference_rows += rows[c : c + REFERENCE_DOCS].tolist()
@@ -86,7 +99,9 @@ def _subset(units: datasets.Dataset, rows: list[int], authors: list[str], byline
     return datasets.Dataset.from_dict({c: part[c] for c in COLUMNS}, features=FEATURES)
 
 
-def _evaluate(units, pool, reference, source, seed, progress) -> dict:
+def _evaluate(units, pool, reference, source, seed, progress, posts: pd.DataFrame | None = None) -> dict:
+    """Every byline of ``source``'s plan, tested with its operator sets. With ``posts`` (tweets)
+    the byline and operators go in as posts, as a user's files do."""
     sizes, n_neg, n_pos = PLAN[source]
     rng = np.random.default_rng([seed, len(source)])
     records = []
@@ -94,23 +109,35 @@ def _evaluate(units, pool, reference, source, seed, progress) -> dict:
     for index, (n, k) in enumerate(progress(plan, desc=f"{source} bylines")):
         if index % 10 == 0:
             log.info("%s: byline %d of %d", source, index, len(plan))
-        byline = make_byline(pool, n, k, rng)
-        docs = _subset(units, byline["rows"], byline["authors"], "synthetic")
+        byline = make_byline(pool, n, k, rng, consecutive=posts is not None)
+        if posts is None:
+            docs = _subset(units, byline["rows"], byline["authors"], "synthetic")
+        else:
+            docs = byline_posts(units, posts, byline["rows"], byline["authors"])
         operator_sets = [(False, byline["reference_rows"], byline["reference_authors"])]
         if k == 1:
             operator_sets.append((True, byline["distractor_rows"], byline["distractor_authors"]))
         for distractor, rows, names in operator_sets:
-            ops = _subset(units, rows, names, "operators")
+            if posts is None:
+                ops = _subset(units, rows, names, "operators")
+            else:
+                ops = operator_posts(units, posts, rows, names)
             result = test_composite(
-                docs, operators=ops, reference=reference, grouped=True, rolling=False, n_subsamples=0, seed=seed
+                docs,
+                operators=ops,
+                reference=reference,
+                grouped=posts is None,
+                rolling=False,
+                n_subsamples=0,
+                seed=seed,
             ).to_dict()
-            records.append(_record(result, byline, n, k, distractor))
+            truth = byline["authors"] if posts is None else unit_writers(result, pd.Series(docs["author"]))
+            records.append(_record(result, np.asarray(truth), n, k, distractor))
     return summarise(records)
 
 
-def _record(result: dict, byline: dict, n: int, k: int, distractor: bool) -> dict:
-    """What one run of the test on one synthetic byline scored."""
-    truth = np.asarray(byline["authors"])
+def _record(result: dict, truth: np.ndarray, n: int, k: int, distractor: bool) -> dict:
+    """What one run of the test on one synthetic byline scored (``truth``: each unit's writer)."""
     labels = np.array([d["cluster"] for d in result["documents"]])
     assigned = np.array([d["operator"] for d in result["documents"]])
     closed = np.array(
@@ -202,7 +229,8 @@ def run(
     if "tweets" in sources:
         units = ira_units(data_dir)
         reference, pool = _split_writers(units, units["byline"], ira_split, name="ira-reference", kind="tweet")
-        results["tweets"] = _evaluate(units, pool, reference, "tweets", seed, progress)
+        posts = ira_post_table(data_dir)
+        results["tweets"] = _evaluate(units, pool, reference, "tweets", seed, progress, posts)
         log.info("tweets done in %.0f s", time.perf_counter() - started)
     headline = results.get("c50") or next(iter(results.values()))
     keys = (

@@ -60,6 +60,16 @@ def test_synthetic_byline_keeps_operator_references_apart():
     assert not set(negative["rows"]) & set(negative["distractor_rows"])
 
 
+def test_consecutive_bylines_take_a_run_of_each_writers_rows():
+    pool = {f"a{i}": np.arange(i * 100, i * 100 + 60) for i in range(10)}
+    byline = make_byline(pool, 30, 3, np.random.default_rng(1), consecutive=True)
+    rows, authors = np.asarray(byline["rows"]), np.asarray(byline["authors"])
+    for author in set(authors):
+        mine = rows[authors == author]
+        assert (np.diff(mine) == 1).all()  # one run, in order
+    assert not set(byline["rows"]) & set(byline["reference_rows"])
+
+
 def test_rolling_reports_a_change_of_writer():
     text = " ".join(["alpha"] * 600 + ["omega"] * 600)
 
