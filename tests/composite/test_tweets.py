@@ -395,6 +395,11 @@ def test_the_evidence_sentence_never_contradicts_its_numbers():
     # No time stamps: style alone decides, and the sentence names no other view.
     text = sentence(nulls(0.01, 0.9, 0.9), 0.01, timed=False)
     assert text.startswith("One writer is rejected on style (") and "behaviour" not in text
+    # Chunked: each chunk's smallest p can carry it while every view's joined p stays above alpha.
+    chunked = {view: replace(comparison, chunks=3) for view, comparison in nulls(0.059, 0.059, 0.059).items()}
+    text = sentence(chunked, 0.038)
+    assert text.startswith("One writer is rejected by the views read together chunk by chunk")
+    assert "no view's own p falls below alpha" in text
 
 
 def test_a_metadata_column_is_evidence_of_its_own_and_leaves_the_verdict_alone(byline, tmp_path):
