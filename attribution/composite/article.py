@@ -111,7 +111,11 @@ def _measured_fpr(kind: str, with_operators: bool) -> tuple[float | None, str | 
         value = max((r for r in rates if r is not None), default=None)
     else:
         value = block.get("fpr_style_only")
-    what = "held-out C50 authors" if kind == "article" else "held-out IRA accounts in units of 20 posts"
+    what = (
+        "held-out C50 authors"
+        if kind == "article"
+        else "held-out IRA accounts' posts, grouped as the command line groups them"
+    )
     return value, results_source(results or {}, "composite", what)
 
 
