@@ -233,6 +233,16 @@ def screen_table(results: dict) -> str:
                 for a, row in looser.items()
             ),
         ]
+    by_split = results.get("composite_fpr_full_test_by_split")
+    if by_split:
+        parts = [
+            f"{split} {round(row['fpr'] * row['n'])} of {row['n']}" for split, row in by_split.items() if row.get("n")
+        ]
+        lines += [
+            "",
+            "Held-out singles called composite by the full test, by the composite test's own split of the "
+            f"accounts (`train`: the accounts its style space was fitted on): {', '.join(parts)}.",
+        ]
     return "\n".join(lines)
 
 
