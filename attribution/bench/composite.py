@@ -131,7 +131,7 @@ def _evaluate(units, pool, reference, source, seed, progress, posts: pd.DataFram
                 n_subsamples=0,
                 seed=seed,
             ).to_dict()
-            truth = byline["authors"] if posts is None else unit_writers(result, pd.Series(docs["author"]))
+            truth = byline["authors"] if posts is None else unit_writers(result, docs)
             records.append(_record(result, np.asarray(truth), n, k, distractor))
     return summarise(records)
 

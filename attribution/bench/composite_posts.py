@@ -17,7 +17,7 @@ import datasets
 import numpy as np
 import pandas as pd
 
-from attribution.composite.reference import UNIT_POSTS
+from attribution.composite.reference import group_units
 from attribution.corpus import load_corpus
 from attribution.corpus.schema import COLUMNS, FEATURES
 
@@ -81,11 +81,12 @@ def operator_posts(
     return _as_dataset(frame, frame["author"])
 
 
-def unit_writers(result: dict, truth: pd.Series) -> np.ndarray:
-    """The writer of most posts in each unit the test read (its ``documents``, ids ending in the
-    unit's number: runs of ``UNIT_POSTS`` consecutive posts in time order, as ``truth`` is)."""
-    labels = []
-    for document in result["documents"]:
-        index = int(str(document["id"]).rsplit("/", 1)[-1])
-        labels.append(truth.iloc[index * UNIT_POSTS : (index + 1) * UNIT_POSTS].value_counts().index[0])
-    return np.asarray(labels)
+def unit_writers(result: dict, docs: datasets.Dataset) -> np.ndarray:
+    """The true writer of most posts in each unit the test read (its ``documents``), the units'
+    members taken from the grouping the test itself applies (``group_units``)."""
+    writer_of = dict(zip(docs["id"], docs["author"]))
+    units = group_units(docs)
+    members = {unit: json.loads(meta)["posts"] for unit, meta in zip(units["id"], units["meta"])}
+    return np.asarray(
+        [pd.Series([writer_of[post] for post in members[d["id"]]]).value_counts().index[0] for d in result["documents"]]
+    )

@@ -115,20 +115,13 @@ def read_views(
             + ("; each view's chunks' p-values joined by the Cauchy combination" if nulls["style"].chunks > 1 else ""),
             VIEWS,
         )
-    if nulls["style"].chunks > 1:
-        return ViewsDecision(
-            decision_p_value(nulls, null_min_p(nulls["style"].size_used)),
-            "in each chunk, the smallest of the style, posting-behaviour and joint-model p-values, calibrated "
-            "against the same smallest p-value of the null's single-writer runs (minP); the chunks' calibrated "
-            "p-values joined by the Cauchy combination",
-            VIEWS,
-        )
-    return ViewsDecision(
-        decision_p_value(nulls, null_min_p(nulls["style"].size_used)),
+    rule = (
         "the smallest of the style, posting-behaviour and joint-model p-values, calibrated against the same "
-        "smallest p-value of the null's single-writer runs (minP)",
-        VIEWS,
+        "smallest p-value of the null's single-writer runs (minP)"
     )
+    if nulls["style"].chunks > 1:
+        rule = f"in each chunk, {rule}; the chunks' calibrated p-values joined by the Cauchy combination"
+    return ViewsDecision(decision_p_value(nulls, null_min_p(nulls["style"].size_used)), rule, VIEWS)
 
 
 class _Null:

@@ -51,5 +51,5 @@ def test_a_tweet_byline_is_tested_as_the_command_line_tests_it(data_dir):
         docs, operators=ops, reference=load_reference("tweet", data_dir), rolling=False, n_subsamples=0
     ).to_dict()
     assert len(result["documents"]) == 10
-    truth = unit_writers(result, pd.Series(docs["author"]))
+    truth = unit_writers(result, docs)
     assert set(truth) <= set(byline["authors"]) and len(truth) == 10
