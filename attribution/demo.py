@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from attribution.corpus import load_corpus
@@ -10,13 +9,10 @@ from attribution.corpus.info import describe_corpus
 from attribution.progress import ProgressFactory, no_progress
 
 
-def run_demo(
-    out_dir: str | Path, *, data_dir: str | Path | None = None, seed: int = 0, progress: ProgressFactory = no_progress
-) -> dict:
+def run_demo(out_dir: str | Path, *, seed: int = 0, progress: ProgressFactory = no_progress) -> dict:
     """Run every stage on the Federalist Papers; return a summary with plain-words findings and
-    the paths written. Without the shared corpora (the composite test's reference) it fails
-    before writing anything: a demo that skips its analysis would look like a finding."""
-    data = _data_dir(data_dir)
+    the paths written. Everything it reads ships with the package (the papers, and the composite
+    test's Reuters C50 reference as arrays), so a plain install runs it."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     corpus = load_corpus("federalist")
@@ -25,42 +21,19 @@ def run_demo(
         f"Loaded {info['documents']} Federalist Papers under the byline 'Publius' "
         f"({', '.join(f'{k} {v}' for k, v in info['labels'].items())})."
     ]
-    publius = _publius(out_dir, data, seed=seed, progress=progress)
+    publius = _publius(out_dir, seed=seed, progress=progress)
     findings += publius.pop("findings")
     written = [str(out_dir / "publius.json"), publius["report"]]
     return {"corpus": info, "publius": publius, "findings": findings, "written": written}
 
 
-def _data_dir(chosen: str | Path | None) -> Path:
-    """The shared corpora folder (``chosen``, ``$ATTRIBUTION_DATA`` or beside the checkout), checked."""
-    from attribution.corpora import resolve_data_dir
-    from attribution.errors import CorpusError
-
-    try:
-        return resolve_data_dir(chosen or _default_data_dir(), need="c50")
-    except CorpusError as exc:
-        raise CorpusError(
-            f"the demo's composite test needs the shared corpora (Reuters C50 is its reference), "
-            f"so nothing was run or written: {exc}"
-        ) from exc
-
-
-def _default_data_dir() -> Path | None:
-    """``$ATTRIBUTION_DATA``, else ``../shared/corpora`` beside the checkout, when it exists."""
-    chosen = os.environ.get("ATTRIBUTION_DATA")
-    if chosen:
-        return Path(chosen)
-    beside = Path(__file__).resolve().parents[2] / "shared" / "corpora"
-    return beside if (beside / "c50").is_dir() else None
-
-
-def _publius(out_dir: Path, data_dir: Path, *, seed: int, progress: ProgressFactory) -> dict:
+def _publius(out_dir: Path, *, seed: int, progress: ProgressFactory) -> dict:
     """The Publius case: composite test with {Hamilton, Madison, Jay}; findings in plain words."""
     from attribution.composite.publius import run_publius
     from attribution.report.html import write_report
     from attribution.report.jsonio import write_json
 
-    run = run_publius(data_dir, seed=seed, progress=progress)
+    run = run_publius(seed=seed, progress=progress)
     summary, result = run["summary"], run["result"]
     write_json(out_dir / "publius.json", result)
     report = str(out_dir / "publius-report.html")

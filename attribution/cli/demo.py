@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from attribution.cli.common import Output, command_options, data_option
+from attribution.cli.common import Output, command_options
 from attribution.demo import run_demo
 
 
@@ -17,16 +17,15 @@ from attribution.demo import run_demo
     help="Folder for the demo's reports.",
 )
 @click.option("--seed", default=0, show_default=True, help="Seed for every random choice.")
-@data_option
 @command_options
-def demo(out: Output, out_dir: str, seed: int, data_dir: str | None) -> None:
+def demo(out: Output, out_dir: str, seed: int) -> None:
     """Run the engine on the Federalist Papers (one byline, 'Publius') and say what it found.
 
-    It needs the shared corpora (--data or $ATTRIBUTION_DATA): the composite test's reference
-    is Reuters C50. Without them it stops before writing anything, with exit code 1.
+    Everything it reads ships with the package: the papers, and the composite test's
+    reference (Reuters C50 authors, as arrays of counts); no data folder is needed.
 
     Example: attribution demo --out-dir demo-output
     """
-    result = run_demo(out_dir, data_dir=data_dir, seed=seed, progress=out.progress)
+    result = run_demo(out_dir, seed=seed, progress=out.progress)
     out.emit(result, lambda: "\n".join(result["findings"]))
     out.written(result["written"])

@@ -695,7 +695,7 @@ def _test_block(
 
 def _word_view(kind: str, reference: ReferenceSet, m: int, n_null: int, seed: int, texts: list[str]):
     """The function-word view (``word_view``) for long articles, or None."""
-    if kind != "article" or m < LONG_UNITS or not reference.texts:
+    if kind != "article" or m < LONG_UNITS or not reference.has_word_counts:
         return None
     return WordTester.for_texts(texts, reference=reference, m=m, n_null=n_null * NULL_FACTOR, seed=seed)
 

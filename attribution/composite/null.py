@@ -37,6 +37,8 @@ class ReferenceSet:
     tokens: np.ndarray
     authors: np.ndarray
     texts: list[str] = field(default_factory=list, repr=False)
+    #: Function-word counts and token totals when shipped without ``texts``.
+    function_words: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
     _cache: dict = field(default_factory=dict, repr=False)
 
     @cached_property
@@ -44,10 +46,15 @@ class ReferenceSet:
         """Row indices per author (authors sorted, rows in corpus order)."""
         return {a: np.flatnonzero(self.authors == a) for a in np.unique(self.authors)}
 
+    @property
+    def has_word_counts(self) -> bool:
+        """Whether the function-word view can be calibrated on this reference."""
+        return self.function_words is not None or bool(self.texts)
+
     @cached_property
     def word_counts(self) -> tuple[np.ndarray, np.ndarray]:
-        """Function-word counts and token totals of the reference documents (``texts`` needed)."""
-        return function_word_counts(self.texts)
+        """Function-word counts and token totals of the reference documents (shipped, or from ``texts``)."""
+        return self.function_words if self.function_words is not None else function_word_counts(self.texts)
 
     @property
     def median_tokens(self) -> float:

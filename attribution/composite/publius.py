@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-from pathlib import Path
 
 from attribution.composite.article import test_composite
 from attribution.corpus import load_corpus
@@ -30,26 +29,26 @@ def jay_found(docs: list[dict], labels: list[str]) -> bool:
     return together and jay not in (_main_cluster(by_label["Hamilton"]), _main_cluster(by_label["Madison"]))
 
 
-def single_writer_p(writer: str, data_dir: str | Path | None = None, *, seed: int = 0) -> float:
+def single_writer_p(writer: str, *, seed: int = 0) -> float:
     """In-genre negative control: the composite test's p-value, operators as in the case, on one writer's
     undisputed papers alone as the byline (H0 true, so it should stay "one writer")."""
     corpus = load_corpus("federalist")
     labels = [json.loads(m)["label"] for m in corpus.dataset["meta"]]
     operators = corpus.dataset.select([i for i, label in enumerate(labels) if label in OPERATORS])
     byline = corpus.dataset.select([i for i, label in enumerate(labels) if label == writer])
-    data = None if data_dir is None else str(data_dir)
-    result = test_composite(byline, operators=operators, data_dir=data, seed=seed, n_subsamples=0, rolling=False)
+    result = test_composite(byline, operators=operators, seed=seed, n_subsamples=0, rolling=False)
     return result.to_dict()["test"]["p_value"]
 
 
-def run_publius(data_dir: str | Path | None = None, *, seed: int = 0, progress: ProgressFactory = no_progress) -> dict:
-    """Composite test of "Publius" with {Hamilton, Madison, Jay}; the result and a summary."""
+def run_publius(*, seed: int = 0, progress: ProgressFactory = no_progress) -> dict:
+    """Composite test of "Publius" with {Hamilton, Madison, Jay}; the result and a summary.
+
+    Everything it reads ships with the package: the papers and the article reference."""
     corpus = load_corpus("federalist")
     labels = [json.loads(m)["label"] for m in corpus.dataset["meta"]]
     operators = corpus.dataset.select([i for i, label in enumerate(labels) if label in OPERATORS])
-    data = None if data_dir is None else str(data_dir)
     started = time.perf_counter()
-    result = test_composite(corpus, operators=operators, data_dir=data, seed=seed, progress=progress).to_dict()
+    result = test_composite(corpus, operators=operators, seed=seed, progress=progress).to_dict()
     seconds = time.perf_counter() - started
     docs = result["documents"]
     disputed = [d for d, label in zip(docs, labels) if label == "disputed"]

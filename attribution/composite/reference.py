@@ -15,18 +15,22 @@ import logging
 from collections import OrderedDict
 from collections.abc import Sequence
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 import datasets
 import numpy as np
 
 from attribution.composite.null import ReferenceSet
+from attribution.composite.reference_file import read_reference
 from attribution.composite.represent import CharProfile
 from attribution.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
 SPLIT_SEED = 12345
+#: The article reference's arrays, shipped in ``attribution/composite/data``.
+ARTICLE_REFERENCE_FILE = "article_reference.npz"
 C50_REFERENCE_AUTHORS = 30
 #: Posts per tweet unit (about 250 words, half a news article).
 UNIT_POSTS = 20
@@ -143,17 +147,19 @@ def ira_units(data_dir: str | Path | None) -> datasets.Dataset:
 
 @lru_cache(maxsize=4)
 def load_reference(kind: str, data_dir: str | None = None) -> ReferenceSet:
-    """The default reference for ``kind`` ("article": C50; "tweet": IRA), cached."""
-    from attribution.corpus import load_corpus
+    """The default reference for ``kind``, cached: "article", the shipped C50 arrays (``data_dir``
+    is not read); "tweet", IRA units of 20 posts built from ``data_dir``."""
 
     if kind == "article":
-        dataset = load_corpus("c50", data_dir=data_dir).dataset
-        reference, _ = c50_split(dataset["author"])
-        keep = set(reference)
-        rows = [i for i, a in enumerate(dataset["author"]) if a in keep]
-        subset = dataset.select(rows)
-        log.info("article reference: %d C50 documents of %d authors", len(subset), len(keep))
-        return build_reference(subset["text"], subset["author"], name="c50-reference", kind="article")
+        reference, meta = shipped_article_reference()
+        log.info(
+            "article reference: %d C50 documents of %d authors (shipped, built %s at %s)",
+            len(reference.authors),
+            len(reference.by_author),
+            meta.get("built"),
+            meta.get("commit"),
+        )
+        return reference
     if kind == "tweet":
         units = ira_units(data_dir)
         reference, _ = ira_split(units["byline"])
@@ -162,6 +168,25 @@ def load_reference(kind: str, data_dir: str | None = None) -> ReferenceSet:
         log.info("tweet reference: %d IRA units of %d accounts", len(subset), len(keep))
         return build_reference(subset["text"], subset["byline"], name="ira-reference", kind="tweet")
     raise ConfigError(f"reference kind {kind!r} is unknown; expected 'article' or 'tweet'")
+
+
+def build_article_reference(data_dir: str | Path | None = None) -> ReferenceSet:
+    """The article reference fitted on the C50 reference authors' texts (what ships, rebuilt)."""
+    from attribution.corpus import load_corpus
+
+    dataset = load_corpus("c50", data_dir=data_dir).dataset
+    reference, _ = c50_split(dataset["author"])
+    keep = set(reference)
+    subset = dataset.select([i for i, a in enumerate(dataset["author"]) if a in keep])
+    log.info("article reference: %d C50 documents of %d authors", len(subset), len(keep))
+    return build_reference(subset["text"], subset["author"], name="c50-reference", kind="article")
+
+
+@lru_cache(maxsize=1)
+def shipped_article_reference() -> tuple[ReferenceSet, dict]:
+    """The article reference shipped with the package (``scripts/build_article_reference.py``)."""
+    with resources.as_file(resources.files("attribution.composite") / "data" / ARTICLE_REFERENCE_FILE) as path:
+        return read_reference(path)
 
 
 def reference_from_corpus(dataset: datasets.Dataset, kind: str) -> ReferenceSet:

@@ -48,6 +48,23 @@ class CharProfile:
         self.mean_ = np.asarray(self._tfidf(counts).mean(axis=0)).ravel()
         return self
 
+    @classmethod
+    def from_arrays(cls, terms: Sequence[str], idf: np.ndarray, mean: np.ndarray) -> CharProfile:
+        """A fitted profile from its vocabulary (in column order), idf and reference mean.
+
+        Counting with the fixed vocabulary gives the columns the fitted counter gave, so a profile
+        shipped as arrays scores texts exactly as the one fitted on the reference texts.
+        """
+        profile = cls(max_features=len(terms))
+        profile.counter_ = make_counter(len(terms)).set_params(vocabulary={t: i for i, t in enumerate(terms)})
+        profile.idf_ = np.asarray(idf, dtype=np.float64)
+        profile.mean_ = np.asarray(mean, dtype=np.float64)
+        return profile
+
+    def terms(self) -> np.ndarray:
+        """The vocabulary in column order."""
+        return self.counter_.get_feature_names_out()
+
     def counts(self, texts: Sequence[str]) -> sparse.csr_matrix:
         """Additive counts ``(n, p)``."""
         return self.counter_.transform(texts).tocsr()

@@ -140,18 +140,6 @@ def test_features_writes_csv_for_a_csv_name_and_refuses_an_unknown_one(tmp_path)
     assert refused.exit_code == 2 and ".parquet or .csv" in refused.stderr
 
 
-@pytest.mark.parametrize("folder", ["empty", "missing"])
-def test_demo_without_the_shared_corpora_fails_clearly_and_writes_nothing(tmp_path, folder):
-    data = tmp_path / "data"
-    if folder == "empty":
-        data.mkdir()
-    out = tmp_path / "demo-output"
-    result = _run("demo", "--out-dir", str(out), env={"ATTRIBUTION_DATA": str(data)})
-    assert result.exit_code == 1
-    assert "needs the shared corpora" in result.stderr and "ATTRIBUTION_DATA" in result.stderr
-    assert not out.exists()
-
-
 @pytest.mark.slow
 def test_composite_names_what_it_wrote_and_keeps_reference_noise_out(tmp_path, data_dir):
     """Twelve undisputed papers under one byline: --report and --out paths are printed on stdout,

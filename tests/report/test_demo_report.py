@@ -13,11 +13,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def demo_run(tmp_path_factory, data_dir):
-    """One run of the demo command (about a minute: the composite test on 85 papers)."""
+def demo_run(tmp_path_factory):
+    """One run of the demo command (about a minute: the composite test on 85 papers), with no data
+    folder: everything it reads ships with the package."""
     out = tmp_path_factory.mktemp("demo-output")
     result = CliRunner().invoke(
-        main, ["demo", "--out-dir", str(out), "--json", "--quiet"], env={"ATTRIBUTION_DATA": str(data_dir)}
+        main, ["demo", "--out-dir", str(out), "--json", "--quiet"], env={"ATTRIBUTION_DATA": None}
     )
     assert result.exit_code == 0, result.output
     return out, json.loads(result.stdout)

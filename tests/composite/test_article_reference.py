@@ -1,0 +1,102 @@
+"""The shipped article reference: the arrays equal a reference fitted on the C50 texts, the test
+gives the same answer with either, and the article test runs with no data folder at all."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from attribution.cli import main
+from attribution.composite.article import test_composite as composite_test
+from attribution.composite.reference import build_article_reference, shipped_article_reference
+from attribution.composite.reference_file import read_reference, save_reference
+from attribution.errors import ModelError
+from tests.composite.test_article import byline_dataset
+
+
+@pytest.fixture(scope="module")
+def rebuilt(data_dir):
+    return build_article_reference(str(data_dir))
+
+
+@pytest.mark.slow
+def test_the_shipped_arrays_are_the_reference_fitted_on_the_c50_texts(rebuilt):
+    shipped, meta = shipped_article_reference()
+    assert meta["documents"] == len(rebuilt.authors) == 3000 and meta["authors"] == 30
+    assert shipped.name == rebuilt.name and shipped.kind == "article"
+    assert list(shipped.profile.terms()) == list(rebuilt.profile.terms())
+    np.testing.assert_array_equal(shipped.profile.idf_, rebuilt.profile.idf_)
+    np.testing.assert_array_equal(shipped.profile.mean_, rebuilt.profile.mean_)
+    assert (shipped.counts != rebuilt.counts).nnz == 0
+    np.testing.assert_array_equal(shipped.tokens, rebuilt.tokens)
+    np.testing.assert_array_equal(shipped.authors, rebuilt.authors)
+    for ours, theirs in zip(shipped.word_counts, rebuilt.word_counts):
+        np.testing.assert_array_equal(ours, theirs)
+    text = rebuilt.texts[0]
+    assert (shipped.profile.counts([text]) != rebuilt.profile.counts([text])).nnz == 0
+
+
+@pytest.mark.slow
+def test_a_held_out_byline_gets_the_same_answer_from_either_reference(c50, c50_authors, rebuilt):
+    _, held_out = c50_authors
+    byline = byline_dataset(c50, [(held_out[0], 0, 12), (held_out[1], 0, 12)])
+    shipped, _ = shipped_article_reference()
+    answers = [
+        composite_test(byline, reference=reference, rolling=False, n_subsamples=0, seed=0).to_dict()
+        for reference in (shipped, rebuilt)
+    ]
+    assert answers[0]["test"]["p_value"] == answers[1]["test"]["p_value"] <= 0.05
+    assert answers[0]["k"]["estimate"] == answers[1]["k"]["estimate"] >= 2
+    assert [d["cluster"] for d in answers[0]["documents"]] == [d["cluster"] for d in answers[1]["documents"]]
+
+
+def test_a_file_of_another_format_is_refused_with_its_name(tmp_path):
+    path = tmp_path / "other.npz"
+    np.savez_compressed(path, meta=np.frombuffer(json.dumps({"format": "x/0"}).encode(), dtype=np.uint8))
+    with pytest.raises(ModelError, match="other.npz: reference format 'x/0'"):
+        read_reference(path)
+
+
+def test_saving_round_trips_a_small_reference(tmp_path):
+    from attribution.composite.reference import build_reference
+
+    texts = ["The cat sat on the mat, and then it left.", "A dog ran; the dog barked at 3 cats!", "Zebras, zebras."] * 2
+    reference = build_reference(texts, ["a", "a", "b", "b", "c", "c"], name="tiny", kind="article")
+    save_reference(reference, tmp_path / "tiny.npz", {"built": "now"})
+    again, meta = read_reference(tmp_path / "tiny.npz")
+    assert meta["built"] == "now" and again.name == "tiny"
+    assert (again.counts != reference.counts).nnz == 0
+    np.testing.assert_array_equal(again.profile.distances(again.counts), reference.profile.distances(reference.counts))
+    np.testing.assert_array_equal(again.word_counts[0], reference.word_counts[0])
+
+
+@pytest.mark.slow
+def test_the_article_test_runs_with_no_data_folder(tmp_path, monkeypatch):
+    """`pip install` and a user's file: the Federalist byline with its operators, no --data, no
+    $ATTRIBUTION_DATA and no shared corpora beside the working directory."""
+    from attribution.composite.publius import OPERATORS
+    from attribution.corpus import load_corpus
+
+    papers = load_corpus("federalist").dataset
+    operators = tmp_path / "operators.jsonl"
+    operators.write_text(
+        "".join(
+            json.dumps({"id": row["id"], "text": row["text"], "author": json.loads(row["meta"])["label"]}) + "\n"
+            for row in papers
+            if json.loads(row["meta"])["label"] in OPERATORS
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.delenv("ATTRIBUTION_DATA", raising=False)
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "publius.json"
+    result = CliRunner().invoke(
+        main, ["composite", "federalist", "--operators", str(operators), "--out", str(out), "--quiet"]
+    )
+    assert result.exit_code == 0, result.output
+    payload = json.loads(out.read_text())
+    assert payload["test"]["p_value"] is not None and payload["test"]["p_value"] <= 0.05
+    assert "c50-reference" in payload["test"]["null_method"]
