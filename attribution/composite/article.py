@@ -510,14 +510,14 @@ def _operator_step(
     seed: int,
     grouped: bool,
 ) -> OperatorEvidence:
-    """The known operators' evidence on the byline, its caveats, and its groups in the word view."""
+    """The known operators' evidence on the byline, its caveats, and its neighbourhoods in the word view."""
     tester = style.tester
     evidence = _operator_evidence(
         operators, kind, tester.reference, texts, tester, style.distances, alpha, seed, grouped
     )
     data["methods"]["caveats"].extend(evidence.caveats)
     if style.words is not None and evidence.k >= 2:
-        evidence.groups = style.words.groups(evidence.k)
+        evidence.neighbours = style.words.neighbours()
     return evidence
 
 

@@ -67,9 +67,11 @@ class OperatorEvidence:
     unknown_labels: np.ndarray
     k_draws: np.ndarray
     caveats: list[str] = field(default_factory=list)
-    #: Style groups of the documents (long articles: the function-word tree cut at k); each group's
-    #: documents take their own group's operator shares as prior, since one writer's papers cluster.
-    groups: np.ndarray | None = None
+    #: Each document's nearest other documents in the style view (long articles: function words),
+    #: ``(n, m)``; a document takes its neighbourhood's operator shares as prior, since one writer's
+    #: papers lie near each other. A fixed cut of a tree instead (the Ward tree cut at k) gave
+    #: Jay's five papers the prior of the group they shared with 28 Madison papers (stop 32).
+    neighbours: np.ndarray | None = None
 
     @property
     def names(self) -> list[str]:
@@ -103,23 +105,27 @@ class OperatorEvidence:
     def confusion(self) -> np.ndarray:
         return share_model.smoothed_confusion(self.oof.confusion())
 
-    def group_shares(self) -> np.ndarray:
-        """Per document, the shares of the operators present in its style group ``(n, n_operators)``."""
-        assert self.groups is not None
+    def neighbourhood_shares(self) -> np.ndarray:
+        """Per document, the shares of the operators present among its neighbours ``(n, n_operators)``.
+
+        The document itself is left out, so its own best match does not vote for its prior."""
+        assert self.neighbours is not None
         best = self.proba.argmax(axis=1)
+        explained = self.explained
+        confusion = self.confusion()
         prior = np.empty_like(self.proba)
-        for g in np.unique(self.groups):
-            inside = self.groups == g
-            given = np.bincount(best[inside & self.explained], minlength=len(self.names)).astype(float)
-            prior[inside] = share_model.estimate_shares(given, self.confusion(), self.present)
+        for i, around in enumerate(self.neighbours):
+            around = around[explained[around]]
+            given = np.bincount(best[around], minlength=len(self.names)).astype(float)
+            prior[i] = share_model.estimate_shares(given, confusion, self.present)
         return prior
 
     def posterior(self) -> np.ndarray:
         """Per document, probabilities over operators given the estimated shares ``(n, n_operators)``."""
         if not self.present.any():
             prior = np.ones_like(self.proba)
-        elif self.groups is not None:
-            prior = self.group_shares()
+        elif self.neighbours is not None:
+            prior = self.neighbourhood_shares()
         else:
             prior = np.broadcast_to(self.shares(), self.proba.shape)
         weighted = self.proba * prior

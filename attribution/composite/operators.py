@@ -1,9 +1,14 @@
 """Matching documents to a known operator set, with an open-set "unknown operator" answer.
 
-Probabilities come from two classifiers over the operators' reference writings, combined as a
-normalised geometric mean: one on character 3-grams, one on standardised function-word and
-punctuation rates (Mosteller-Wallace's evidence; on the Federalist it gives the disputed papers
-to Madison where character n-grams alone lean to Hamilton). ``fit_operator_classifier`` is the
+Probabilities come from two classifiers over the operators' reference writings and a closeness
+term, combined as a weighted geometric mean: one classifier on character 3-grams, one on
+standardised function-word and punctuation rates (Mosteller-Wallace's evidence; on the Federalist
+it gives the disputed papers to Madison where character n-grams alone lean to Hamilton), and each
+operator's conformal p-value (below) normalised over operators. A discriminative classifier fitted
+on a handful of one operator's documents against many of another's gives that operator few
+documents however close they are (Jay's five papers, or a C50 writer with 5 texts next to one with
+50); the rank of a document's distance among the operator's own documents does not depend on how
+many the others have. ``fit_operator_classifier`` is the
 adapter the attribution layer's ``AuthorClassifier`` replaces when it is available. Whether an operator explains a document at all is a conformal test: the document's
 distance to the operator's centroid is ranked among the operator's own reference documents'
 leave-one-out distances, giving a p-value that is uniform when the operator wrote it.
@@ -27,6 +32,9 @@ from attribution.errors import InsufficientEvidenceError
 UNKNOWN = "unknown operator"
 #: Each operator needs this many reference units.
 MIN_REFERENCE = 3
+#: Weights of (character classifier, function-word classifier, conformal closeness) in the pool:
+#: closeness weighs as much as the two classifiers together (``docs/decisions.md``, stop 32).
+POOL_WEIGHTS = (0.25, 0.25, 0.5)
 
 
 def fit_operator_classifier(vectors: np.ndarray, labels: Sequence[str], *, strength: float = 10.0, seed: int = 0):
@@ -100,7 +108,9 @@ class OperatorMatcher:
         order = [list(self.classifier_.classes_).index(c) for c in self.classes_]
         chars = self.classifier_.predict_proba(vectors @ self.basis_.T)[:, order]
         words = self.word_classifier_.predict_proba(self.word_scaler_.transform(rates))[:, order]
-        return geometric_pool([chars, words], floor=1e-12)
+        closeness = self.conformal_p(vectors)
+        closeness /= closeness.sum(axis=1, keepdims=True)
+        return geometric_pool([chars, words, closeness], weights=POOL_WEIGHTS, floor=1e-12)
 
     def conformal_p(self, vectors: np.ndarray) -> np.ndarray:
         """p-value of "operator o wrote it" per document and operator, ``(n, n_operators)``."""

@@ -110,12 +110,13 @@ class WordTester:
         statistic = split_gain(word_vectors(counts, totals))
         return statistic, p_value(statistic, self.null(len(counts)))
 
-    def groups(self, k: int) -> np.ndarray:
-        """The byline's Ward tree cut into ``k`` groups (the operators' prior groups)."""
-        if k < 2 or len(self.counts) < 2:
-            return np.zeros(len(self.counts), dtype=int)
-        tree = linkage(word_vectors(self.counts, self.totals), method="ward")
-        return fcluster(tree, t=k, criterion="maxclust").astype(int) - 1
+    def neighbours(self, m: int = MIN_PART) -> np.ndarray:
+        """Each byline document's ``m`` nearest other documents in the view ``(n, min(m, n - 1))``,
+        nearest first (the neighbourhoods whose operator shares are each document's prior)."""
+        vectors = word_vectors(self.counts, self.totals)
+        similarity = vectors @ vectors.T
+        np.fill_diagonal(similarity, -np.inf)
+        return np.argsort(-similarity, axis=1, kind="stable")[:, : min(m, len(vectors) - 1)]
 
     def clusters(self, pick: np.ndarray, alpha: float) -> tuple[int, np.ndarray]:
         """(k, labels) of the byline's documents ``pick``: split while a part of at least ``2 * MIN_PART``
