@@ -143,6 +143,8 @@ def _cosine_distances(rows: np.ndarray, others: np.ndarray) -> np.ndarray:
 
 #: Folds for the operators' own out-of-fold misattribution rates.
 SINGLE_OPERATOR_FOLDS = 5
+#: Out-of-fold predictions each operator's confusion row should rest on (splits are repeated).
+OUT_OF_FOLD_PREDICTIONS = 20
 
 
 @dataclass
@@ -171,27 +173,38 @@ class OutOfFold:
 
 
 def out_of_fold(matcher: OperatorMatcher, texts: Sequence[str], operators: Sequence[str]) -> OutOfFold:
-    """Score every reference document with a matcher refitted on the other folds (stratified)."""
+    """Score every reference document with matchers refitted on the other folds (stratified).
+
+    An operator with few reference documents has a confusion row resting on few predictions, and
+    one fold draw can decide whether it is found present (Jay's five papers). The splits are
+    repeated until every operator has ``OUT_OF_FOLD_PREDICTIONS`` predictions and the
+    probabilities averaged; the conformal p-values come from the first split (an average of
+    p-values is no p-value). Operators with that many documents get one split, as before.
+    """
     from sklearn.model_selection import StratifiedKFold
 
     operators = np.asarray(operators, dtype=object)
     texts = list(texts)
     # Vectors and word rates are per document, so they are computed once and sliced per fold.
     vectors, rates = matcher.transform_texts(texts), _word_rates(texts)
-    proba = np.ones((len(texts), len(matcher.classes_)))
+    proba = np.zeros((len(texts), len(matcher.classes_)))
     conformal = np.ones((len(texts), len(matcher.classes_)))
     if len(matcher.classes_) < 2:
-        return OutOfFold(operators, proba, conformal, list(matcher.classes_))
+        return OutOfFold(operators, np.ones_like(proba), conformal, list(matcher.classes_))
     smallest = int(min(np.unique(operators, return_counts=True)[1]))
-    folds = StratifiedKFold(
-        n_splits=max(2, min(SINGLE_OPERATOR_FOLDS, smallest)), shuffle=True, random_state=matcher.seed
-    )
-    for train, held in folds.split(texts, operators):
-        fold = OperatorMatcher(profile=matcher.profile, seed=matcher.seed)
-        fold.fit_features(vectors[train], rates[train], operators[train])
-        order = [fold.classes_.index(c) for c in matcher.classes_]
-        proba[held] = fold.predict_features(vectors[held], rates[held])[:, order]
-        conformal[held] = fold.conformal_p(vectors[held])[:, order]
+    repeats = -(-OUT_OF_FOLD_PREDICTIONS // smallest)
+    shuffles = np.random.RandomState(matcher.seed)
+    for repeat in range(repeats):
+        folds = StratifiedKFold(
+            n_splits=max(2, min(SINGLE_OPERATOR_FOLDS, smallest)), shuffle=True, random_state=shuffles
+        )
+        for train, held in folds.split(texts, operators):
+            fold = OperatorMatcher(profile=matcher.profile, seed=matcher.seed)
+            fold.fit_features(vectors[train], rates[train], operators[train])
+            order = [fold.classes_.index(c) for c in matcher.classes_]
+            proba[held] += fold.predict_features(vectors[held], rates[held])[:, order] / repeats
+            if repeat == 0:
+                conformal[held] = fold.conformal_p(vectors[held])[:, order]
     return OutOfFold(operators, proba, conformal, list(matcher.classes_))
 
 
