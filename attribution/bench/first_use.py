@@ -47,7 +47,8 @@ LAUNCHER = (
 def measure(args: list[str], workdir: Path) -> dict[str, Any]:
     """Run ``attribution ARGS`` as a child process; its seconds, peak RSS, exit code and JSON."""
     stdout, stderr, usage = workdir / "stdout.txt", workdir / "stderr.txt", workdir / "rusage.json"
-    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    # No data folder reaches the child: each step runs as it would after a plain install.
+    env = {**{k: v for k, v in os.environ.items() if k != "ATTRIBUTION_DATA"}, "PYTHONHASHSEED": "0"}
     command = [sys.executable, "-c", LAUNCHER, str(usage), sys.executable, "-m", "attribution", *args]
     start = time.perf_counter()
     with stdout.open("wb") as out, stderr.open("wb") as err:
@@ -117,10 +118,15 @@ def _summary(name: str, output: Any) -> dict[str, Any]:
 
 
 def run(data_dir: str | Path | None, *, seed: int = 0, progress: ProgressFactory = no_progress) -> dict:
-    """Time and measure each first-use step; the tweet step only when the data folder has tweets."""
+    """Time and measure each first-use step, none given a data folder (what a plain install has);
+    the data folder only supplies the tweet step's posts, which is skipped without it."""
     from attribution.corpora import resolve_data_dir
+    from attribution.errors import CorpusError
 
-    data = resolve_data_dir(data_dir, need="c50")
+    try:
+        data: Path | None = resolve_data_dir(data_dir, need="tweets")
+    except CorpusError:
+        data = None
     papers = load_corpus("federalist").dataset
     with tempfile.TemporaryDirectory(prefix="first-use-") as tmp:
         folder = Path(tmp)
@@ -135,11 +141,11 @@ def run(data_dir: str | Path | None, *, seed: int = 0, progress: ProgressFactory
             "train": ["train", "federalist", "--out", str(model)],
             "score": ["score", str(paper), "--model", str(model)],
             "verify": ["verify", str(paper), "--candidate-corpus", "federalist", "--candidate", "Madison"],
-            "composite": ["composite", "federalist", "--operators", str(operators), "--data", str(data)],
+            "composite": ["composite", "federalist", "--operators", str(operators)],
         }
-        tweets = _tweet_byline(data, folder, seed)
+        tweets = None if data is None else _tweet_byline(data, folder, seed)
         if tweets is not None:
-            steps["composite_tweets"] = ["composite", str(tweets), "--data", str(data)]
+            steps["composite_tweets"] = ["composite", str(tweets)]
         results = {}
         for name in progress(list(steps), desc="first-use steps"):
             measured = measure(

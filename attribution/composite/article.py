@@ -28,6 +28,7 @@ from attribution.composite.reference import (
     group_units,
     load_reference,
     reference_from_corpus,
+    shipped_article_reference,
     token_counts,
 )
 from attribution.composite.rolling import rolling_classify
@@ -267,6 +268,7 @@ def test_composite(
     texts = list(units["text"])
     reference, user_reference = _choose_reference(reference, reference_corpus, kind, data_dir)
     tester = _calibrate(data, reference, texts, n_null, seed, user_reference)
+    placement = _placement(data, reference, tester.m, texts, n_null, seed)
     style = _style_test(data, tester, kind, texts, n_null, seed, alpha)
     evidence = None
     if operators is not None:
@@ -284,6 +286,7 @@ def test_composite(
     if evidence is not None:
         _describe_operator_methods(data["methods"])
     test = _test_block(style, evidence, p, alpha, reference, kind, user_reference)
+    test["reference"] = placement
     data.update(verdict=verdict, test=test, k=k_block, clusters=found.clusters, documents=found.documents)
     return CompositeResult(data)
 
@@ -656,6 +659,32 @@ def _describe_operator_methods(methods: dict[str, Any]) -> None:
         "single-operator test on the documents the operators explain; its false-positive rate is measured with "
         "the author among the operators and with 8 distractor operators only."
     )
+
+
+def _placement(
+    data: dict[str, Any], reference: ReferenceSet, m: int, texts: list[str], n_null: int, seed: int
+) -> dict[str, Any]:
+    """Where the byline lies against the reference, measured: its documents' shared offset from the
+    reference's centre among single reference writers' sets of its size; a caveat when beyond all."""
+    distance = reference.offset(reference.profile.counts(texts))
+    null = reference.offset_null(len(texts), m, n_draws=n_null, seed=seed)
+    share = float(np.mean(null >= distance))
+    if share == 0.0:
+        data["methods"]["caveats"].append(
+            f"The byline's documents lean together away from the reference texts ({distance:.2f}) further than "
+            f"every one of {len(null)} single reference writers' sets of its size ({float(null.max()):.2f} at most): "
+            "it is outside what the null was measured on (another genre, era or language?)."
+        )
+    block: dict[str, Any] = {
+        "name": reference.name,
+        "typicality_distance": round(distance, 4),
+        "reference_share_as_far": round(share, 4),
+    }
+    if reference.kind == "article":
+        shipped, meta = shipped_article_reference()
+        if reference is shipped:
+            block.update(built=meta.get("built"), commit=meta.get("commit"))
+    return block
 
 
 def _test_block(

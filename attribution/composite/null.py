@@ -124,6 +124,21 @@ class ReferenceSet:
         self._cache[key] = values
         return values
 
+    def offset(self, counts: sparse.spmatrix) -> float:
+        """How far a set's documents lean together away from the reference's centre: the length
+        of the mean of their centred unit vectors (0 when they scatter around it, 1 when they all
+        point one way). A byline of another genre or era shares such a direction."""
+        return float(np.linalg.norm(self.profile.vectors(counts).mean(axis=0)))
+
+    def offset_null(self, n: int, m: int = 1, *, n_draws: int = N_NULL, seed: int = 0) -> np.ndarray:
+        """``offset`` of ``n_draws`` single-author sets of ``n`` units of ``m`` documents (cached)."""
+        n = min(n, self.max_set_size() // max(m, 1))
+        key = ("offset", n, m, n_draws, seed)
+        if key not in self._cache:
+            rng = np.random.default_rng([seed, 29, n, m])
+            self._cache[key] = np.array([self.offset(self.draw_units(n, m, rng)[1]) for _ in range(n_draws)])
+        return self._cache[key]
+
     def pair_model(self, m: int = 1, *, seed: int = 0, n_authors: int = 20, per_author: int = 12) -> dict:
         """Mean and spread of within- and between-author unit distances at unit length ``m``."""
         key = ("pairs", m, seed)

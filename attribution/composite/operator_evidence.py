@@ -108,16 +108,19 @@ class OperatorEvidence:
     def neighbourhood_shares(self) -> np.ndarray:
         """Per document, the shares of the operators present among its neighbours ``(n, n_operators)``.
 
-        The document itself is left out, so its own best match does not vote for its prior."""
+        The document itself is left out, so its own best match does not vote for its prior. The
+        neighbours' labels are joined by as many pseudo-labels drawn as the whole byline's are:
+        five neighbours alone would give a share of 0 to every operator they do not name, and a
+        prior of 0 overrules any evidence of the document's own."""
         assert self.neighbours is not None
         best = self.proba.argmax(axis=1)
         explained = self.explained
         confusion = self.confusion()
+        byline_labels = self.shares() @ confusion
         prior = np.empty_like(self.proba)
         for i, around in enumerate(self.neighbours):
-            around = around[explained[around]]
-            given = np.bincount(best[around], minlength=len(self.names)).astype(float)
-            prior[i] = share_model.estimate_shares(given, confusion, self.present)
+            given = np.bincount(best[around[explained[around]]], minlength=len(self.names)).astype(float)
+            prior[i] = share_model.estimate_shares(given + len(around) * byline_labels, confusion, self.present)
         return prior
 
     def posterior(self) -> np.ndarray:

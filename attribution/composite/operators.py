@@ -68,14 +68,19 @@ class OperatorMatcher:
         """Learn from operators' reference texts."""
         return self.fit_features(self.transform_texts(texts), _word_rates(texts), operators)
 
-    def fit_features(self, vectors: np.ndarray, rates: np.ndarray, operators: Sequence[str]) -> OperatorMatcher:
-        """Learn from the references' vectors (``transform_texts``) and word rates (``word_rates``)."""
+    def fit_features(
+        self, vectors: np.ndarray, rates: np.ndarray, operators: Sequence[str], *, minimum: int = MIN_REFERENCE
+    ) -> OperatorMatcher:
+        """Learn from the references' vectors (``transform_texts``) and word rates (``word_rates``).
+
+        ``minimum`` documents per operator: ``MIN_REFERENCE`` for the user's operators, one fewer
+        inside an out-of-fold fit, which holds one of a three-document operator's texts out."""
         operators = np.asarray(operators, dtype=object)
         names, counts = np.unique(operators, return_counts=True)
-        short = [f"{n} ({c})" for n, c in zip(names, counts) if c < MIN_REFERENCE]
+        short = [f"{n} ({c})" for n, c in zip(names, counts) if c < minimum]
         if short:
             raise InsufficientEvidenceError(
-                f"operators need at least {MIN_REFERENCE} reference documents each; too few: {', '.join(short)}"
+                f"operators need at least {minimum} reference documents each; too few: {', '.join(short)}"
             )
         self.classes_ = names.tolist()
         # An L2-penalised linear model's weights lie in the span of its training rows, so fitting
@@ -143,7 +148,8 @@ def _cosine_distances(rows: np.ndarray, others: np.ndarray) -> np.ndarray:
 
 #: Folds for the operators' own out-of-fold misattribution rates.
 SINGLE_OPERATOR_FOLDS = 5
-#: Out-of-fold predictions each operator's confusion row should rest on (splits are repeated).
+#: An operator with n < this many reference documents has each scored by ceil(this / n) repeated
+#: splits, the fold fits' probabilities averaged (its confusion row still counts n documents).
 OUT_OF_FOLD_PREDICTIONS = 20
 
 
@@ -177,9 +183,10 @@ def out_of_fold(matcher: OperatorMatcher, texts: Sequence[str], operators: Seque
 
     An operator with few reference documents has a confusion row resting on few predictions, and
     one fold draw can decide whether it is found present (Jay's five papers). The splits are
-    repeated until every operator has ``OUT_OF_FOLD_PREDICTIONS`` predictions and the
-    probabilities averaged; the conformal p-values come from the first split (an average of
-    p-values is no p-value). Operators with that many documents get one split, as before.
+    repeated ``ceil(OUT_OF_FOLD_PREDICTIONS / n)`` times for the smallest operator's n and each
+    document's probabilities averaged over its fold fits; the conformal p-values come from the
+    first split (an average of p-values is no p-value). When every operator has that many
+    documents there is one split, as before.
     """
     from sklearn.model_selection import StratifiedKFold
 
@@ -200,7 +207,7 @@ def out_of_fold(matcher: OperatorMatcher, texts: Sequence[str], operators: Seque
         )
         for train, held in folds.split(texts, operators):
             fold = OperatorMatcher(profile=matcher.profile, seed=matcher.seed)
-            fold.fit_features(vectors[train], rates[train], operators[train])
+            fold.fit_features(vectors[train], rates[train], operators[train], minimum=MIN_REFERENCE - 1)
             order = [fold.classes_.index(c) for c in matcher.classes_]
             proba[held] += fold.predict_features(vectors[held], rates[held])[:, order] / repeats
             if repeat == 0:

@@ -51,6 +51,10 @@ def test_a_held_out_byline_gets_the_same_answer_from_either_reference(c50, c50_a
     assert answers[0]["test"]["p_value"] == answers[1]["test"]["p_value"] <= 0.05
     assert answers[0]["k"]["estimate"] == answers[1]["k"]["estimate"] >= 2
     assert [d["cluster"] for d in answers[0]["documents"]] == [d["cluster"] for d in answers[1]["documents"]]
+    # News of the reference's own genre lies inside it, and the shipped file says when it was built.
+    placement = answers[0]["test"]["reference"]
+    assert placement["reference_share_as_far"] > 0 and placement["built"] and placement["commit"]
+    assert not any("outside what the null was measured on" in c for c in answers[0]["methods"]["caveats"])
 
 
 def test_a_file_of_another_format_is_refused_with_its_name(tmp_path):
@@ -100,3 +104,6 @@ def test_the_article_test_runs_with_no_data_folder(tmp_path, monkeypatch):
     payload = json.loads(out.read_text())
     assert payload["test"]["p_value"] is not None and payload["test"]["p_value"] <= 0.05
     assert "c50-reference" in payload["test"]["null_method"]
+    # 18th-century essays lie beyond every single Reuters writer's set: measured, and said.
+    assert payload["test"]["reference"]["reference_share_as_far"] == 0.0
+    assert any("outside what the null was measured on" in c for c in payload["methods"]["caveats"])
