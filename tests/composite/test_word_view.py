@@ -70,18 +70,18 @@ def test_held_out_single_writers_stay_one_writer(small_reference, c50, c50_autho
 
 
 @pytest.mark.slow
-def test_publius_bench_reaches_the_reached_targets(data_dir):
-    """bench publius: the disputed papers to Madison and both in-genre negative controls "one writer".
-
-    Not (yet) reached and so not asserted: k = 3 with Jay's papers one cluster, p_style < 0.05
-    (docs/decisions.md, 2026-12-06).
-    """
+def test_publius_bench_reaches_its_targets():
+    """bench publius at its default seed, with no data folder: three writers with Jay's papers a
+    cluster of their own, the disputed papers to Madison, both in-genre negative controls "one
+    writer". Jay's presence is near the BIC line and is not found at every seed
+    (docs/decisions.md, stop 32); the style p sits just under 0.05 (4,000 null sets)."""
     from attribution.bench.publius import run
 
-    summary = run(data_dir)
+    summary = run(None)
+    assert summary["k"] == 3 and summary["jay_found"] is True
+    assert summary["operators_present"] == ["Hamilton", "Jay", "Madison"]
     assert summary["disputed_to_madison"] >= 11
     assert summary["hamilton_only_p"] >= 0.05 and summary["madison_only_p"] >= 0.05
     assert summary["p_value"] <= 0.05
-    assert summary["p_style"] == summary["style_p_value"] < 0.2
+    assert summary["p_style"] == summary["style_p_value"] < 0.05
     assert set(summary["style_views"]) == {"character_ngrams", "function_words"}
-    assert summary["jay_found"] in (True, False)
