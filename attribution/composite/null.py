@@ -128,7 +128,7 @@ class ReferenceSet:
         """How far a set's documents lean together away from the reference's centre: the length
         of the mean of their centred unit vectors (0 when they scatter around it, 1 when they all
         point one way). A byline of another genre or era shares such a direction."""
-        return float(np.linalg.norm(self.profile.vectors(counts).mean(axis=0)))
+        return float(np.linalg.norm(self.profile.mean_vector(counts)))
 
     def offset_null(self, n: int, m: int = 1, *, n_draws: int = N_NULL, seed: int = 0) -> np.ndarray:
         """``offset`` of ``n_draws`` single-author sets of ``n`` units of ``m`` documents (cached)."""

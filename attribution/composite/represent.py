@@ -82,6 +82,16 @@ class CharProfile:
         norms = np.linalg.norm(dense, axis=1, keepdims=True)
         return dense / np.maximum(norms, 1e-12)
 
+    def mean_vector(self, counts: sparse.spmatrix) -> np.ndarray:
+        """The mean of ``vectors(counts)``, computed without densifying the rows.
+
+        Each tf-idf row has unit length, so its distance to the reference mean follows from one
+        dot product: ``|t - mean|^2 = 1 - 2 t.mean + |mean|^2``."""
+        tfidf = self._tfidf(counts)
+        lengths = np.sqrt(np.maximum(1.0 - 2.0 * (tfidf @ self.mean_) + self.mean_ @ self.mean_, 0.0))
+        weights = 1.0 / np.maximum(lengths, 1e-12)
+        return (np.asarray(weights @ tfidf).ravel() - self.mean_ * weights.sum()) / max(tfidf.shape[0], 1)
+
     def distances(self, counts: sparse.spmatrix) -> np.ndarray:
         """Cosine distance matrix ``(n, n)`` between the reference-centred vectors."""
         vectors = self.vectors(counts)
