@@ -24,11 +24,12 @@ from attribution.composite.null import N_NULL, ReferenceSet, p_value
 from attribution.composite.operator_evidence import OperatorEvidence, gather_operator_evidence, k_distribution
 from attribution.composite.operators import UNKNOWN, OperatorMatcher
 from attribution.composite.reference import (
+    REFERENCE_FILES,
     UNIT_POSTS,
     group_units,
     load_reference,
     reference_from_corpus,
-    shipped_article_reference,
+    shipped_reference,
     token_counts,
 )
 from attribution.composite.rolling import rolling_classify
@@ -680,8 +681,8 @@ def _placement(
         "typicality_distance": round(distance, 4),
         "reference_share_as_far": round(share, 4),
     }
-    if reference.kind == "article":
-        shipped, meta = shipped_article_reference()
+    if reference.kind in REFERENCE_FILES:
+        shipped, meta = shipped_reference(reference.kind)
         if reference is shipped:
             block.update(built=meta.get("built"), commit=meta.get("commit"))
     return block

@@ -29,8 +29,8 @@ from attribution.errors import ConfigError
 log = logging.getLogger(__name__)
 
 SPLIT_SEED = 12345
-#: The article reference's arrays, shipped in ``attribution/composite/data``.
-ARTICLE_REFERENCE_FILE = "article_reference.npz"
+#: The document references' arrays per kind, shipped in ``attribution/composite/data``.
+REFERENCE_FILES = {"article": "article_reference.npz", "tweet": "tweet_unit_reference.npz"}
 C50_REFERENCE_AUTHORS = 30
 #: Posts per tweet unit (about 250 words, half a news article).
 UNIT_POSTS = 20
@@ -147,19 +147,34 @@ def ira_units(data_dir: str | Path | None) -> datasets.Dataset:
 
 @lru_cache(maxsize=4)
 def load_reference(kind: str, data_dir: str | None = None) -> ReferenceSet:
-    """The default reference for ``kind``, cached: "article", the shipped C50 arrays (``data_dir``
-    is not read); "tweet", IRA units of 20 posts built from ``data_dir``."""
+    """The default reference for ``kind`` ("article": C50 authors; "tweet": IRA accounts in units
+    of 20 posts), from the arrays shipped with the package; ``data_dir`` is not read."""
+    if kind not in REFERENCE_FILES:
+        raise ConfigError(f"reference kind {kind!r} is unknown; expected 'article' or 'tweet'")
+    reference, meta = shipped_reference(kind)
+    log.info(
+        "%s reference: %d documents of %d writers (shipped, built %s at %s)",
+        kind,
+        len(reference.authors),
+        len(reference.by_author),
+        meta.get("built"),
+        meta.get("commit"),
+    )
+    return reference
+
+
+def build_document_reference(kind: str, data_dir: str | Path | None = None) -> ReferenceSet:
+    """The ``kind`` reference fitted on the public corpora's texts (what ships, rebuilt):
+    the 30 C50 reference authors' articles, or the reference IRA accounts' units of 20 posts."""
+    from attribution.corpus import load_corpus
 
     if kind == "article":
-        reference, meta = shipped_article_reference()
-        log.info(
-            "article reference: %d C50 documents of %d authors (shipped, built %s at %s)",
-            len(reference.authors),
-            len(reference.by_author),
-            meta.get("built"),
-            meta.get("commit"),
-        )
-        return reference
+        dataset = load_corpus("c50", data_dir=data_dir).dataset
+        reference, _ = c50_split(dataset["author"])
+        keep = set(reference)
+        subset = dataset.select([i for i, a in enumerate(dataset["author"]) if a in keep])
+        log.info("article reference: %d C50 documents of %d authors", len(subset), len(keep))
+        return build_reference(subset["text"], subset["author"], name="c50-reference", kind="article")
     if kind == "tweet":
         units = ira_units(data_dir)
         reference, _ = ira_split(units["byline"])
@@ -170,22 +185,10 @@ def load_reference(kind: str, data_dir: str | None = None) -> ReferenceSet:
     raise ConfigError(f"reference kind {kind!r} is unknown; expected 'article' or 'tweet'")
 
 
-def build_article_reference(data_dir: str | Path | None = None) -> ReferenceSet:
-    """The article reference fitted on the C50 reference authors' texts (what ships, rebuilt)."""
-    from attribution.corpus import load_corpus
-
-    dataset = load_corpus("c50", data_dir=data_dir).dataset
-    reference, _ = c50_split(dataset["author"])
-    keep = set(reference)
-    subset = dataset.select([i for i, a in enumerate(dataset["author"]) if a in keep])
-    log.info("article reference: %d C50 documents of %d authors", len(subset), len(keep))
-    return build_reference(subset["text"], subset["author"], name="c50-reference", kind="article")
-
-
-@lru_cache(maxsize=1)
-def shipped_article_reference() -> tuple[ReferenceSet, dict]:
-    """The article reference shipped with the package (``scripts/build_article_reference.py``)."""
-    with resources.as_file(resources.files("attribution.composite") / "data" / ARTICLE_REFERENCE_FILE) as path:
+@lru_cache(maxsize=2)
+def shipped_reference(kind: str) -> tuple[ReferenceSet, dict]:
+    """The ``kind`` reference shipped with the package (``scripts/build_document_references.py``)."""
+    with resources.as_file(resources.files("attribution.composite") / "data" / REFERENCE_FILES[kind]) as path:
         return read_reference(path)
 
 
