@@ -63,8 +63,8 @@ def composite(
 
     Time-stamped posts: a per-post writer model (style and posting times), its p-value
     calibrated on single accounts shipped with the package, or on --reference; with --operators,
-    runs of 20 consecutive posts are read as documents instead (a run can mix writers; their null
-    needs the IRA tweets: --data). Articles: the p-value is calibrated on single-author sets of
+    runs of 20 consecutive posts are read as documents instead (a run can mix writers; their null:
+    IRA accounts' runs, shipped). Articles: the p-value is calibrated on single-author sets of
     Reuters C50 authors (shipped with the package as counts), or of --reference
     (single-writer bylines of the same genre and length: the null that fits the byline). When the verdict is "insufficient_evidence"
     the JSON (and --report) are still written, "Not enough evidence" goes to stderr and the exit

@@ -1,5 +1,6 @@
-"""The shipped article reference: the arrays equal a reference fitted on the C50 texts, the test
-gives the same answer with either, and the article test runs with no data folder at all."""
+"""The shipped document references: the arrays equal references fitted on the corpora's texts
+(C50 articles; IRA units of 20 posts), the test gives the same answer with either, and the
+document test runs with no data folder at all (articles, and posts with operators)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from click.testing import CliRunner
 
 from attribution.cli import main
 from attribution.composite.article import test_composite as composite_test
-from attribution.composite.reference import build_article_reference, shipped_article_reference
+from attribution.composite.reference import build_document_reference, shipped_reference
 from attribution.composite.reference_file import read_reference, save_reference
 from attribution.errors import ModelError
 from tests.composite.test_article import byline_dataset
@@ -19,18 +20,15 @@ from tests.composite.test_article import byline_dataset
 
 @pytest.fixture(scope="module")
 def rebuilt(data_dir):
-    return build_article_reference(str(data_dir))
+    return build_document_reference("article", str(data_dir))
 
 
-@pytest.mark.slow
-def test_the_shipped_arrays_are_the_reference_fitted_on_the_c50_texts(rebuilt):
-    shipped, meta = shipped_article_reference()
-    assert meta["documents"] == len(rebuilt.authors) == 3000 and meta["authors"] == 30
-    assert shipped.name == rebuilt.name and shipped.kind == "article"
+def assert_same_reference(shipped, rebuilt) -> None:
+    assert shipped.name == rebuilt.name and shipped.kind == rebuilt.kind
     assert list(shipped.profile.terms()) == list(rebuilt.profile.terms())
     np.testing.assert_array_equal(shipped.profile.idf_, rebuilt.profile.idf_)
     np.testing.assert_array_equal(shipped.profile.mean_, rebuilt.profile.mean_)
-    assert (shipped.counts != rebuilt.counts).nnz == 0
+    assert shipped.counts.shape == rebuilt.counts.shape and (shipped.counts != rebuilt.counts).nnz == 0
     np.testing.assert_array_equal(shipped.tokens, rebuilt.tokens)
     np.testing.assert_array_equal(shipped.authors, rebuilt.authors)
     for ours, theirs in zip(shipped.word_counts, rebuilt.word_counts):
@@ -40,10 +38,25 @@ def test_the_shipped_arrays_are_the_reference_fitted_on_the_c50_texts(rebuilt):
 
 
 @pytest.mark.slow
+def test_the_shipped_arrays_are_the_reference_fitted_on_the_c50_texts(rebuilt):
+    shipped, meta = shipped_reference("article")
+    assert meta["documents"] == len(rebuilt.authors) == 3000 and meta["authors"] == 30
+    assert_same_reference(shipped, rebuilt)
+
+
+@pytest.mark.slow
+def test_the_shipped_post_units_are_the_reference_built_from_the_ira_accounts(data_dir):
+    shipped, meta = shipped_reference("tweet")
+    rebuilt = build_document_reference("tweet", str(data_dir))
+    assert meta["documents"] == len(rebuilt.authors) and meta["authors"] == len(set(rebuilt.authors))
+    assert_same_reference(shipped, rebuilt)
+
+
+@pytest.mark.slow
 def test_a_held_out_byline_gets_the_same_answer_from_either_reference(c50, c50_authors, rebuilt):
     _, held_out = c50_authors
     byline = byline_dataset(c50, [(held_out[0], 0, 12), (held_out[1], 0, 12)])
-    shipped, _ = shipped_article_reference()
+    shipped, _ = shipped_reference("article")
     answers = [
         composite_test(byline, reference=reference, rolling=False, n_subsamples=0, seed=0).to_dict()
         for reference in (shipped, rebuilt)
@@ -107,3 +120,47 @@ def test_the_article_test_runs_with_no_data_folder(tmp_path, monkeypatch):
     # 18th-century essays lie beyond every single Reuters writer's set: measured, and said.
     assert payload["test"]["reference"]["reference_share_as_far"] == 0.0
     assert any("outside what the null was measured on" in c for c in payload["methods"]["caveats"])
+
+
+@pytest.mark.slow
+def test_posts_with_operators_run_with_no_data_folder(tmp_path, data_dir, monkeypatch):
+    """Time-stamped posts with --operators are read in runs of 20 against the shipped IRA units."""
+    import pandas as pd
+
+    frame = pd.read_parquet(data_dir / "tweets" / "ira_english.parquet", columns=["author", "content", "publish_date"])
+    frame = frame.sort_values(["author", "publish_date"], kind="stable")
+    chosen = ["Jenn_Abrams", "BatonRougeVoice"]
+    byline, operators = [], []
+    for name in chosen:
+        rows = frame[frame["author"] == name]
+        byline += [{"text": t, "posted_at": str(d)} for t, d in zip(rows["content"][:100], rows["publish_date"][:100])]
+        operators += [
+            {"text": t, "posted_at": str(d), "author": name}
+            for t, d in zip(rows["content"][100:300], rows["publish_date"][100:300])
+        ]
+    write_rows(tmp_path / "byline.jsonl", byline)
+    write_rows(tmp_path / "ops.jsonl", operators)
+    monkeypatch.delenv("ATTRIBUTION_DATA", raising=False)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(
+        main,
+        [
+            "composite",
+            "byline.jsonl",
+            "--kind",
+            "tweet",
+            "--time-col",
+            "posted_at",
+            "--operators",
+            "ops.jsonl",
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert "ira-reference" in payload["test"]["null_method"] and payload["n_documents"] == 10
+    assert payload["test"]["reference"]["built"] and payload["operators"] is not None
+
+
+def write_rows(path, rows: list[dict]) -> None:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
