@@ -148,9 +148,12 @@ def _cosine_distances(rows: np.ndarray, others: np.ndarray) -> np.ndarray:
 
 #: Folds for the operators' own out-of-fold misattribution rates.
 SINGLE_OPERATOR_FOLDS = 5
-#: An operator with n < this many reference documents has each scored by ceil(this / n) repeated
-#: splits, the fold fits' probabilities averaged (its confusion row still counts n documents).
+#: Above ``LEAVE_ONE_OUT_MAX`` documents, an operator with n < this many has each of them scored
+#: by ceil(this / n) repeated splits, the fold fits' probabilities averaged.
 OUT_OF_FOLD_PREDICTIONS = 20
+#: Reference sets up to this size are scored leave-one-out (a fit per document, about a minute
+#: at most here); larger ones by repeated 5-fold splits.
+LEAVE_ONE_OUT_MAX = 100
 
 
 @dataclass
@@ -179,16 +182,18 @@ class OutOfFold:
 
 
 def out_of_fold(matcher: OperatorMatcher, texts: Sequence[str], operators: Sequence[str]) -> OutOfFold:
-    """Score every reference document with matchers refitted on the other folds (stratified).
+    """Score every reference document with matchers refitted without it.
 
     An operator with few reference documents has a confusion row resting on few predictions, and
-    one fold draw can decide whether it is found present (Jay's five papers). The splits are
-    repeated ``ceil(OUT_OF_FOLD_PREDICTIONS / n)`` times for the smallest operator's n and each
-    document's probabilities averaged over its fold fits; the conformal p-values come from the
-    first split (an average of p-values is no p-value). When every operator has that many
-    documents there is one split, as before.
+    one fold draw could decide whether it is found present (Jay's five papers: found at 3 of 6
+    seeds with one 5-fold split). Up to ``LEAVE_ONE_OUT_MAX`` reference documents each is
+    scored by a matcher fitted on all the others (leave-one-out: no draw, the fits closest to the
+    full matcher); above it, stratified 5-fold splits are repeated ``ceil(OUT_OF_FOLD_PREDICTIONS
+    / n)`` times for the smallest operator's n, each document's probabilities averaged over its
+    fold fits and its conformal p-values taken from the first split (an average of p-values is
+    no p-value).
     """
-    from sklearn.model_selection import StratifiedKFold
+    from sklearn.model_selection import LeaveOneOut, StratifiedKFold
 
     operators = np.asarray(operators, dtype=object)
     texts = list(texts)
@@ -199,17 +204,21 @@ def out_of_fold(matcher: OperatorMatcher, texts: Sequence[str], operators: Seque
     if len(matcher.classes_) < 2:
         return OutOfFold(operators, np.ones_like(proba), conformal, list(matcher.classes_))
     smallest = int(min(np.unique(operators, return_counts=True)[1]))
-    repeats = -(-OUT_OF_FOLD_PREDICTIONS // smallest)
-    shuffles = np.random.RandomState(matcher.seed)
-    for repeat in range(repeats):
-        folds = StratifiedKFold(
-            n_splits=max(2, min(SINGLE_OPERATOR_FOLDS, smallest)), shuffle=True, random_state=shuffles
-        )
-        for train, held in folds.split(texts, operators):
+    if len(texts) <= LEAVE_ONE_OUT_MAX:
+        splits = [LeaveOneOut().split(texts)]
+    else:
+        shuffles = np.random.RandomState(matcher.seed)
+        folds = max(2, min(SINGLE_OPERATOR_FOLDS, smallest))
+        splits = [
+            StratifiedKFold(n_splits=folds, shuffle=True, random_state=shuffles).split(texts, operators)
+            for _ in range(-(-OUT_OF_FOLD_PREDICTIONS // smallest))
+        ]
+    for repeat, split in enumerate(splits):
+        for train, held in split:
             fold = OperatorMatcher(profile=matcher.profile, seed=matcher.seed)
             fold.fit_features(vectors[train], rates[train], operators[train], minimum=MIN_REFERENCE - 1)
             order = [fold.classes_.index(c) for c in matcher.classes_]
-            proba[held] += fold.predict_features(vectors[held], rates[held])[:, order] / repeats
+            proba[held] += fold.predict_features(vectors[held], rates[held])[:, order] / len(splits)
             if repeat == 0:
                 conformal[held] = fold.conformal_p(vectors[held])[:, order]
     return OutOfFold(operators, proba, conformal, list(matcher.classes_))
