@@ -73,8 +73,9 @@ def test_held_out_single_writers_stay_one_writer(small_reference, c50, c50_autho
 def test_publius_bench_reaches_its_targets():
     """bench publius at its default seed, with no data folder: three writers with Jay's papers a
     cluster of their own, the disputed papers to Madison, both in-genre negative controls "one
-    writer". Jay's presence is near the BIC line and is not found at every seed
-    (docs/decisions.md, stop 32); the style p sits just under 0.05 (4,000 null sets)."""
+    writer". The operators' papers are scored leave-one-out, so the operator evidence does not
+    depend on the seed (docs/decisions.md, stop 32); the style p sits just under 0.05 (4,000
+    null sets)."""
     from attribution.bench.publius import run
 
     summary = run(None)
