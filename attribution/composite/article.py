@@ -22,7 +22,7 @@ from attribution.composite import cluster
 from attribution.composite.explain import MIN_DOCUMENTS, distinguishing_features, verdict_of
 from attribution.composite.null import N_NULL, ReferenceSet, p_value
 from attribution.composite.operator_evidence import OperatorEvidence, gather_operator_evidence, k_distribution
-from attribution.composite.operators import UNKNOWN, OperatorMatcher
+from attribution.composite.operators import LEAVE_ONE_OUT_MAX, UNKNOWN, OperatorMatcher
 from attribution.composite.reference import (
     REFERENCE_FILES,
     UNIT_POSTS,
@@ -269,7 +269,7 @@ def test_composite(
     texts = list(units["text"])
     reference, user_reference = _choose_reference(reference, reference_corpus, kind, data_dir)
     tester = _calibrate(data, reference, texts, n_null, seed, user_reference)
-    placement = _placement(data, reference, tester.m, texts, n_null, seed)
+    placement = _placement(data, reference, tester.m, texts, n_null, seed, user_reference)
     style = _style_test(data, tester, kind, texts, n_null, seed, alpha)
     evidence = None
     if operators is not None:
@@ -663,7 +663,13 @@ def _describe_operator_methods(methods: dict[str, Any]) -> None:
 
 
 def _placement(
-    data: dict[str, Any], reference: ReferenceSet, m: int, texts: list[str], n_null: int, seed: int
+    data: dict[str, Any],
+    reference: ReferenceSet,
+    m: int,
+    texts: list[str],
+    n_null: int,
+    seed: int,
+    user_reference: bool,
 ) -> dict[str, Any]:
     """Where the byline lies against the reference, measured: its documents' shared offset from the
     reference's centre among single reference writers' sets of its size; a caveat when beyond all."""
@@ -681,7 +687,7 @@ def _placement(
         "typicality_distance": round(distance, 4),
         "reference_share_as_far": round(share, 4),
     }
-    if reference.kind in REFERENCE_FILES:
+    if not user_reference and reference.kind in REFERENCE_FILES:
         shipped, meta = shipped_reference(reference.kind)
         if reference is shipped:
             block.update(built=meta.get("built"), commit=meta.get("commit"))
@@ -699,6 +705,11 @@ def _test_block(
 ) -> dict[str, Any]:
     """The result's ``test``: the statistic, the p-values and how they combine, the null, the measured rate."""
     measured_fpr, measured_source = _measured_fpr(kind, evidence is not None)
+    if evidence is not None and measured_source and len(evidence.oof.operators) <= LEAVE_ONE_OUT_MAX:
+        measured_source += (
+            f"; measured with operator sets of over {LEAVE_ONE_OUT_MAX} documents, scored out of fold by 5-fold "
+            f"splits, while this run's {len(evidence.oof.operators)} operator documents were scored leave-one-out"
+        )
     if user_reference:
         # The shipped rates were measured with the default reference, not the user's.
         measured_fpr = None

@@ -1,10 +1,11 @@
-"""The shipped article reference as plain arrays: what the document null needs, not the texts.
+"""The shipped document references (articles; posts in runs of 20) as plain arrays: what the
+document null needs, not the texts.
 
 The null draws single-author sets from the reference's additive counts and fits nothing at test
 time, so the counts, the fitted vocabulary, idf and mean, the token lengths and the function-word
-counts are all it reads. Shipping them (a few MB) instead of the Reuters texts lets a plain
-``pip install`` run the article test with no data folder, with the same numbers as a reference
-built from the corpus. Arrays and JSON only, never pickle.
+counts are all it reads. Shipping them instead of the Reuters and IRA texts lets a plain
+``pip install`` run the document test with no data folder, with the same numbers as a
+reference built from the corpus. Arrays and JSON only, never pickle.
 """
 
 from __future__ import annotations

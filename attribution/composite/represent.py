@@ -85,10 +85,12 @@ class CharProfile:
     def mean_vector(self, counts: sparse.spmatrix) -> np.ndarray:
         """The mean of ``vectors(counts)``, computed without densifying the rows.
 
-        Each tf-idf row has unit length, so its distance to the reference mean follows from one
-        dot product: ``|t - mean|^2 = 1 - 2 t.mean + |mean|^2``."""
+        A row's distance to the reference mean follows from its squared length and one dot
+        product: ``|t - mean|^2 = |t|^2 - 2 t.mean + |mean|^2`` (``|t|`` is 1, or 0 for a text with
+        no n-gram of the vocabulary, such as another script)."""
         tfidf = self._tfidf(counts)
-        lengths = np.sqrt(np.maximum(1.0 - 2.0 * (tfidf @ self.mean_) + self.mean_ @ self.mean_, 0.0))
+        squared = np.asarray(tfidf.multiply(tfidf).sum(axis=1)).ravel()
+        lengths = np.sqrt(np.maximum(squared - 2.0 * (tfidf @ self.mean_) + self.mean_ @ self.mean_, 0.0))
         weights = 1.0 / np.maximum(lengths, 1e-12)
         return (np.asarray(weights @ tfidf).ravel() - self.mean_ * weights.sum()) / max(tfidf.shape[0], 1)
 

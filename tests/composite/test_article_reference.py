@@ -164,3 +164,16 @@ def test_posts_with_operators_run_with_no_data_folder(tmp_path, data_dir, monkey
 
 def write_rows(path, rows: list[dict]) -> None:
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+
+
+def test_a_text_with_no_ngram_of_the_vocabulary_counts_as_far_from_the_centre():
+    """A document in another script has an all-zero row; the sparse mean must match the dense one."""
+    from attribution.composite.reference import build_reference
+
+    texts = ["The cat sat on the mat, and then it left.", "A dog ran; the dog barked at 3 cats!"] * 3
+    reference = build_reference(texts, ["a", "a", "b", "b", "c", "c"], name="tiny", kind="article")
+    counts = reference.profile.counts(["这是一个完全不同的文字。", texts[0]])
+    assert counts[0].nnz == 0
+    np.testing.assert_allclose(
+        reference.profile.mean_vector(counts), reference.profile.vectors(counts).mean(axis=0), atol=1e-12
+    )
