@@ -15,6 +15,7 @@ from typing import Any
 
 import datasets
 import numpy as np
+from scipy import sparse
 
 from attribution import __version__
 from attribution.behaviour.schedules import byline_schedules
@@ -267,10 +268,11 @@ def test_composite(
     if len(units) < MIN_DOCUMENTS:
         return CompositeResult(_insufficient_evidence(data, units, alpha))
     texts = list(units["text"])
-    reference, user_reference = _choose_reference(reference, reference_corpus, kind, data_dir)
+    reference, user_reference = _choose_reference(reference, reference_corpus, kind)
     tester = _calibrate(data, reference, texts, n_null, seed, user_reference)
-    placement = _placement(data, reference, tester.m, texts, n_null, seed, user_reference)
-    style = _style_test(data, tester, kind, texts, n_null, seed, alpha)
+    counts = reference.profile.counts(texts)
+    placement = _placement(data, reference, tester.m, counts, n_null, seed, user_reference)
+    style = _style_test(data, tester, kind, texts, counts, n_null, seed, alpha)
     evidence = None
     if operators is not None:
         evidence = _operator_step(data, operators, kind, texts, style, alpha, seed, grouped)
@@ -386,14 +388,12 @@ def _insufficient_evidence(data: dict[str, Any], units: datasets.Dataset, alpha:
     return data
 
 
-def _choose_reference(
-    reference: ReferenceSet | None, reference_corpus: Any, kind: str, data_dir: str | None
-) -> tuple[ReferenceSet, bool]:
+def _choose_reference(reference: ReferenceSet | None, reference_corpus: Any, kind: str) -> tuple[ReferenceSet, bool]:
     """(reference, whether it is the user's): a given set, else the user's corpus, else the shipped one."""
     if reference is None and reference_corpus is not None:
         return reference_from_corpus(_as_dataset(reference_corpus)[0], kind), True
     if reference is None:
-        reference = load_reference(kind, None if data_dir is None else str(data_dir))
+        reference = load_reference(kind)
     return reference, False
 
 
@@ -459,11 +459,19 @@ class _Style:
 
 
 def _style_test(
-    data: dict[str, Any], tester: _Tester, kind: str, texts: list[str], n_null: int, seed: int, alpha: float
+    data: dict[str, Any],
+    tester: _Tester,
+    kind: str,
+    texts: list[str],
+    counts: sparse.spmatrix,
+    n_null: int,
+    seed: int,
+    alpha: float,
 ) -> _Style:
-    """H0 "one writer" by style: the character n-gram test, or the function-word view for long articles."""
+    """H0 "one writer" by style: the character n-gram test, or the function-word view for long articles.
+    ``counts``: the texts' counts in the reference's representation."""
     reference, m, n = tester.reference, tester.m, len(texts)
-    distances = reference.profile.distances(reference.profile.counts(texts))
+    distances = reference.profile.distances(counts)
     statistic, p_style = tester.test(distances)
     null = tester.null(n)
     words = _word_view(kind, reference, m, n_null, seed, texts)
@@ -666,15 +674,15 @@ def _placement(
     data: dict[str, Any],
     reference: ReferenceSet,
     m: int,
-    texts: list[str],
+    counts: sparse.spmatrix,
     n_null: int,
     seed: int,
     user_reference: bool,
 ) -> dict[str, Any]:
     """Where the byline lies against the reference, measured: its documents' shared offset from the
     reference's centre among single reference writers' sets of its size; a caveat when beyond all."""
-    distance = reference.offset(reference.profile.counts(texts))
-    null = reference.offset_null(len(texts), m, n_draws=n_null, seed=seed)
+    distance = reference.offset(counts)
+    null = reference.offset_null(counts.shape[0], m, n_draws=n_null, seed=seed)
     share = float(np.mean(null >= distance))
     if share == 0.0:
         data["methods"]["caveats"].append(

@@ -145,10 +145,9 @@ def ira_units(data_dir: str | Path | None) -> datasets.Dataset:
     return units.select(keep_units)
 
 
-@lru_cache(maxsize=4)
-def load_reference(kind: str, data_dir: str | None = None) -> ReferenceSet:
+def load_reference(kind: str) -> ReferenceSet:
     """The default reference for ``kind`` ("article": C50 authors; "tweet": IRA accounts in units
-    of 20 posts), from the arrays shipped with the package; ``data_dir`` is not read."""
+    of 20 posts), from the arrays shipped with the package (cached by ``shipped_reference``)."""
     if kind not in REFERENCE_FILES:
         raise ConfigError(f"reference kind {kind!r} is unknown; expected 'article' or 'tweet'")
     reference, meta = shipped_reference(kind)

@@ -48,7 +48,7 @@ def test_a_tweet_byline_is_tested_as_the_command_line_tests_it(data_dir):
     ops = operator_posts(units, posts, byline["reference_rows"], byline["reference_authors"])
     assert set(ops["byline"]) == set(byline["reference_authors"])
     result = test_composite(
-        docs, operators=ops, reference=load_reference("tweet", data_dir), rolling=False, n_subsamples=0
+        docs, operators=ops, reference=load_reference("tweet"), rolling=False, n_subsamples=0
     ).to_dict()
     assert len(result["documents"]) == 10
     truth = unit_writers(result, docs)

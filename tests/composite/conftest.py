@@ -16,7 +16,7 @@ def c50_authors(c50):
 
 @pytest.fixture(scope="session")
 def small_reference(data_dir):
-    return load_reference("article", str(data_dir))
+    return load_reference("article")
 
 
 def held_out_rows(c50, author: str, start: int, stop: int) -> list[int]:

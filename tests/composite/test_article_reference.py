@@ -15,6 +15,7 @@ from attribution.composite.article import test_composite as composite_test
 from attribution.composite.reference import build_document_reference, shipped_reference
 from attribution.composite.reference_file import read_reference, save_reference
 from attribution.errors import ModelError
+from tests.cli.test_composite_cli import write_rows
 from tests.composite.test_article import byline_dataset
 
 
@@ -160,10 +161,6 @@ def test_posts_with_operators_run_with_no_data_folder(tmp_path, data_dir, monkey
     payload = json.loads(result.stdout)
     assert "ira-reference" in payload["test"]["null_method"] and payload["n_documents"] == 10
     assert payload["test"]["reference"]["built"] and payload["operators"] is not None
-
-
-def write_rows(path, rows: list[dict]) -> None:
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
 
 
 def test_a_text_with_no_ngram_of_the_vocabulary_counts_as_far_from_the_centre():
