@@ -23,7 +23,7 @@ import numpy as np
 from sklearn.metrics import roc_auc_score
 
 from attribution.bench.scores import bcubed, bootstrap_mean, wilson
-from attribution.composite.article import K_MAX, K_PENALTY, test_composite
+from attribution.composite.article import K_MAX, K_PENALTY_PER_DOCUMENT, test_composite
 from attribution.composite.reference import c50_split, reference_from_corpus
 from attribution.composite.split_penalty import SHARE_CONCENTRATION, shares_to_counts, tune_penalty
 from attribution.corpus import load_corpus
@@ -224,7 +224,7 @@ def run(
             "reference_writers": len(reference_writers),
             "reference_excerpts": len(reference),
             "penalty_chosen_on_reference": tune_penalty(fitted, N_DOCS, 1, K_MAX, seed=seed),
-            "penalty_fixed": K_PENALTY,
+            "penalty_fixed": K_PENALTY_PER_DOCUMENT,
             "alpha": ALPHA,
         },
         "seconds_by_null": seconds,

@@ -45,8 +45,10 @@ log = logging.getLogger(__name__)
 
 #: Largest number of writers considered.
 K_MAX = 8
-#: Pair-likelihood penalty per extra cluster (a prior against splitting a writer).
-K_PENALTY = 5.0
+#: Pair-likelihood penalty per extra cluster, per document of the set split (a prior against
+#: splitting a writer): the pair likelihood sums over n(n-1)/2 dependent pairs, so a fixed penalty
+#: lets a large set split off single stray documents (docs/decisions.md, stop 33).
+K_PENALTY_PER_DOCUMENT = 1.0
 #: Subsamples for the distribution over k and document stability.
 N_SUBSAMPLES = 40
 SUBSAMPLE = 0.8
@@ -172,7 +174,9 @@ class _Tester:
     stays a valid p-value whatever their dependence (Meinshausen, Meier & Buehlmann 2009).
     """
 
-    def __init__(self, reference: ReferenceSet, m: int, n_null: int, seed: int, penalty: float = K_PENALTY):
+    def __init__(
+        self, reference: ReferenceSet, m: int, n_null: int, seed: int, penalty: float = K_PENALTY_PER_DOCUMENT
+    ):
         self.reference = reference
         self.m = m
         self.n_null = n_null
@@ -214,7 +218,7 @@ class _Tester:
 
     def split(self, distances: np.ndarray) -> tuple[int, np.ndarray]:
         """(k >= 2, labels): the pair-likelihood clustering once one writer is rejected."""
-        k, labels, _ = cluster.choose_k(distances, self.model, K_MAX, self.penalty)
+        k, labels, _ = cluster.choose_k(distances, self.model, K_MAX, self.penalty * len(distances))
         if k == 1:
             k, labels = 2, cluster.cut_tree(cluster.average_tree(distances), 2, len(distances))
         return k, labels
@@ -352,7 +356,8 @@ def _describe_byline(
             "tf-idf, centred on the reference mean, cosine distances. Evidence: named function-word, "
             "punctuation and word-length rates.",
             "model": f"Average-linkage clustering; k chosen by the pair likelihood of same-writer vs "
-            f"different-writer distances learned on reference authors (penalty {K_PENALTY} per extra cluster, "
+            f"different-writer distances learned on reference authors (penalty {K_PENALTY_PER_DOCUMENT} per document "
+            f"per extra cluster, "
             f"k <= {K_MAX}); {n_subsamples} subsamples of {int(SUBSAMPLE * 100)}% of the documents give the "
             "distribution over k.",
             "calibration": "not run",
@@ -419,8 +424,8 @@ def _calibrate(
         # splitting: the penalty that best recovers its own writers in simulated composites.
         tester.penalty = tune_penalty(reference, n, m, K_MAX, seed=seed)
         data["methods"]["model"] += (
-            f" With the user's reference, the penalty per extra cluster ({tester.penalty}) is the one that best "
-            "recovered the reference's own writers (BCubed F) in simulated composites of the byline's size."
+            f" With the user's reference, the penalty per document per extra cluster ({tester.penalty}) is the one "
+            "that best recovered the reference's own writers (BCubed F) in simulated composites of the byline's size."
         )
     if m > 1:
         caveats.append(f"Byline documents are longer than reference ones: null units join {m} reference documents.")

@@ -1,6 +1,7 @@
 """The penalty per extra cluster, chosen on a reference by how well it recovers known writers.
 
-``K_PENALTY`` was set on whole articles. A user's reference of another genre or length (short
+The penalty is per document of the set split (``article.K_PENALTY_PER_DOCUMENT``, set on whole
+articles). A user's reference of another genre or length (short
 excerpts) carries its own answer: composites of its own writers, of the byline's size and unit
 length, are clustered at each candidate penalty and the penalty with the best mean BCubed F
 wins. Only reference writers enter; the byline is never looked at.
@@ -14,8 +15,8 @@ from scipy import sparse
 from attribution.composite import cluster
 from attribution.composite.null import ReferenceSet
 
-#: Candidate penalties (pair log-likelihood per extra cluster).
-PENALTIES = (0.0, 0.5, 1.0, 2.0, 3.0, 5.0, 8.0)
+#: Candidate penalties (pair log-likelihood per extra cluster, per document of the set).
+PENALTIES = (0.0, 0.025, 0.05, 0.1, 0.15, 0.25, 0.4, 0.6, 1.0, 1.5)
 #: Simulated composites per (set size, unit length), half from each half of the writers.
 N_DRAWS = 400
 #: Dirichlet concentration of the writers' shares in a simulated composite.
@@ -89,7 +90,7 @@ def tune_penalty(reference: ReferenceSet, n: int, m: int, k_max: int, *, seed: i
             _, _, scores = cluster.choose_k(distances, model, k_max)
             tree = cluster.average_tree(distances)
             for j, penalty in enumerate(PENALTIES):
-                k = int(np.argmax(scores - penalty * np.arange(len(scores)))) + 1
+                k = int(np.argmax(scores - penalty * size * np.arange(len(scores)))) + 1
                 totals[j] += cluster.bcubed(truth, cluster.cut_tree(tree, k, len(truth)))[2]
     # Ties go to the larger penalty: the prior against splitting a writer.
     best = PENALTIES[len(PENALTIES) - 1 - int(np.argmax(totals[::-1]))]
