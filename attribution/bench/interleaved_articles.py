@@ -90,7 +90,6 @@ def build_staff_bylines(posts: pd.DataFrame, articles: pd.DataFrame, seed: int) 
 
 def score_staff_bylines(
     bylines: list[pd.DataFrame],
-    data_dir,
     *,
     alpha: float,
     seed: int,
@@ -108,7 +107,7 @@ def score_staff_bylines(
                 path, orient="records", lines=True
             )
             corpus = load_corpus(path, kind="article", detect_language=False)
-            result = test_composite(corpus, data_dir=data_dir, alpha=alpha, n_subsamples=0, seed=seed).to_dict()
+            result = test_composite(corpus, alpha=alpha, n_subsamples=0, seed=seed).to_dict()
             scores = result_scores(result, byline, alpha)
             rows.append({**truth_fields(byline), "both": {"gain": -np.log10(max(scores["p"], 1e-6)), **scores}})
     return rows
@@ -152,7 +151,7 @@ def c50_section(
     """The C50 keys (all sizes, and by size), from bylines of held-out writers on test accounts' clocks."""
     articles = c50_held_out(data_dir)
     bylines = build_staff_bylines(posts, articles, seed)
-    rows = score_staff_bylines(bylines, data_dir, alpha=alpha, seed=seed, progress=progress)
+    rows = score_staff_bylines(bylines, alpha=alpha, seed=seed, progress=progress)
     section = summarise(rows, "both")
     section["by_size"] = {str(s): summarise([r for r in rows if r["n"] == s], "both") for s in SIZES}
     section["evidence"] = "style (the article test reads no posting times)"

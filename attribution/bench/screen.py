@@ -187,7 +187,7 @@ def _cascade(posts, folder: Path, calibration, truth: dict, data: str, seed: int
     and FPR of the cascade as run, of the full test on all, and at looser screen alphas."""
     started = time.perf_counter()
     cascade = screen_corpus(
-        posts, folder, calibration, data_dir=data, seed=seed, alpha=ALPHA, top=TOP, progress=progress
+        posts, folder, calibration, seed=seed, alpha=ALPHA, top=TOP, progress=progress
     )
     seconds = time.perf_counter() - started
     accounts = pd.read_parquet(folder / "accounts.parquet").set_index("account")
@@ -200,7 +200,7 @@ def _cascade(posts, folder: Path, calibration, truth: dict, data: str, seed: int
         if isinstance(accounts.at[a, "full_level"], str):
             level[a] = accounts.at[a, "full_level"]
         else:
-            level[a] = full_test(a, groups.get_group(a), data, seed)["verdict"]["level"]
+            level[a] = full_test(a, groups.get_group(a), seed)["verdict"]["level"]
             fresh += 1
     # Timed on the planted accounts the cascade had not tested (their full tests run here, alone).
     per_test = (time.perf_counter() - tested) / fresh if fresh else None

@@ -96,9 +96,9 @@ def build_bylines(posts: pd.DataFrame, test: list[str], seed: int) -> list[pd.Da
     return bylines
 
 
-def _score(corpus: Corpus, byline: pd.DataFrame, reference: Corpus | None, data_dir, seed: int) -> dict:
+def _score(corpus: Corpus, byline: pd.DataFrame, reference: Corpus | None, seed: int) -> dict:
     """p-value, k, purity and ARI of one byline through the CLI's path."""
-    result = test_composite(corpus, data_dir=data_dir, alpha=ALPHA, seed=seed, reference_corpus=reference).to_dict()
+    result = test_composite(corpus, alpha=ALPHA, seed=seed, reference_corpus=reference).to_dict()
     scores = result_scores(result, byline, ALPHA)
     # No p-value (too little evidence) is no detection.
     return {**scores, "p": 1.0 if scores["p"] is None else scores["p"]}
@@ -128,8 +128,8 @@ def run(data_dir=None, *, seed: int = 0, progress: ProgressFactory = no_progress
             rows.append(
                 {
                     **truth_fields(byline),
-                    "reference": _score(corpus, byline, reference, data_dir, seed),
-                    "shipped": _score(corpus, byline, None, data_dir, seed),
+                    "reference": _score(corpus, byline, reference, seed),
+                    "shipped": _score(corpus, byline, None, seed),
                 }
             )
     rows, control_rows = rows[: len(bylines)], rows[len(bylines) :]

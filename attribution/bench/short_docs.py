@@ -191,7 +191,7 @@ def run(
     plans = plan_collections(pool, rng)
     nulls: dict[str, dict] = {"excerpt_reference": {"reference_corpus": reference}}
     if long_null:
-        nulls["long_article_null"] = {"data_dir": None if data_dir is None else str(data_dir)}
+        nulls["long_article_null"] = {}
         # The same excerpt null passed as a fitted ReferenceSet (the library's ``reference=``):
         # the fixed penalty per extra cluster instead of the one chosen on the reference.
         nulls["excerpt_reference_fixed_penalty"] = {"reference": reference_from_corpus(reference, "article")}

@@ -90,7 +90,6 @@ def composite(
             corpus,
             byline=byline,
             operators=operators,
-            data_dir=options.get("data_dir"),
             alpha=alpha,
             seed=seed,
             reference_corpus=reference,

@@ -86,7 +86,6 @@ def screen(
             posts_for_screen(loaded.dataset),
             out_dir,
             calibration,
-            data_dir=options["data_dir"],
             client=client,
             seed=seed,
             alpha=alpha,

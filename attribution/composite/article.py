@@ -231,7 +231,6 @@ def test_composite(
     operators: Any = None,
     config: str | None = None,
     reference: ReferenceSet | None = None,
-    data_dir: str | None = None,
     alpha: float = 0.05,
     n_null: int = N_NULL,
     rolling: bool = True,
@@ -248,7 +247,7 @@ def test_composite(
     ``config``: accepted for the shared interface; the test's representation is fixed (additive
     counts are what lets the null match unit lengths), so a feature preset does not change it.
     ``reference``: the null's reference set (default: C50 authors for articles, IRA accounts
-    for tweets read in runs of 20; both ship with the package, ``data_dir`` is not read). ``grouped``: tweets are already analysis units.
+    for tweets read in runs of 20; both ship with the package). ``grouped``: tweets are already analysis units.
     ``n_subsamples``: subsamples for the distribution over k and document stability (0: none;
     the p-value, k and clusters do not depend on them). Time-stamped posts without operators go
     to the per-post writer model (``attribution.composite.tweets``), whose null ships with the

@@ -54,12 +54,12 @@ def account_dataset(account: str, posts: pd.DataFrame) -> datasets.Dataset:
     return datasets.Dataset.from_dict({c: columns[c] for c in COLUMNS}, features=FEATURES)
 
 
-def full_test(account: str, posts: pd.DataFrame, data_dir: str | None, seed: int) -> dict:
+def full_test(account: str, posts: pd.DataFrame, seed: int) -> dict:
     """The full composite test of one account (no subsampled k distribution, no rolling view)."""
     from attribution.composite.article import test_composite
 
     dataset = account_dataset(account, posts)
-    result = test_composite(dataset, byline=account, data_dir=data_dir, seed=seed, n_subsamples=0, rolling=False)
+    result = test_composite(dataset, byline=account, seed=seed, n_subsamples=0, rolling=False)
     # A JSON round trip: numpy scalars become plain numbers before the result leaves a worker.
     return json.loads(json.dumps(result.to_dict(), default=float))
 

@@ -144,7 +144,6 @@ def _run_full_tests(
     chosen: list[str],
     folder: Path,
     *,
-    data_dir: str | None,
     seed: int,
     client: Any,
     progress: ProgressFactory,
@@ -153,7 +152,7 @@ def _run_full_tests(
     folder.mkdir(parents=True, exist_ok=True)
     todo = [a for a in chosen if not (folder / f"{cascade.report_name(a)}.json").exists()]
     groups = posts.groupby("account", sort=True)
-    arguments = [(a, groups.get_group(a), data_dir, seed) for a in todo]
+    arguments = [(a, groups.get_group(a), seed) for a in todo]
     results: Iterable[dict]
     if client is None:
         results = (cascade.full_test(*args) for args in arguments)
@@ -175,7 +174,6 @@ def screen_corpus(
     out: str | Path,
     calibration: Calibration,
     *,
-    data_dir: str | None = None,
     client: Any = None,
     seed: int = 0,
     alpha: float = ALPHA,
@@ -223,7 +221,7 @@ def screen_corpus(
     stages["graph"] = time.perf_counter() - started - stages["accounts"]
     chosen = cascade.select_accounts(rows, alpha=alpha, top=top) if full_tests else []
     full = _run_full_tests(
-        posts, chosen, out / "composite", data_dir=data_dir, seed=seed, client=client, progress=progress
+        posts, chosen, out / "composite", seed=seed, client=client, progress=progress
     )
     stages["full_tests"] = time.perf_counter() - started - stages["accounts"] - stages["graph"]
     accounts = (

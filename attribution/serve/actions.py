@@ -113,11 +113,11 @@ def start_vet(state: AppState, upload: Upload, operators_upload: Upload | None, 
     case_id = state.store.create(
         kind="vet", title=vet.byline, byline=vet.byline, inputs=inputs, config=config, versions=service.versions()
     )
-    seed, data_dir = state.config.seed, state.config.data_dir
+    seed = state.config.seed
 
     def job(progress: JobProgress) -> JobOutcome:
         return service.vet_byline(
-            vet, operators=operators, data_dir=data_dir, seed=seed, progress=progress, phase=progress.phase
+            vet, operators=operators, seed=seed, progress=progress, phase=progress.phase
         )
 
     state.runner.submit(case_id, job)

@@ -228,7 +228,6 @@ def vet_byline(
     vet: VetInput,
     *,
     operators: Corpus | None = None,
-    data_dir: str | Path | None = None,
     seed: int = 0,
     progress: ProgressFactory = no_progress,
     phase: Phase = lambda name, start, end: None,
@@ -245,7 +244,6 @@ def vet_byline(
         vet.documents,
         byline=vet.byline,
         operators=operators,
-        data_dir=None if data_dir is None else str(data_dir),
         seed=seed,
         progress=progress,
     )

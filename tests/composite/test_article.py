@@ -129,3 +129,33 @@ def test_shipped_fixture_follows_the_schema():
     broken = dict(fixture, verdict={"level": "maybe", "text": "x", "composite": None})
     with pytest.raises(jsonschema.ValidationError):
         validate(broken)
+
+
+@pytest.mark.slow
+def test_detected_composites_get_their_number_of_writers(c50, c50_authors, small_reference):
+    """Held-out writers, 2-4 to a byline of 30 articles, no operators: where the test rejects one
+    writer, k is the true number. A fixed penalty per extra cluster split stray articles off
+    (k 4-6 for three or four writers; docs/decisions.md, stop 33)."""
+    from attribution.composite.cluster import bcubed
+
+    held = c50_authors[1]
+    plans = [
+        [(held[0], 0, 14), (held[1], 0, 10), (held[2], 0, 6)],
+        [(held[3], 0, 16), (held[4], 0, 14)],
+        [(held[5], 0, 12), (held[6], 0, 10), (held[7], 0, 8)],
+        [(held[8], 0, 20), (held[9], 0, 10)],
+        [(held[10], 0, 10), (held[11], 0, 10), (held[12], 0, 6), (held[13], 0, 4)],
+        [(held[14], 0, 18), (held[15], 0, 12)],
+    ]
+    detected = []
+    for plan in plans:
+        truth = [author for author, start, stop in plan for _ in range(stop - start)]
+        result = composite.test_composite(
+            byline_dataset(c50, plan), reference=small_reference, n_null=100, n_subsamples=0, rolling=False
+        ).to_dict()
+        if result["test"]["p_value"] <= 0.05:
+            labels = [d["cluster"] for d in result["documents"]]
+            detected.append((result["k"]["estimate"] == len(plan), bcubed(truth, labels)[2]))
+    assert len(detected) >= 4
+    assert all(exact for exact, _ in detected), detected
+    assert np.mean([f for _, f in detected]) >= 0.9, detected

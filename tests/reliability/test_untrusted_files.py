@@ -205,12 +205,12 @@ def _poisoned_corpus(path, n=12):
     return path
 
 
-def test_report_from_a_corpus_with_script_runs_nothing_from_it(tmp_path, data_dir):
+def test_report_from_a_corpus_with_script_runs_nothing_from_it(tmp_path):
     from attribution.composite.article import test_composite
     from attribution.report.html import write_report
 
     corpus = load_corpus(_poisoned_corpus(tmp_path / "poisoned.jsonl"))
-    result = test_composite(corpus, data_dir=data_dir, seed=0, n_null=20).to_dict()
+    result = test_composite(corpus, seed=0, n_null=20).to_dict()
     page = write_report(tmp_path / "report.html", result).read_text(encoding="utf-8")
     parser = _Tags()
     parser.feed(page)
