@@ -186,9 +186,7 @@ def _cascade(posts, folder: Path, calibration, truth: dict, data: str, seed: int
     """The full tests of the cascade, and on every planted composite and held-out single: recall
     and FPR of the cascade as run, of the full test on all, and at looser screen alphas."""
     started = time.perf_counter()
-    cascade = screen_corpus(
-        posts, folder, calibration, seed=seed, alpha=ALPHA, top=TOP, progress=progress
-    )
+    cascade = screen_corpus(posts, folder, calibration, seed=seed, alpha=ALPHA, top=TOP, progress=progress)
     seconds = time.perf_counter() - started
     accounts = pd.read_parquet(folder / "accounts.parquet").set_index("account")
     groups = posts.groupby("account")

@@ -220,9 +220,7 @@ def screen_corpus(
     write_table(out / "clusters.parquet", pa.Table.from_pandas(members, preserve_index=False))
     stages["graph"] = time.perf_counter() - started - stages["accounts"]
     chosen = cascade.select_accounts(rows, alpha=alpha, top=top) if full_tests else []
-    full = _run_full_tests(
-        posts, chosen, out / "composite", seed=seed, client=client, progress=progress
-    )
+    full = _run_full_tests(posts, chosen, out / "composite", seed=seed, client=client, progress=progress)
     stages["full_tests"] = time.perf_counter() - started - stages["accounts"] - stages["graph"]
     accounts = (
         rows.drop(columns=["style"])

@@ -116,9 +116,7 @@ def start_vet(state: AppState, upload: Upload, operators_upload: Upload | None, 
     seed = state.config.seed
 
     def job(progress: JobProgress) -> JobOutcome:
-        return service.vet_byline(
-            vet, operators=operators, seed=seed, progress=progress, phase=progress.phase
-        )
+        return service.vet_byline(vet, operators=operators, seed=seed, progress=progress, phase=progress.phase)
 
     state.runner.submit(case_id, job)
     return case_id
