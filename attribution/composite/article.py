@@ -356,9 +356,9 @@ def _describe_byline(
             "punctuation and word-length rates.",
             "model": f"Average-linkage clustering; k chosen by the pair likelihood of same-writer vs "
             f"different-writer distances learned on reference authors (penalty {K_PENALTY_PER_DOCUMENT} per document "
-            f"per extra cluster, "
-            f"k <= {K_MAX}); {n_subsamples} subsamples of {int(SUBSAMPLE * 100)}% of the documents give the "
-            "distribution over k.",
+            f"per extra cluster, k <= {K_MAX}: it assumes a few writers with several documents each; for many "
+            "writers with one or two documents each, --reference chooses it on its own writers); "
+            f"{n_subsamples} subsamples of {int(SUBSAMPLE * 100)}% of the documents give the distribution over k.",
             "calibration": "not run",
             "caveats": caveats,
         },
