@@ -8,8 +8,8 @@ The writers are the article null's held-out C50 authors (``composite.reference.c
 no byline has a writer whose articles built the null.
 
 Each byline is written to a JSONL file and run through ``load_corpus`` and ``test_composite``:
-the path a user's ``attribution composite byline.jsonl`` takes (the subsamples behind the
-distribution over k are skipped: the p-value, k and clusters do not depend on them).
+the path a user's ``attribution composite byline.jsonl`` takes, subsamples included: they give
+the 90% interval over k, whose coverage of the true k is measured on the detected composites.
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ def score_staff_bylines(
                 path, orient="records", lines=True
             )
             corpus = load_corpus(path, kind="article", detect_language=False)
-            result = test_composite(corpus, alpha=alpha, n_subsamples=0, seed=seed).to_dict()
+            result = test_composite(corpus, alpha=alpha, seed=seed).to_dict()
             scores = result_scores(result, byline, alpha)
             rows.append({**truth_fields(byline), "both": {"gain": -np.log10(max(scores["p"], 1e-6)), **scores}})
     return rows
@@ -136,7 +136,27 @@ def result_scores(result: dict, byline: pd.DataFrame, alpha: float) -> dict:
         labels = np.array([cluster[i] for i in byline["id"].astype(str)])
     else:
         labels = np.zeros(len(byline))
-    return {"p": p, "k": int(k), "purity": post_purity(truth, labels), "ari": adjusted_rand_score(truth, labels)}
+    low, high = result["k"]["interval"] or (None, None)
+    covered = None if low is None or p is None or p > alpha else bool(low <= len(set(truth)) <= high)
+    return {
+        "p": p,
+        "k": int(k),
+        "purity": post_purity(truth, labels),
+        "ari": adjusted_rand_score(truth, labels),
+        "k_interval_covers": covered,
+    }
+
+
+def interval_coverage(rows: list[dict]) -> dict:
+    """How often the reported 90% interval over k held the true k, on the detected composites."""
+    covered = [
+        r["both"]["k_interval_covers"] for r in rows if r["k"] > 1 and r["both"]["k_interval_covers"] is not None
+    ]
+    return {
+        "detected_composites": len(covered),
+        "coverage": round(float(np.mean(covered)), 4) if covered else None,
+        "nominal": 0.9,
+    }
 
 
 def c50_section(
@@ -155,5 +175,6 @@ def c50_section(
     section = summarise(rows, "both")
     section["by_size"] = {str(s): summarise([r for r in rows if r["n"] == s], "both") for s in SIZES}
     section["evidence"] = "style (the article test reads no posting times)"
+    section["k_interval"] = interval_coverage(rows)
     section["writers"] = int(articles["writer"].nunique())
     return section

@@ -100,6 +100,12 @@ def interleaved_table(results: dict) -> str:
         f"peak RSS {_number(results.get('peak_rss_mb'), 0)} MB; at 20,000 posts (one account's run): "
         f"{_number(results.get('seconds_20000'), 1)} s, peak RSS {_number(results.get('peak_rss_mb_20000'), 0)} MB.",
     ]
+    coverage = (results.get("c50") or {}).get("k_interval")
+    if coverage:
+        lines.append(
+            f"C50 staff bylines: the reported 90% interval over k held the true k for "
+            f"{_number(coverage.get('coverage'), 2)} of {coverage.get('detected_composites')} detected composites."
+        )
     encoder = results.get("encoder")
     if encoder:
         purity = encoder.get("post_purity_at_true_k", {})

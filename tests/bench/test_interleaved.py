@@ -83,6 +83,9 @@ def test_c50_rows_run_the_users_path(test_posts, data_dir, monkeypatch):
     assert section["by_size"]["60"]["tpr"] == 1.0
     assert section["by_size"]["60"]["post_purity"] > 0.6
     assert np.isfinite(section["fpr"])
+    # The interval over k comes from the user's path too (subsamples run), checked on the detected composite.
+    assert section["k_interval"]["detected_composites"] == 1
+    assert section["k_interval"]["coverage"] in (0.0, 1.0)
 
 
 def test_the_construction_control_thins_one_accounts_run_as_composites_are(test_posts):
