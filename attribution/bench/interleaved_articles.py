@@ -108,7 +108,7 @@ def score_staff_bylines(
             )
             corpus = load_corpus(path, kind="article", detect_language=False)
             result = test_composite(corpus, alpha=alpha, seed=seed).to_dict()
-            scores = result_scores(result, byline, alpha)
+            scores = result_scores(result, byline, alpha, subsampled=True)
             rows.append({**truth_fields(byline), "both": {"gain": -np.log10(max(scores["p"], 1e-6)), **scores}})
     return rows
 
@@ -124,9 +124,11 @@ def truth_fields(byline: pd.DataFrame) -> dict:
     }
 
 
-def result_scores(result: dict, byline: pd.DataFrame, alpha: float) -> dict:
+def result_scores(result: dict, byline: pd.DataFrame, alpha: float, *, subsampled: bool = False) -> dict:
     """p-value, k (1 unless rejected at ``alpha``), post purity and ARI of a ``test_composite``
-    result against the byline's true writers."""
+    result against the byline's true writers; with ``subsampled`` (the result ran its subsamples),
+    also whether a detected composite's interval over k holds the true k (else ``None``: without
+    subsamples the interval is the estimate alone)."""
     truth = byline["writer"].to_numpy()
     p = result["test"]["p_value"]
     k = result["k"]["estimate"] if p is not None and p <= alpha else 1
@@ -136,8 +138,9 @@ def result_scores(result: dict, byline: pd.DataFrame, alpha: float) -> dict:
         labels = np.array([cluster[i] for i in byline["id"].astype(str)])
     else:
         labels = np.zeros(len(byline))
-    low, high = result["k"]["interval"] or (None, None)
-    covered = None if low is None or p is None or p > alpha else bool(low <= len(set(truth)) <= high)
+    interval = result["k"]["interval"]
+    detected = subsampled and interval is not None and p is not None and p <= alpha
+    covered = bool(interval[0] <= len(set(truth)) <= interval[1]) if detected else None
     return {
         "p": p,
         "k": int(k),

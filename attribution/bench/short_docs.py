@@ -7,8 +7,8 @@ build collections; the null is calibrated, through the user's path
 (``test_composite(..., reference_corpus=...)``, the CLI's ``--reference``), on excerpts of the
 other 30 authors cut the same way: the null that fits the byline. The same collections are also
 tested against the default null of whole C50 articles (``long_article_null``), which is what a
-user without ``--reference`` gets, and against the excerpt null with the fixed penalty per extra
-cluster (``excerpt_reference_fixed_penalty``: what choosing the penalty on the reference adds).
+user without ``--reference`` gets, and against the excerpt null with the default penalty per
+extra cluster (``excerpt_reference_fixed_penalty``: what choosing the penalty on the reference adds).
 """
 
 from __future__ import annotations
@@ -193,7 +193,7 @@ def run(
     if long_null:
         nulls["long_article_null"] = {}
         # The same excerpt null passed as a fitted ReferenceSet (the library's ``reference=``):
-        # the fixed penalty per extra cluster instead of the one chosen on the reference.
+        # the default penalty per extra cluster instead of the one chosen on the reference.
         nulls["excerpt_reference_fixed_penalty"] = {"reference": reference_from_corpus(reference, "article")}
     records: dict[str, list[dict]] = {name: [] for name in nulls}
     seconds: dict[str, float] = {}
@@ -225,6 +225,7 @@ def run(
             "reference_excerpts": len(reference),
             "penalty_chosen_on_reference": tune_penalty(fitted, N_DOCS, 1, K_MAX, seed=seed),
             "penalty_fixed": K_PENALTY_PER_DOCUMENT,
+            "penalty_unit": "per document of the collection, per extra cluster",
             "alpha": ALPHA,
         },
         "seconds_by_null": seconds,

@@ -3,8 +3,8 @@
 H0 "one writer" is tested with the pair-likelihood gain of the best split of the byline's
 documents (``cluster.llr_gain``), calibrated against the same statistic over single-author sets
 of the same size and unit length drawn from reference authors (``null.ReferenceSet``), never
-from the byline itself. k is chosen by the pair likelihood; subsampling the documents (80%,
-the whole procedure test included) gives the distribution over k and each document's stability.
+from the byline itself. k is chosen by the pair likelihood; subsampling the documents
+(``SUBSAMPLE``, the whole procedure test included) gives the distribution over k and each document's stability.
 """
 
 from __future__ import annotations
@@ -357,10 +357,9 @@ def _describe_byline(
             "tf-idf, centred on the reference mean, cosine distances. Evidence: named function-word, "
             "punctuation and word-length rates.",
             "model": f"Average-linkage clustering; k chosen by the pair likelihood of same-writer vs "
-            f"different-writer distances learned on reference authors (penalty {K_PENALTY_PER_DOCUMENT} per document "
-            f"per extra cluster, k <= {K_MAX}: it assumes a few writers with several documents each; for many "
-            "writers with one or two documents each, --reference chooses it on its own writers); "
-            f"{n_subsamples} subsamples of {int(SUBSAMPLE * 100)}% of the documents give the distribution over k.",
+            f"different-writer distances learned on reference authors, less a penalty per extra cluster, "
+            f"k <= {K_MAX}; {n_subsamples} subsamples of {int(SUBSAMPLE * 100)}% of the documents give the "
+            "distribution over k.",
             "calibration": "not run",
             "caveats": caveats,
         },
@@ -425,8 +424,14 @@ def _calibrate(
         # splitting: the penalty that best recovers its own writers in simulated composites.
         tester.penalty = tune_penalty(reference, n, m, K_MAX, seed=seed)
         data["methods"]["model"] += (
-            f" With the user's reference, the penalty per document per extra cluster ({tester.penalty}) is the one "
-            "that best recovered the reference's own writers (BCubed F) in simulated composites of the byline's size."
+            f" Penalty: {tester.penalty} per document per extra cluster, the rate that best recovered the user's "
+            "reference writers (BCubed F) in simulated composites of the byline's size."
+        )
+    else:
+        data["methods"]["model"] += (
+            f" Penalty: {tester.penalty} per document per extra cluster. It assumes a few writers with several "
+            "documents each; for many writers with one or two documents each, a reference corpus of the byline's "
+            "genre (--reference) chooses the rate on its own writers."
         )
     if m > 1:
         caveats.append(f"Byline documents are longer than reference ones: null units join {m} reference documents.")

@@ -27,7 +27,7 @@ def test_a_user_reference_calibrates_the_article_path(c50, c50_authors, excerpt_
     ).to_dict()
     assert "user's reference corpus" in result["test"]["null_method"]
     assert result["test"]["measured_fpr"] is None
-    assert "penalty per document per extra cluster" in result["methods"]["model"]
+    assert "per document per extra cluster, the rate that best recovered" in result["methods"]["model"]
     assert result["verdict"]["level"] in {"single", "inconclusive", "composite"}
 
 
