@@ -203,10 +203,10 @@ def out_of_fold(matcher: OperatorMatcher, texts: Sequence[str], operators: Seque
     conformal = np.ones((len(texts), len(matcher.classes_)))
     if len(matcher.classes_) < 2:
         return OutOfFold(operators, np.ones_like(proba), conformal, list(matcher.classes_))
-    smallest = int(min(np.unique(operators, return_counts=True)[1]))
     if len(texts) <= LEAVE_ONE_OUT_MAX:
         splits = [LeaveOneOut().split(texts)]
     else:
+        smallest = int(min(np.unique(operators, return_counts=True)[1]))
         shuffles = np.random.RandomState(matcher.seed)
         folds = max(2, min(SINGLE_OPERATOR_FOLDS, smallest))
         splits = [
