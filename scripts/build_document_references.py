@@ -1,14 +1,16 @@
 """Build the composite test's shipped document references from the public corpora.
 
 Articles: the document representation fitted on the 30 C50 reference authors (both splits; the
-other 20 are held out for the benchmarks, ``attribution.composite.reference.c50_split``). Posts
+other 20 are held out for the benchmarks, ``attribution.composite.reference.c50_split``). Excerpts:
+the same authors' articles cut to one seeded span of 100-400 words each (the pool for bylines of
+short documents). Posts
 read in runs of 20 (time-stamped posts with ``--operators``): the reference two thirds of the
 IRA persona accounts in units of 20 consecutive posts (``ira_split``). Each is written as arrays,
 not texts, to ``attribution/composite/data/`` with date, commit and a hash of the texts it was
 fitted on. ``tests/composite/test_article_reference.py`` checks that the shipped files equal
 references rebuilt from the corpora.
 
-    python scripts/build_document_references.py --data ../shared/corpora [--kind article|tweet]
+    python scripts/build_document_references.py --data ../shared/corpora [--kind article|excerpt|tweet]
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from attribution.composite.reference_file import save_reference
 OUT = Path(__file__).resolve().parents[1] / "attribution" / "composite" / "data"
 SOURCES = {
     "article": "Reuters C50 (both splits), the 30 reference authors of attribution.composite.reference.c50_split",
+    "excerpt": "Reuters C50 (both splits), the 30 reference authors, one seeded excerpt of 100-400 words per "
+    "article (attribution.composite.excerpts, seed attribution.composite.reference.EXCERPT_SEED)",
     "tweet": "IRA persona accounts (FiveThirtyEight release) in units of 20 consecutive posts, the reference "
     "accounts of attribution.composite.reference.ira_split",
 }

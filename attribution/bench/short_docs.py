@@ -6,16 +6,18 @@ writer. Only the 20 C50 authors held out of the article reference (``composite.r
 build collections; the null is calibrated, through the user's path
 (``test_composite(..., reference_corpus=...)``, the CLI's ``--reference``), on excerpts of the
 other 30 authors cut the same way: the null that fits the byline. The same collections are also
-tested against the default null of whole C50 articles (``long_article_null``), which is what a
-user without ``--reference`` gets, and against the excerpt null with the default penalty per
-extra cluster (``excerpt_reference_fixed_penalty``: what choosing the penalty on the reference adds).
+tested as a user without ``--reference`` tests them (``default_null``: the shipped pool nearest
+their length, the same 30 authors' excerpts cut with another seed), against the whole C50
+articles with the default penalty per extra cluster (``long_article_pool``: the default before
+the excerpt pool shipped), and against the excerpt null with that default penalty
+(``excerpt_reference_fixed_penalty``: what choosing the penalty on the reference adds).
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import time
+from collections import Counter
 from pathlib import Path
 
 import datasets
@@ -24,7 +26,8 @@ from sklearn.metrics import roc_auc_score
 
 from attribution.bench.scores import bcubed, bootstrap_mean, wilson
 from attribution.composite.article import K_MAX, K_PENALTY_PER_DOCUMENT, test_composite
-from attribution.composite.reference import c50_split, reference_from_corpus
+from attribution.composite.excerpts import WORDS, excerpt_corpus
+from attribution.composite.reference import c50_split, load_reference, reference_from_corpus
 from attribution.composite.split_penalty import SHARE_CONCENTRATION, shares_to_counts, tune_penalty
 from attribution.corpus import load_corpus
 from attribution.corpus.schema import COLUMNS, FEATURES
@@ -34,40 +37,10 @@ log = logging.getLogger(__name__)
 
 ALPHA = 0.05
 N_DOCS = 20
-#: Words per excerpt (inclusive range).
-WORDS = (100, 400)
 #: Writers per composite (inclusive range).
 K_RANGE = (3, 10)
 N_COMPOSITES = 100
 N_SINGLES = 100
-_WORD = re.compile(r"\S+")
-
-
-def cut_excerpt(text: str, rng: np.random.Generator) -> str | None:
-    """One contiguous span of ``WORDS`` words of ``text``, whitespace kept (None if too short)."""
-    spans = [m.span() for m in _WORD.finditer(text)]
-    if len(spans) < WORDS[0]:
-        return None
-    length = min(int(rng.integers(WORDS[0], WORDS[1] + 1)), len(spans))
-    start = int(rng.integers(len(spans) - length + 1))
-    return text[spans[start][0] : spans[start + length - 1][1]]
-
-
-def excerpt_corpus(dataset: datasets.Dataset, writers: list[str], rng: np.random.Generator) -> datasets.Dataset:
-    """One excerpt per article of ``writers`` (``byline`` = ``author`` = the writer)."""
-    wanted = set(writers)
-    columns: dict[str, list] = {c: [] for c in COLUMNS}
-    for row in dataset:
-        if row["author"] not in wanted:
-            continue
-        text = cut_excerpt(row["text"], rng)
-        if text is None:
-            continue
-        for column in COLUMNS:
-            columns[column].append(row[column])
-        columns["text"][-1] = text
-        columns["byline"][-1] = row["author"]
-    return datasets.Dataset.from_dict(columns, features=FEATURES)
 
 
 def plan_collections(pool: dict[str, np.ndarray], rng: np.random.Generator) -> list[dict]:
@@ -107,6 +80,7 @@ def _score(result: dict, plan: dict) -> dict:
         "k_hat": result["k"]["estimate"],
         "p": result["test"]["p_value"],
         "statistic": result["test"]["statistic"],
+        "pool": result["test"]["reference"].get("pool"),
         "bcubed_precision": precision,
         "bcubed_recall": recall,
         "bcubed_f": f,
@@ -177,7 +151,7 @@ def _by_k(records: list[dict]) -> dict:
 
 
 def run(
-    data_dir: str | Path | None, *, seed: int = 0, progress: ProgressFactory = no_progress, long_null: bool = True
+    data_dir: str | Path | None, *, seed: int = 0, progress: ProgressFactory = no_progress, other_nulls: bool = True
 ) -> dict:
     """Cut the excerpts, build the collections, test each with the excerpt reference (and the long null)."""
     started = time.perf_counter()
@@ -190,8 +164,9 @@ def run(
     pool = {w: np.flatnonzero(authors == w) for w in held_out}
     plans = plan_collections(pool, rng)
     nulls: dict[str, dict] = {"excerpt_reference": {"reference_corpus": reference}}
-    if long_null:
-        nulls["long_article_null"] = {}
+    if other_nulls:
+        nulls["default_null"] = {}
+        nulls["long_article_pool"] = {"reference": load_reference("article")}
         # The same excerpt null passed as a fitted ReferenceSet (the library's ``reference=``):
         # the default penalty per extra cluster instead of the one chosen on the reference.
         nulls["excerpt_reference_fixed_penalty"] = {"reference": reference_from_corpus(reference, "article")}
@@ -214,6 +189,7 @@ def run(
         "by_k": _by_k(main),
         "null": "excerpts of the 30 reference C50 authors, passed as reference_corpus (--reference)",
         **{name: summarise(records[name]) for name in nulls if name != "excerpt_reference"},
+        "default_null_pools": dict(Counter(r["pool"] for r in records.get("default_null", []))),
         "design": {
             "documents_per_collection": N_DOCS,
             "words_per_excerpt": list(WORDS),

@@ -25,8 +25,12 @@ from attribution.composite.null import N_NULL, ReferenceSet, p_value
 from attribution.composite.operator_evidence import OperatorEvidence, gather_operator_evidence, k_distribution
 from attribution.composite.operators import LEAVE_ONE_OUT_MAX, UNKNOWN, OperatorMatcher
 from attribution.composite.reference import (
+    DOCUMENT_POOLS,
     REFERENCE_FILES,
+    TUNED_PENALTY_POOLS,
     UNIT_POSTS,
+    choose_pool,
+    describe_pool_choice,
     group_units,
     load_reference,
     reference_from_corpus,
@@ -101,14 +105,26 @@ def _kind(dataset: datasets.Dataset) -> str:
     return "tweet" if kinds.count("tweet") > len(kinds) / 2 else "article"
 
 
-def _measured_fpr(kind: str, with_operators: bool) -> tuple[float | None, str | None]:
-    """The false-positive rate ``bench composite`` measured on held-out single writers, from the
-    results file the package ships, and where it comes from (None, None when none ships).
+def _measured_fpr(origin: str, kind: str, with_operators: bool) -> tuple[float | None, str | None]:
+    """The false-positive rate measured on held-out single writers with this reference, from the
+    results file the package ships, and where it comes from (None and why, when none applies).
 
-    With operators: the larger of its two kinds of negatives (author among the operators, or not).
+    Whole articles and posts: ``bench composite`` (with operators, the larger of its two kinds of
+    negatives: author among the operators, or not). The excerpt pool: ``bench short_docs``, default row.
     """
     from attribution.composite.calibration import results_source, shipped_results
 
+    if origin == "user":
+        return None, (
+            "not measured for the user's reference corpus (attribution bench short_docs measures such a "
+            "reference on C50 excerpts)"
+        )
+    if origin == "excerpt":
+        results = shipped_results("short_docs") or {}
+        if with_operators or not results.get("default_null"):
+            return None, "not measured for the excerpt pool with operators" if with_operators else None
+        what = "20-excerpt collections of held-out C50 authors, no --reference"
+        return results["default_null"]["fpr"], results_source(results, "short_docs", what)
     results = shipped_results("composite")
     block = (results or {}).get("c50" if kind == "article" else "tweets")
     if not block:
@@ -273,10 +289,10 @@ def test_composite(
     if len(units) < MIN_DOCUMENTS:
         return CompositeResult(_insufficient_evidence(data, units, alpha))
     texts = list(units["text"])
-    reference, user_reference = _choose_reference(reference, reference_corpus, kind)
-    tester = _calibrate(data, reference, texts, n_null, seed, user_reference)
+    reference, origin = _choose_reference(reference, reference_corpus, kind, texts)
+    tester = _calibrate(data, reference, texts, n_null, seed, origin)
     counts = reference.profile.counts(texts)
-    placement = _placement(data, reference, tester.m, counts, n_null, seed, user_reference)
+    placement = _placement(data, reference, tester.m, counts, n_null, seed, origin)
     style = _style_test(data, tester, kind, texts, counts, n_null, seed, alpha)
     evidence = None
     if operators is not None:
@@ -293,7 +309,7 @@ def test_composite(
     verdict = _verdict(level, k, p, found.matched, data["operators"], alpha)
     if evidence is not None:
         _describe_operator_methods(data["methods"])
-    test = _test_block(style, evidence, p, alpha, reference, kind, user_reference)
+    test = _test_block(style, evidence, p, alpha, reference, kind, origin)
     test["reference"] = placement
     data.update(verdict=verdict, test=test, k=k_block, clusters=found.clusters, documents=found.documents)
     return CompositeResult(data)
@@ -393,17 +409,22 @@ def _insufficient_evidence(data: dict[str, Any], units: datasets.Dataset, alpha:
     return data
 
 
-def _choose_reference(reference: ReferenceSet | None, reference_corpus: Any, kind: str) -> tuple[ReferenceSet, bool]:
-    """(reference, whether it is the user's): a given set, else the user's corpus, else the shipped one."""
-    if reference is None and reference_corpus is not None:
-        return reference_from_corpus(_as_dataset(reference_corpus)[0], kind), True
-    if reference is None:
-        reference = load_reference(kind)
-    return reference, False
+def _choose_reference(
+    reference: ReferenceSet | None, reference_corpus: Any, kind: str, texts: list[str]
+) -> tuple[ReferenceSet, str]:
+    """(reference, its origin): "user" (``--reference``), "given" (a fitted set passed in), or the
+    shipped pool's name (posts in runs of 20: "tweet"; documents: the pool nearest their length)."""
+    if reference is not None:
+        shipped = reference.kind in REFERENCE_FILES and shipped_reference(reference.kind)[0] is reference
+        return reference, reference.kind if shipped else "given"
+    if reference_corpus is not None:
+        return reference_from_corpus(_as_dataset(reference_corpus)[0], kind), "user"
+    pool = "tweet" if kind == "tweet" else choose_pool(token_counts(texts))
+    return load_reference(pool), pool
 
 
 def _calibrate(
-    data: dict[str, Any], reference: ReferenceSet, texts: list[str], n_null: int, seed: int, user_reference: bool
+    data: dict[str, Any], reference: ReferenceSet, texts: list[str], n_null: int, seed: int, origin: str
 ) -> _Tester:
     """The calibrated tester at the byline's unit length, its penalty, and what the calibration assumes."""
     caveats = data["methods"]["caveats"]
@@ -419,13 +440,16 @@ def _calibrate(
     )
     tester = _Tester(reference, m, n_null, seed)
     n = len(texts)
-    if user_reference:
-        # A user's reference (another genre, or short excerpts) sets its own prior against
+    if origin in DOCUMENT_POOLS:
+        data["methods"]["reference_pool"] = describe_pool_choice(token_counts(texts), origin)
+    if origin == "user" or origin in TUNED_PENALTY_POOLS:
+        # A reference of another genre or length (short excerpts) sets its own prior against
         # splitting: the penalty that best recovers its own writers in simulated composites.
         tester.penalty = tune_penalty(reference, n, m, K_MAX, seed=seed)
+        whose = "the user's reference writers" if origin == "user" else f"the writers of {reference.name}"
         data["methods"]["model"] += (
-            f" Penalty: {tester.penalty} per document per extra cluster, the rate that best recovered the user's "
-            "reference writers (BCubed F) in simulated composites of the byline's size."
+            f" Penalty: {tester.penalty} per document per extra cluster, the rate that best recovered {whose} "
+            "(BCubed F) in simulated composites of the byline's size."
         )
     else:
         data["methods"]["model"] += (
@@ -435,6 +459,12 @@ def _calibrate(
         )
     if m > 1:
         caveats.append(f"Byline documents are longer than reference ones: null units join {m} reference documents.")
+    elif np.median(token_counts(texts)) < reference.median_tokens / 2:
+        caveats.append(
+            f"Byline documents are shorter than the reference's (median {np.median(token_counts(texts)):.0f} against "
+            f"{reference.median_tokens:.0f} words): the null's units are longer than the byline's, which makes the "
+            "test conservative and the clusters less certain."
+        )
     if n > tester.cap:
         caveats.append(
             f"The byline has {n} documents; one reference author gives at most {tester.cap} units of that length, so "
@@ -688,7 +718,7 @@ def _placement(
     counts: sparse.spmatrix,
     n_null: int,
     seed: int,
-    user_reference: bool,
+    origin: str,
 ) -> dict[str, Any]:
     """Where the byline lies against the reference, measured: its documents' shared offset from the
     reference's centre among single reference writers' sets of its size; a caveat when beyond all."""
@@ -706,10 +736,9 @@ def _placement(
         "typicality_distance": round(distance, 4),
         "reference_share_as_far": round(share, 4),
     }
-    if not user_reference and reference.kind in REFERENCE_FILES:
-        shipped, meta = shipped_reference(reference.kind)
-        if reference is shipped:
-            block.update(built=meta.get("built"), commit=meta.get("commit"))
+    if origin in REFERENCE_FILES:
+        meta = shipped_reference(origin)[1]
+        block.update(pool=origin, built=meta.get("built"), commit=meta.get("commit"))
     return block
 
 
@@ -720,21 +749,14 @@ def _test_block(
     alpha: float,
     reference: ReferenceSet,
     kind: str,
-    user_reference: bool,
+    origin: str,
 ) -> dict[str, Any]:
     """The result's ``test``: the statistic, the p-values and how they combine, the null, the measured rate."""
-    measured_fpr, measured_source = _measured_fpr(kind, evidence is not None)
-    if evidence is not None and measured_source and len(evidence.oof.operators) <= LEAVE_ONE_OUT_MAX:
+    measured_fpr, measured_source = _measured_fpr(origin, kind, evidence is not None)
+    if evidence is not None and measured_fpr is not None and len(evidence.oof.operators) <= LEAVE_ONE_OUT_MAX:
         measured_source += (
             f"; measured with operator sets of over {LEAVE_ONE_OUT_MAX} documents, scored out of fold by 5-fold "
             f"splits, while this run's {len(evidence.oof.operators)} operator documents were scored leave-one-out"
-        )
-    if user_reference:
-        # The shipped rates were measured with the default reference, not the user's.
-        measured_fpr = None
-        measured_source = (
-            "not measured for the user's reference corpus (attribution bench short_docs measures such a "
-            "reference on C50 excerpts)"
         )
     operator_p = None if evidence is None else evidence.p_value
     return {

@@ -2,7 +2,9 @@
 from every evaluation byline.
 
 Articles: 30 of the 50 Reuters C50 authors (both splits); the other 20 are held out for the
-``composite`` benchmark. Tweets: two thirds of the IRA persona accounts (NewsFeed excluded) with
+``composite`` benchmark. The same 30 authors give a second document pool of short excerpts
+(100-400 words, one per article); a byline of documents is tested against the pool nearest its
+documents' length. Tweets: two thirds of the IRA persona accounts (NewsFeed excluded) with
 enough tweets, grouped into units of ``UNIT_POSTS`` consecutive posts; the other third is held
 out. The split is a seeded permutation of the sorted names, the same in the product and the
 benchmark, so the measured false-positive rate is the product's.
@@ -29,8 +31,20 @@ from attribution.errors import ConfigError
 log = logging.getLogger(__name__)
 
 SPLIT_SEED = 12345
-#: The document references' arrays per kind, shipped in ``attribution/composite/data``.
-REFERENCE_FILES = {"article": "article_reference.npz", "tweet": "tweet_unit_reference.npz"}
+#: The shipped references' arrays per pool, in ``attribution/composite/data``: whole C50 articles,
+#: C50 excerpts, IRA posts in runs of 20.
+REFERENCE_FILES = {
+    "article": "article_reference.npz",
+    "excerpt": "excerpt_reference.npz",
+    "tweet": "tweet_unit_reference.npz",
+}
+#: The pools a byline of documents (not posts) chooses from, by length.
+DOCUMENT_POOLS = ("article", "excerpt")
+#: Shipped pools whose penalty per extra cluster is chosen on their own writers, as a user's
+#: reference's is: the fixed default was set on whole articles, by writers with several each.
+TUNED_PENALTY_POOLS = ("excerpt",)
+#: Seeds the excerpts cut for the shipped pool (``bench short_docs`` cuts its own with its seed).
+EXCERPT_SEED = 20261207
 C50_REFERENCE_AUTHORS = 30
 #: Posts per tweet unit (about 250 words, half a news article).
 UNIT_POSTS = 20
@@ -146,10 +160,10 @@ def ira_units(data_dir: str | Path | None) -> datasets.Dataset:
 
 
 def load_reference(kind: str) -> ReferenceSet:
-    """The default reference for ``kind`` ("article": C50 authors; "tweet": IRA accounts in units
-    of 20 posts), from the arrays shipped with the package (cached by ``shipped_reference``)."""
+    """The shipped reference ``kind`` ("article": C50 authors' articles; "excerpt": their excerpts;
+    "tweet": IRA accounts in units of 20 posts), from the package's arrays (cached)."""
     if kind not in REFERENCE_FILES:
-        raise ConfigError(f"reference kind {kind!r} is unknown; expected 'article' or 'tweet'")
+        raise ConfigError(f"reference kind {kind!r} is unknown; expected one of {', '.join(REFERENCE_FILES)}")
     reference, meta = shipped_reference(kind)
     log.info(
         "%s reference: %d documents of %d writers (shipped, built %s at %s)",
@@ -162,16 +176,42 @@ def load_reference(kind: str) -> ReferenceSet:
     return reference
 
 
+def choose_pool(byline_tokens: np.ndarray) -> str:
+    """The shipped document pool whose median length is nearest the byline's (on a log scale).
+
+    Longer bylines than whole articles stay with articles (the null joins several into a unit);
+    short documents are measured against units as short as theirs.
+    """
+    median = max(float(np.median(byline_tokens)), 1.0)
+    return min(DOCUMENT_POOLS, key=lambda pool: abs(np.log(median / shipped_reference(pool)[0].median_tokens)))
+
+
+def describe_pool_choice(byline_tokens: np.ndarray, pool: str) -> str:
+    """Which shipped pool the byline's documents were measured against, and why, in a sentence."""
+    lengths = {p: shipped_reference(p)[0].median_tokens for p in DOCUMENT_POOLS}
+    others = "; ".join(f"{shipped_reference(p)[0].name}: {lengths[p]:.0f}" for p in DOCUMENT_POOLS if p != pool)
+    return (
+        f"{shipped_reference(pool)[0].name} (median {lengths[pool]:.0f} words a document), the shipped pool "
+        f"nearest in length to the byline's documents (median {float(np.median(byline_tokens)):.0f} words; "
+        f"other pools: {others}). --reference replaces it with single-writer bylines of the byline's genre."
+    )
+
+
 def build_document_reference(kind: str, data_dir: str | Path | None = None) -> ReferenceSet:
-    """The ``kind`` reference fitted on the public corpora's texts (what ships, rebuilt):
-    the 30 C50 reference authors' articles, or the reference IRA accounts' units of 20 posts."""
+    """The ``kind`` reference fitted on the public corpora's texts (what ships, rebuilt): the 30
+    C50 reference authors' articles or excerpts, or the reference IRA accounts' units of 20 posts."""
+    from attribution.composite.excerpts import excerpt_corpus
     from attribution.corpus import load_corpus
 
-    if kind == "article":
+    if kind in DOCUMENT_POOLS:
         dataset = load_corpus("c50", data_dir=data_dir).dataset
         reference, _ = c50_split(dataset["author"])
         keep = set(reference)
         subset = dataset.select([i for i, a in enumerate(dataset["author"]) if a in keep])
+        if kind == "excerpt":
+            subset = excerpt_corpus(subset, reference, np.random.default_rng(EXCERPT_SEED))
+            log.info("excerpt reference: %d C50 excerpts of %d authors", len(subset), len(keep))
+            return build_reference(subset["text"], subset["author"], name="c50-excerpt-reference", kind="article")
         log.info("article reference: %d C50 documents of %d authors", len(subset), len(keep))
         return build_reference(subset["text"], subset["author"], name="c50-reference", kind="article")
     if kind == "tweet":
@@ -181,10 +221,10 @@ def build_document_reference(kind: str, data_dir: str | Path | None = None) -> R
         subset = units.select([i for i, b in enumerate(units["byline"]) if b in keep])
         log.info("tweet reference: %d IRA units of %d accounts", len(subset), len(keep))
         return build_reference(subset["text"], subset["byline"], name="ira-reference", kind="tweet")
-    raise ConfigError(f"reference kind {kind!r} is unknown; expected 'article' or 'tweet'")
+    raise ConfigError(f"reference kind {kind!r} is unknown; expected one of {', '.join(REFERENCE_FILES)}")
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=None)
 def shipped_reference(kind: str) -> tuple[ReferenceSet, dict]:
     """The ``kind`` reference shipped with the package (``scripts/build_document_references.py``)."""
     with resources.as_file(resources.files("attribution.composite") / "data" / REFERENCE_FILES[kind]) as path:

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from attribution.bench import short_docs
 from attribution.bench.registry import BENCHES
 from attribution.bench.scores import bcubed, bootstrap_mean, wilson
+from attribution.composite import excerpts
 from attribution.cli import main
 
 
@@ -65,10 +66,10 @@ def test_an_excerpt_is_a_contiguous_span_of_100_to_400_words():
     rng = np.random.default_rng(0)
     text = " ".join(f"w{i}" for i in range(1000))
     for _ in range(20):
-        excerpt = short_docs.cut_excerpt(text, rng)
+        excerpt = excerpts.cut_excerpt(text, rng)
         assert excerpt is not None and excerpt in text
-        assert short_docs.WORDS[0] <= len(excerpt.split()) <= short_docs.WORDS[1]
-    assert short_docs.cut_excerpt("too short " * 40, rng) is None
+        assert excerpts.WORDS[0] <= len(excerpt.split()) <= excerpts.WORDS[1]
+    assert excerpts.cut_excerpt("too short " * 40, rng) is None
 
 
 def test_collections_have_20_distinct_excerpts_and_3_to_10_writers():
@@ -85,7 +86,7 @@ def test_collections_have_20_distinct_excerpts_and_3_to_10_writers():
 def test_a_small_run_scores_within_what_the_full_bench_measured(data_dir, monkeypatch):
     monkeypatch.setattr(short_docs, "N_SINGLES", 8)
     monkeypatch.setattr(short_docs, "N_COMPOSITES", 8)
-    result = short_docs.run(data_dir, seed=0, long_null=False)
+    result = short_docs.run(data_dir, seed=0, other_nulls=False)
     assert (result["composites"], result["singles"]) == (8, 8)
     for key in ("exact_k", "bcubed_f", "fpr", "tpr", "auc"):
         assert 0.0 <= result[key] <= 1.0

@@ -174,3 +174,46 @@ def test_a_text_with_no_ngram_of_the_vocabulary_counts_as_far_from_the_centre():
     np.testing.assert_allclose(
         reference.profile.mean_vector(counts), reference.profile.vectors(counts).mean(axis=0), atol=1e-12
     )
+
+
+@pytest.mark.slow
+def test_the_shipped_excerpt_pool_is_the_reference_cut_from_the_c50_texts(data_dir):
+    shipped, meta = shipped_reference("excerpt")
+    rebuilt = build_document_reference("excerpt", str(data_dir))
+    assert meta["authors"] == 30 and meta["documents"] == len(rebuilt.authors) > 2900
+    assert_same_reference(shipped, rebuilt)
+    assert 100 <= np.median(rebuilt.tokens) <= 400
+
+
+def test_documents_are_measured_against_the_pool_nearest_their_length():
+    from attribution.composite.reference import choose_pool
+
+    assert choose_pool(np.array([180.0, 250.0, 260.0, 330.0])) == "excerpt"
+    assert choose_pool(np.array([450.0, 520.0, 600.0])) == "article"
+    # Longer than any pool: whole articles, which the null joins into longer units.
+    assert choose_pool(np.array([2500.0, 3000.0])) == "article"
+
+
+@pytest.mark.slow
+def test_short_excerpts_without_a_reference_take_the_excerpt_pool_on_the_command_line(c50, c50_authors, tmp_path):
+    """The command users run on a small collection of excerpts: no --reference, no data folder; the
+    report names the pool, why it was chosen, the penalty chosen on its writers and the measured rate."""
+    from attribution.composite.excerpts import excerpt_corpus
+
+    _, held_out = c50_authors
+    excerpts = excerpt_corpus(c50, held_out[:3], np.random.default_rng(0))
+    authors = np.asarray(excerpts["author"])
+    rows = [int(i) for w in held_out[:3] for i in np.flatnonzero(authors == w)[:7]]
+    write_rows(tmp_path / "excerpts.jsonl", [{"text": excerpts[i]["text"]} for i in rows])
+    out = tmp_path / "result.json"
+    result = CliRunner().invoke(main, ["composite", str(tmp_path / "excerpts.jsonl"), "--out", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(out.read_text())
+    assert payload["test"]["reference"]["pool"] == "excerpt"
+    assert "c50-excerpt-reference" in payload["test"]["null_method"]
+    assert "nearest in length" in payload["methods"]["reference_pool"]
+    assert "recovered the writers of c50-excerpt-reference" in payload["methods"]["model"]
+    assert payload["test"]["measured_fpr"] is not None
+    assert "attribution bench short_docs" in payload["test"]["measured_fpr_source"]
+    # Three writers, seven excerpts each: found.
+    assert payload["test"]["p_value"] <= 0.05 and payload["k"]["estimate"] >= 2
