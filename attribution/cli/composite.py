@@ -23,8 +23,8 @@ from attribution.cli.common import Output, command_options, corpus_argument, loa
     default=None,
     metavar="REFERENCE_CORPUS",
     help="Single-writer bylines of the same genre (author or byline column) to measure the null on, "
-    "instead of the shipped one (time-stamped posts) or the C50 articles (documents: e.g. excerpts "
-    "for excerpts); read with the same column options.",
+    "instead of the shipped ones (time-stamped posts: IRA accounts; documents: Reuters C50 articles or "
+    "excerpts, whichever is nearer their length); read with the same column options.",
 )
 @click.option(
     "--metadata-col",
@@ -64,8 +64,9 @@ def composite(
     Time-stamped posts: a per-post writer model (style and posting times), its p-value
     calibrated on single accounts shipped with the package, or on --reference; with --operators,
     runs of 20 consecutive posts are read as documents instead (a run can mix writers; their null:
-    IRA accounts' runs, shipped). Articles: the p-value is calibrated on single-author sets of
-    Reuters C50 authors (shipped with the package as counts), or of --reference
+    IRA accounts' runs, shipped). Documents: the p-value is calibrated on single-author sets of
+    Reuters C50 authors (shipped with the package as counts: whole articles, or excerpts of
+    100-400 words, whichever is nearer the documents' median length), or of --reference
     (single-writer bylines of the same genre and length: the null that fits the byline). When the verdict is "insufficient_evidence"
     the JSON (and --report) are still written, "Not enough evidence" goes to stderr and the exit
     code is 1.
@@ -104,9 +105,15 @@ def composite(
         write_report(report_path, result)
     if out_path:
         write_result(out_path, result, result.get("documents") or [])
-    out.emit(result, lambda: result["verdict"]["text"])
+    out.emit(result, lambda: _summary(result))
     out.written(written)
     if result["verdict"]["level"] == "insufficient_evidence":
         from attribution.errors import InsufficientEvidenceError
 
         raise InsufficientEvidenceError(result["verdict"]["text"])
+
+
+def _summary(result: dict) -> str:
+    """The verdict, and what it was measured against when a shipped pool was chosen by length."""
+    pool = (result.get("methods") or {}).get("reference_pool")
+    return result["verdict"]["text"] + (f"\nCompared with {pool}." if pool else "")

@@ -63,6 +63,11 @@ N_SPLITS = 15
 #: A document whose cluster stability is below this is flagged as between clusters.
 BETWEEN_THRESHOLD = 0.5
 STATISTIC = "pair-likelihood gain of the best split over one writer"
+#: Where the false-positive rate of each reference's null was measured (default: bench composite).
+MEASURED_BY = {
+    "excerpt": "held-out false-positive rate measured by `attribution bench short_docs`.",
+    "user": "the false-positive rate with this reference has not been measured.",
+}
 
 
 @dataclass
@@ -290,6 +295,7 @@ def test_composite(
         return CompositeResult(_insufficient_evidence(data, units, alpha))
     texts = list(units["text"])
     reference, origin = _choose_reference(reference, reference_corpus, kind, texts)
+    too_short = _shorter_than_reference(texts, reference)
     tester = _calibrate(data, reference, texts, n_null, seed, origin)
     counts = reference.profile.counts(texts)
     placement = _placement(data, reference, tester.m, counts, n_null, seed, origin)
@@ -307,9 +313,15 @@ def test_composite(
     if rolling and level == "composite":
         data["rolling"] = _rolling(texts, found.ids, labels, found.between, reference, found.matcher)
     verdict = _verdict(level, k, p, found.matched, data["operators"], alpha)
+    if level == "single" and too_short:
+        verdict["text"] = verdict["text"].replace(
+            "consistent with a single author", "but documents this short were not measured: weak evidence of one writer"
+        )
     if evidence is not None:
         _describe_operator_methods(data["methods"])
     test = _test_block(style, evidence, p, alpha, reference, kind, origin)
+    if too_short:
+        test.update(measured_fpr=None, measured_fpr_source="not measured on documents this short")
     test["reference"] = placement
     data.update(verdict=verdict, test=test, k=k_block, clusters=found.clusters, documents=found.documents)
     return CompositeResult(data)
@@ -423,6 +435,12 @@ def _choose_reference(
     return load_reference(pool), pool
 
 
+def _shorter_than_reference(texts: list[str], reference: ReferenceSet) -> bool:
+    """Whether the byline's documents are under half the reference's median length: outside what
+    its null and measured rates describe (units cannot be cut shorter than a reference document)."""
+    return float(np.median(token_counts(texts))) < reference.median_tokens / 2
+
+
 def _calibrate(
     data: dict[str, Any], reference: ReferenceSet, texts: list[str], n_null: int, seed: int, origin: str
 ) -> _Tester:
@@ -435,8 +453,8 @@ def _calibrate(
     )
     data["methods"]["calibration"] = (
         f"p-value of the {STATISTIC} against {n_null} single-author sets of the same size drawn from "
-        f"{reference.name} (units of {m} reference document(s) to match length); held-out false-positive rate "
-        "measured by `attribution bench composite`."
+        f"{reference.name} (units of {m} reference document(s) to match length); "
+        + MEASURED_BY.get(origin, "held-out false-positive rate measured by `attribution bench composite`.")
     )
     tester = _Tester(reference, m, n_null, seed)
     n = len(texts)
@@ -459,7 +477,7 @@ def _calibrate(
         )
     if m > 1:
         caveats.append(f"Byline documents are longer than reference ones: null units join {m} reference documents.")
-    elif np.median(token_counts(texts)) < reference.median_tokens / 2:
+    elif _shorter_than_reference(texts, reference):
         caveats.append(
             f"Byline documents are shorter than the reference's (median {np.median(token_counts(texts)):.0f} against "
             f"{reference.median_tokens:.0f} words): the null's units are longer than the byline's, which makes the "

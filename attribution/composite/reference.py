@@ -38,8 +38,11 @@ REFERENCE_FILES = {
     "excerpt": "excerpt_reference.npz",
     "tweet": "tweet_unit_reference.npz",
 }
-#: The pools a byline of documents (not posts) chooses from, by length.
-DOCUMENT_POOLS = ("article", "excerpt")
+#: The pools a byline of documents (not posts) chooses from, by length, in a reader's words.
+DOCUMENT_POOLS = {
+    "article": "whole news articles of 30 Reuters (C50) writers",
+    "excerpt": "excerpts of 100-400 words of 30 Reuters (C50) writers' news articles",
+}
 #: Shipped pools whose penalty per extra cluster is chosen on their own writers, as a user's
 #: reference's is: the fixed default was set on whole articles, by writers with several each.
 TUNED_PENALTY_POOLS = ("excerpt",)
@@ -189,11 +192,11 @@ def choose_pool(byline_tokens: np.ndarray) -> str:
 def describe_pool_choice(byline_tokens: np.ndarray, pool: str) -> str:
     """Which shipped pool the byline's documents were measured against, and why, in a sentence."""
     lengths = {p: shipped_reference(p)[0].median_tokens for p in DOCUMENT_POOLS}
-    others = "; ".join(f"{shipped_reference(p)[0].name}: {lengths[p]:.0f}" for p in DOCUMENT_POOLS if p != pool)
+    others = "; ".join(f"{DOCUMENT_POOLS[p]}, median {lengths[p]:.0f}" for p in DOCUMENT_POOLS if p != pool)
     return (
-        f"{shipped_reference(pool)[0].name} (median {lengths[pool]:.0f} words a document), the shipped pool "
-        f"nearest in length to the byline's documents (median {float(np.median(byline_tokens)):.0f} words; "
-        f"other pools: {others}). --reference replaces it with single-writer bylines of the byline's genre."
+        f"{DOCUMENT_POOLS[pool]} (median {lengths[pool]:.0f} words a document), the shipped pool nearest in length "
+        f"to the byline's documents (median {float(np.median(byline_tokens)):.0f} words; the other pool: {others}); "
+        "--reference replaces it with single-writer bylines of the byline's genre"
     )
 
 

@@ -248,6 +248,25 @@ def _group_rows(layout: _Layout) -> list[dict]:
     return rows
 
 
+def _writers_fact(k: Mapping) -> str:
+    """k on the whole byline, then its spread over resamples: a resample of fewer documents may not
+    reject one writer, so "1" there is less power, not a rival estimate."""
+    text = f"{k['estimate']} on the whole byline"
+    probabilities = k.get("probabilities") or {}
+    if probabilities:
+        ranked = sorted(probabilities.items(), key=lambda item: (-item[1], int(item[0])))
+        shown = [(value, share) for value, share in ranked if share >= 0.05] or ranked[:1]
+        text += "; re-estimated on resamples of the documents: " + ", ".join(
+            f"{value} in {format_percent(share)}" for value, share in shown
+        )
+        if "1" in dict(shown) and k["estimate"] > 1:
+            text += " (1 where the smaller resample did not reject one writer)"
+    interval = k.get("interval") or []
+    if len(interval) == 2 and interval[0] != interval[1]:
+        text += f"; 90% range {interval[0]} to {interval[1]}"
+    return text
+
+
 def _facts(result: Mapping, layout: _Layout, group_rows: Sequence[Mapping]) -> list[tuple[str, str]]:
     """The verdict's uncertainty in plain words: (label, sentence) pairs."""
     test = result.get("test") or {}
@@ -256,11 +275,7 @@ def _facts(result: Mapping, layout: _Layout, group_rows: Sequence[Mapping]) -> l
     if test:
         facts.append(("How sure", f"{format_p(test.get('p_value'))}: " + chance_sentence(test.get("p_value"))))
     if k.get("estimate") is not None:
-        share = (k.get("probabilities") or {}).get(str(k["estimate"]))
-        interval = k.get("interval") or []
-        text = f"Most likely {k['estimate']}" + (f" ({format_percent(share)} probability)" if share is not None else "")
-        if len(interval) == 2 and interval[0] != interval[1]:
-            text += f"; plausibly {interval[0]} to {interval[1]}"
+        text = _writers_fact(k)
         style_k = (k.get("style_only") or {}).get("estimate")
         if k.get("source") == "operators" and style_k is not None:
             text += f" (from the operator evidence; style alone: {style_k})"

@@ -217,3 +217,21 @@ def test_short_excerpts_without_a_reference_take_the_excerpt_pool_on_the_command
     assert "attribution bench short_docs" in payload["test"]["measured_fpr_source"]
     # Three writers, seven excerpts each: found.
     assert payload["test"]["p_value"] <= 0.05 and payload["k"]["estimate"] >= 2
+
+
+@pytest.mark.slow
+def test_documents_shorter_than_every_pool_get_no_measured_rate_and_a_weak_one_writer_answer(c50, c50_authors):
+    """40-word snippets are shorter than anything the pools measured: no false-positive rate is
+    quoted for them, and "one writer" is worded as weak evidence."""
+    _, held_out = c50_authors
+    rows = [i for i, a in enumerate(c50["author"]) if a == held_out[2]][:15]
+    texts = [" ".join(c50[i]["text"].split()[:40]) for i in rows]
+    byline = byline_dataset(c50, [(held_out[2], 0, 15)])
+    byline = byline.remove_columns("text").add_column("text", texts)
+    result = composite_test(byline, rolling=False, n_subsamples=0, seed=0).to_dict()
+    assert result["test"]["reference"]["pool"] == "excerpt"
+    assert result["test"]["measured_fpr"] is None
+    assert result["test"]["measured_fpr_source"] == "not measured on documents this short"
+    assert any("shorter than the reference's" in c for c in result["methods"]["caveats"])
+    assert result["verdict"]["level"] == "single"
+    assert "weak evidence of one writer" in result["verdict"]["text"]

@@ -18,8 +18,22 @@ def test_verdict_comes_first_with_its_uncertainty(result, page):
     verdict = html.escape(result["verdict"]["text"], quote=False)
     assert main.index(verdict) < main.index('id="map"') < main.index('id="operators"') < main.index('id="methods"')
     assert "p &lt; 0.001" in main[: main.index('id="map"')]
-    assert "Most likely 3 (81% probability); plausibly 2 to 4." in page
+    assert (
+        "3 on the whole byline; re-estimated on resamples of the documents: 3 in 81%, 4 in 11%, 2 in 6%; "
+        "90% range 2 to 4." in page
+    )
     assert "1 of 3 groups matches a known operator: Group B \u2192 Crystal1Johnson (66%)." in page
+
+
+def test_a_resample_that_finds_one_writer_is_not_read_as_the_estimate(result):
+    """A composite verdict whose smaller resamples often fail to reject: the fact names the whole
+    byline's k first and says what the resamples' "1" means, never "most likely 1"."""
+    from attribution.report.html import _writers_fact
+
+    text = _writers_fact({"estimate": 4, "interval": [1, 4], "probabilities": {"1": 0.625, "4": 0.35, "5": 0.025}})
+    assert text.startswith("4 on the whole byline")
+    assert "1 in 62" in text and "4 in 35%" in text and "5 in" not in text
+    assert "1 where the smaller resample did not reject one writer" in text and "90% range 1 to 4" in text
 
 
 def test_every_section_of_the_issue_is_present(result, page):
