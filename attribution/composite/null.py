@@ -9,6 +9,7 @@ any benchmark (fixed, seeded split; see ``attribution.composite.reference``).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -45,6 +46,17 @@ class ReferenceSet:
     def by_author(self) -> dict[str, np.ndarray]:
         """Row indices per author (authors sorted, rows in corpus order)."""
         return {a: np.flatnonzero(self.authors == a) for a in np.unique(self.authors)}
+
+    @cached_property
+    def digest(self) -> str:
+        """SHA-256 of what the null and the clustering read (counts, authors, fitted representation):
+        the key under which results computed from this reference are cached on disk."""
+        counts = self.counts.tocsr()
+        digest = hashlib.sha256()
+        for array in (counts.indptr, counts.indices, counts.data, self.profile.idf_, self.profile.mean_):
+            digest.update(np.ascontiguousarray(array).tobytes())
+        digest.update("\0".join(map(str, self.authors)).encode("utf-8"))
+        return digest.hexdigest()
 
     @property
     def has_word_counts(self) -> bool:

@@ -9,16 +9,23 @@ wins. Only reference writers enter; the byline is never looked at.
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 import numpy as np
 from scipy import sparse
 
 from attribution.composite import cluster
 from attribution.composite.null import ReferenceSet
+from attribution.features.cache import DiskCache
 
 #: Candidate penalties (pair log-likelihood per extra cluster, per document of the set).
 PENALTIES = (0.0, 0.025, 0.05, 0.1, 0.15, 0.25, 0.4, 0.6, 1.0, 1.5)
 #: Simulated composites per (set size, unit length), half from each half of the writers.
 N_DRAWS = 400
+#: On-disk cache of chosen penalties (simulating the composites takes 10-40 s a size); bump when
+#: the simulation changes.
+CACHE_SPACE = "split-penalty-v1"
 #: Dirichlet concentration of the writers' shares in a simulated composite.
 SHARE_CONCENTRATION = 1.5
 
@@ -77,6 +84,12 @@ def tune_penalty(reference: ReferenceSet, n: int, m: int, k_max: int, *, seed: i
     key = ("penalty", n, m, k_max, draws, seed)
     if key in reference._cache:
         return reference._cache[key]
+    store = DiskCache(None, CACHE_SPACE)
+    disk_key = hashlib.sha256(json.dumps([reference.digest, *key, PENALTIES]).encode()).hexdigest()
+    stored = store.get(disk_key)
+    if stored is not None:
+        reference._cache[key] = float(stored.decode())
+        return reference._cache[key]
     names = np.random.default_rng([seed, 47]).permutation(sorted(reference.by_author))
     halves = [_writer_half(reference, list(part)) for part in (names[::2], names[1::2])]
     rng = np.random.default_rng([seed, 43, n, m])
@@ -95,4 +108,5 @@ def tune_penalty(reference: ReferenceSet, n: int, m: int, k_max: int, *, seed: i
     # Ties go to the larger penalty: the prior against splitting a writer.
     best = PENALTIES[len(PENALTIES) - 1 - int(np.argmax(totals[::-1]))]
     reference._cache[key] = best
+    store.put(disk_key, repr(best).encode())
     return best
