@@ -27,7 +27,7 @@ from sklearn.metrics import adjusted_rand_score, roc_auc_score
 
 from attribution.bench.composite_posts import byline_posts, ira_post_table, operator_posts, unit_writers
 from attribution.composite.article import test_composite
-from attribution.composite.reference import build_reference, c50_split, ira_split, ira_units
+from attribution.composite.reference import c50_split, ira_split, ira_units
 from attribution.composite.split_penalty import shares_to_counts
 from attribution.corpus import load_corpus
 from attribution.corpus.schema import COLUMNS, FEATURES
@@ -99,9 +99,10 @@ def _subset(units: datasets.Dataset, rows: list[int], authors: list[str], byline
     return datasets.Dataset.from_dict({c: part[c] for c in COLUMNS}, features=FEATURES)
 
 
-def _evaluate(units, pool, reference, source, seed, progress, posts: pd.DataFrame | None = None) -> dict:
+def _evaluate(units, pool, source, seed, progress, posts: pd.DataFrame | None = None) -> dict:
     """Every byline of ``source``'s plan, tested with its operator sets. With ``posts`` (tweets)
-    the byline and operators go in as posts, as a user's files do."""
+    the byline and operators go in as posts, as a user's files do; the null is the shipped one the
+    command line chooses (for documents, the pool nearest their length)."""
     sizes, n_neg, n_pos = PLAN[source]
     rng = np.random.default_rng([seed, len(source)])
     records = []
@@ -125,7 +126,6 @@ def _evaluate(units, pool, reference, source, seed, progress, posts: pd.DataFram
             result = test_composite(
                 docs,
                 operators=ops,
-                reference=reference,
                 grouped=posts is None,
                 rolling=False,
                 n_subsamples=0,
@@ -206,13 +206,11 @@ def summarise(records: list[dict]) -> dict:
     return out
 
 
-def _split_writers(units: datasets.Dataset, writers, split, *, name: str, kind: str) -> tuple:
-    """(the null's reference set from the reference writers, row indices per held-out writer)."""
-    reference_names, held_out = split(writers)
+def _held_out_pool(writers, split) -> dict[str, np.ndarray]:
+    """Row indices per writer held out of the shipped references (``split``: their fixed split)."""
+    _, held_out = split(writers)
     writers = np.asarray(writers)
-    ref_rows = np.flatnonzero(np.isin(writers, reference_names))
-    reference = build_reference(units.select(ref_rows)["text"], writers[ref_rows], name=name, kind=kind)
-    return reference, {w: np.flatnonzero(writers == w) for w in held_out}
+    return {w: np.flatnonzero(writers == w) for w in held_out}
 
 
 def run(
@@ -223,14 +221,13 @@ def run(
     started = time.perf_counter()
     if "c50" in sources:
         c50 = load_corpus("c50", data_dir=data_dir).dataset
-        reference, pool = _split_writers(c50, c50["author"], c50_split, name="c50-reference", kind="article")
-        results["c50"] = _evaluate(c50, pool, reference, "c50", seed, progress)
+        results["c50"] = _evaluate(c50, _held_out_pool(c50["author"], c50_split), "c50", seed, progress)
         log.info("c50 done in %.0f s", time.perf_counter() - started)
     if "tweets" in sources:
         units = ira_units(data_dir)
-        reference, pool = _split_writers(units, units["byline"], ira_split, name="ira-reference", kind="tweet")
         posts = ira_post_table(data_dir)
-        results["tweets"] = _evaluate(units, pool, reference, "tweets", seed, progress, posts)
+        pool = _held_out_pool(units["byline"], ira_split)
+        results["tweets"] = _evaluate(units, pool, "tweets", seed, progress, posts)
         log.info("tweets done in %.0f s", time.perf_counter() - started)
     headline = results.get("c50") or next(iter(results.values()))
     keys = (

@@ -200,6 +200,7 @@ def run(
             "reference_writers": len(reference_writers),
             "reference_excerpts": len(reference),
             "penalty_chosen_on_reference": tune_penalty(fitted, N_DOCS, 1, K_MAX, seed=seed),
+            "penalty_chosen_on_pool": tune_penalty(load_reference("excerpt"), N_DOCS, 1, K_MAX, seed=seed),
             "penalty_fixed": K_PENALTY_PER_DOCUMENT,
             "penalty_unit": "per document of the collection, per extra cluster",
             "alpha": ALPHA,

@@ -67,6 +67,7 @@ STATISTIC = "pair-likelihood gain of the best split over one writer"
 MEASURED_BY = {
     "excerpt": "held-out false-positive rate measured by `attribution bench short_docs`.",
     "user": "the false-positive rate with this reference has not been measured.",
+    "given": "the false-positive rate with this reference has not been measured.",
 }
 
 
@@ -124,6 +125,8 @@ def _measured_fpr(origin: str, kind: str, with_operators: bool) -> tuple[float |
             "not measured for the user's reference corpus (attribution bench short_docs measures such a "
             "reference on C50 excerpts)"
         )
+    if origin == "given":
+        return None, "not measured for this reference set"
     if origin == "excerpt":
         results = shipped_results("short_docs") or {}
         if with_operators or not results.get("default_null"):
@@ -294,7 +297,10 @@ def test_composite(
     if len(units) < MIN_DOCUMENTS:
         return CompositeResult(_insufficient_evidence(data, units, alpha))
     texts = list(units["text"])
+    chosen_by_length = reference is None and reference_corpus is None and kind != "tweet"
     reference, origin = _choose_reference(reference, reference_corpus, kind, texts)
+    if chosen_by_length:
+        data["methods"]["reference_pool"] = describe_pool_choice(token_counts(texts), origin)
     too_short = _shorter_than_reference(texts, reference)
     tester = _calibrate(data, reference, texts, n_null, seed, origin)
     counts = reference.profile.counts(texts)
@@ -424,11 +430,13 @@ def _insufficient_evidence(data: dict[str, Any], units: datasets.Dataset, alpha:
 def _choose_reference(
     reference: ReferenceSet | None, reference_corpus: Any, kind: str, texts: list[str]
 ) -> tuple[ReferenceSet, str]:
-    """(reference, its origin): "user" (``--reference``), "given" (a fitted set passed in), or the
-    shipped pool's name (posts in runs of 20: "tweet"; documents: the pool nearest their length)."""
+    """(reference, its origin): "user" (``--reference``), the shipped pool's name (posts in runs of
+    20: "tweet"; documents: the pool nearest their length, or a shipped pool passed in), or "given"
+    (another fitted set passed in)."""
     if reference is not None:
-        shipped = reference.kind in REFERENCE_FILES and shipped_reference(reference.kind)[0] is reference
-        return reference, reference.kind if shipped else "given"
+        pools = ("tweet",) if reference.kind == "tweet" else tuple(DOCUMENT_POOLS)
+        shipped = [pool for pool in pools if shipped_reference(pool)[0] is reference]
+        return reference, shipped[0] if shipped else "given"
     if reference_corpus is not None:
         return reference_from_corpus(_as_dataset(reference_corpus)[0], kind), "user"
     pool = "tweet" if kind == "tweet" else choose_pool(token_counts(texts))
@@ -458,8 +466,6 @@ def _calibrate(
     )
     tester = _Tester(reference, m, n_null, seed)
     n = len(texts)
-    if origin in DOCUMENT_POOLS:
-        data["methods"]["reference_pool"] = describe_pool_choice(token_counts(texts), origin)
     if origin == "user" or origin in TUNED_PENALTY_POOLS:
         # A reference of another genre or length (short excerpts) sets its own prior against
         # splitting: the penalty that best recovers its own writers in simulated composites.
@@ -480,8 +486,8 @@ def _calibrate(
     elif _shorter_than_reference(texts, reference):
         caveats.append(
             f"Byline documents are shorter than the reference's (median {np.median(token_counts(texts)):.0f} against "
-            f"{reference.median_tokens:.0f} words): the null's units are longer than the byline's, which makes the "
-            "test conservative and the clusters less certain."
+            f"{reference.median_tokens:.0f} words): the null's units are longer than the byline's, and the test's error "
+            "rates were not measured on documents this short."
         )
     if n > tester.cap:
         caveats.append(

@@ -54,6 +54,7 @@ class ReferenceSet:
         counts = self.counts.tocsr()
         digest = hashlib.sha256()
         for array in (counts.indptr, counts.indices, counts.data, self.profile.idf_, self.profile.mean_):
+            digest.update(f"{array.dtype}{array.shape}".encode())
             digest.update(np.ascontiguousarray(array).tobytes())
         digest.update("\0".join(map(str, self.authors)).encode("utf-8"))
         return digest.hexdigest()

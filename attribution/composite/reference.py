@@ -16,7 +16,7 @@ import json
 import logging
 from collections import OrderedDict
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -227,7 +227,7 @@ def build_document_reference(kind: str, data_dir: str | Path | None = None) -> R
     raise ConfigError(f"reference kind {kind!r} is unknown; expected one of {', '.join(REFERENCE_FILES)}")
 
 
-@lru_cache(maxsize=None)
+@cache
 def shipped_reference(kind: str) -> tuple[ReferenceSet, dict]:
     """The ``kind`` reference shipped with the package (``scripts/build_document_references.py``)."""
     with resources.as_file(resources.files("attribution.composite") / "data" / REFERENCE_FILES[kind]) as path:

@@ -15,6 +15,7 @@ import json
 import numpy as np
 from scipy import sparse
 
+from attribution import __version__
 from attribution.composite import cluster
 from attribution.composite.null import ReferenceSet
 from attribution.features.cache import DiskCache
@@ -23,8 +24,8 @@ from attribution.features.cache import DiskCache
 PENALTIES = (0.0, 0.025, 0.05, 0.1, 0.15, 0.25, 0.4, 0.6, 1.0, 1.5)
 #: Simulated composites per (set size, unit length), half from each half of the writers.
 N_DRAWS = 400
-#: On-disk cache of chosen penalties (simulating the composites takes 10-40 s a size); bump when
-#: the simulation changes.
+#: On-disk cache of chosen penalties (simulating the composites takes 10-40 s a size), keyed by the
+#: reference's content, the settings here and the package version; bump when the clustering changes.
 CACHE_SPACE = "split-penalty-v1"
 #: Dirichlet concentration of the writers' shares in a simulated composite.
 SHARE_CONCENTRATION = 1.5
@@ -85,7 +86,8 @@ def tune_penalty(reference: ReferenceSet, n: int, m: int, k_max: int, *, seed: i
     if key in reference._cache:
         return reference._cache[key]
     store = DiskCache(None, CACHE_SPACE)
-    disk_key = hashlib.sha256(json.dumps([reference.digest, *key, PENALTIES]).encode()).hexdigest()
+    settings = [__version__, reference.digest, *key, PENALTIES, SHARE_CONCENTRATION]
+    disk_key = hashlib.sha256(json.dumps(settings).encode()).hexdigest()
     stored = store.get(disk_key)
     if stored is not None:
         reference._cache[key] = float(stored.decode())

@@ -9,8 +9,8 @@ from click.testing import CliRunner
 from attribution.bench import short_docs
 from attribution.bench.registry import BENCHES
 from attribution.bench.scores import bcubed, bootstrap_mean, wilson
-from attribution.composite import excerpts
 from attribution.cli import main
+from attribution.composite import excerpts
 
 
 def test_short_docs_is_a_registered_bench():

@@ -50,7 +50,7 @@ def test_help_has_an_example():
 
 @pytest.mark.slow
 def test_articles_with_a_reference_need_no_data_folder_and_use_it(tmp_path, data_dir, monkeypatch):
-    from attribution.bench.short_docs import excerpt_corpus
+    from attribution.composite.excerpts import excerpt_corpus
     from attribution.composite.reference import c50_split
     from attribution.corpus import load_corpus
 

@@ -235,3 +235,16 @@ def test_documents_shorter_than_every_pool_get_no_measured_rate_and_a_weak_one_w
     assert any("shorter than the reference's" in c for c in result["methods"]["caveats"])
     assert result["verdict"]["level"] == "single"
     assert "weak evidence of one writer" in result["verdict"]["text"]
+
+
+def test_a_shipped_pool_passed_in_is_known_as_that_pool_and_another_set_is_not_quoted_a_rate():
+    from attribution.composite.article import _choose_reference, _measured_fpr
+    from attribution.composite.reference import build_reference, load_reference
+
+    excerpts = load_reference("excerpt")
+    assert _choose_reference(excerpts, None, "article", ["a text"])[1] == "excerpt"
+    assert _choose_reference(load_reference("article"), None, "article", ["a text"])[1] == "article"
+    texts = ["The cat sat on the mat, and then it left.", "A dog ran; the dog barked at 3 cats!"] * 3
+    tiny = build_reference(texts, ["a", "a", "b", "b", "c", "c"], name="tiny", kind="article")
+    assert _choose_reference(tiny, None, "article", ["a text"])[1] == "given"
+    assert _measured_fpr("given", "article", with_operators=False) == (None, "not measured for this reference set")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from attribution.composite.excerpts import excerpt_corpus
 from attribution.composite import article as composite
 from attribution.composite import split_penalty
+from attribution.composite.excerpts import excerpt_corpus
 from attribution.composite.reference import clear_reference_cache, reference_from_corpus
 
 from .test_article import byline_dataset
