@@ -260,7 +260,7 @@ def _writers_fact(k: Mapping) -> str:
             f"{value} in {format_percent(share)}" for value, share in shown
         )
         if "1" in dict(shown) and k["estimate"] > 1:
-            text += " (1 where the smaller resample did not reject one writer)"
+            text += " (1 where a resample did not reject one writer)"
     interval = k.get("interval") or []
     if len(interval) == 2 and interval[0] != interval[1]:
         text += f"; 90% range {interval[0]} to {interval[1]}"

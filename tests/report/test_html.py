@@ -33,7 +33,7 @@ def test_a_resample_that_finds_one_writer_is_not_read_as_the_estimate(result):
     text = _writers_fact({"estimate": 4, "interval": [1, 4], "probabilities": {"1": 0.625, "4": 0.35, "5": 0.025}})
     assert text.startswith("4 on the whole byline")
     assert "1 in 62" in text and "4 in 35%" in text and "5 in" not in text
-    assert "1 where the smaller resample did not reject one writer" in text and "90% range 1 to 4" in text
+    assert "1 where a resample did not reject one writer" in text and "90% range 1 to 4" in text
 
 
 def test_every_section_of_the_issue_is_present(result, page):
