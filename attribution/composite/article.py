@@ -20,7 +20,7 @@ from scipy import sparse
 from attribution import __version__
 from attribution.behaviour.schedules import byline_schedules
 from attribution.composite import cluster
-from attribution.composite.explain import MIN_DOCUMENTS, distinguishing_features, verdict_of
+from attribution.composite.explain import MIN_DOCUMENTS, distinguishing_features, verdict_of, weaken_single
 from attribution.composite.null import N_NULL, ReferenceSet, p_value
 from attribution.composite.operator_evidence import OperatorEvidence, gather_operator_evidence, k_distribution
 from attribution.composite.operators import LEAVE_ONE_OUT_MAX, UNKNOWN, OperatorMatcher
@@ -111,7 +111,9 @@ def _kind(dataset: datasets.Dataset) -> str:
     return "tweet" if kinds.count("tweet") > len(kinds) / 2 else "article"
 
 
-def _measured_fpr(origin: str, kind: str, with_operators: bool) -> tuple[float | None, str | None]:
+def _measured_fpr(
+    origin: str, kind: str, with_operators: bool, too_short: bool = False
+) -> tuple[float | None, str | None]:
     """The false-positive rate measured on held-out single writers with this reference, from the
     results file the package ships, and where it comes from (None and why, when none applies).
 
@@ -120,6 +122,8 @@ def _measured_fpr(origin: str, kind: str, with_operators: bool) -> tuple[float |
     """
     from attribution.composite.calibration import results_source, shipped_results
 
+    if too_short:
+        return None, "not measured on documents this short"
     if origin == "user":
         return None, (
             "not measured for the user's reference corpus (attribution bench short_docs measures such a "
@@ -297,12 +301,15 @@ def test_composite(
     if len(units) < MIN_DOCUMENTS:
         return CompositeResult(_insufficient_evidence(data, units, alpha))
     texts = list(units["text"])
+    tokens = token_counts(texts)
     chosen_by_length = reference is None and reference_corpus is None and kind != "tweet"
-    reference, origin = _choose_reference(reference, reference_corpus, kind, texts)
+    reference, origin = _choose_reference(reference, reference_corpus, kind, tokens)
     if chosen_by_length:
-        data["methods"]["reference_pool"] = describe_pool_choice(token_counts(texts), origin)
-    too_short = _shorter_than_reference(texts, reference)
-    tester = _calibrate(data, reference, texts, n_null, seed, origin)
+        data["methods"]["reference_pool"] = describe_pool_choice(tokens, origin)
+    # Documents under half the reference's median length lie outside what its null and measured
+    # rates describe (units cannot be cut shorter than a reference document).
+    too_short = float(np.median(tokens)) < reference.median_tokens / 2
+    tester = _calibrate(data, reference, tokens, n_null, seed, origin, too_short)
     counts = reference.profile.counts(texts)
     placement = _placement(data, reference, tester.m, counts, n_null, seed, origin)
     style = _style_test(data, tester, kind, texts, counts, n_null, seed, alpha)
@@ -319,15 +326,11 @@ def test_composite(
     if rolling and level == "composite":
         data["rolling"] = _rolling(texts, found.ids, labels, found.between, reference, found.matcher)
     verdict = _verdict(level, k, p, found.matched, data["operators"], alpha)
-    if level == "single" and too_short:
-        verdict["text"] = verdict["text"].replace(
-            "consistent with a single author", "but documents this short were not measured: weak evidence of one writer"
-        )
+    if too_short:
+        weaken_single(verdict, "but documents this short were not measured: weak evidence of one writer")
     if evidence is not None:
         _describe_operator_methods(data["methods"])
-    test = _test_block(style, evidence, p, alpha, reference, kind, origin)
-    if too_short:
-        test.update(measured_fpr=None, measured_fpr_source="not measured on documents this short")
+    test = _test_block(style, evidence, p, alpha, reference, kind, origin, too_short)
     test["reference"] = placement
     data.update(verdict=verdict, test=test, k=k_block, clusters=found.clusters, documents=found.documents)
     return CompositeResult(data)
@@ -428,7 +431,7 @@ def _insufficient_evidence(data: dict[str, Any], units: datasets.Dataset, alpha:
 
 
 def _choose_reference(
-    reference: ReferenceSet | None, reference_corpus: Any, kind: str, texts: list[str]
+    reference: ReferenceSet | None, reference_corpus: Any, kind: str, tokens: np.ndarray
 ) -> tuple[ReferenceSet, str]:
     """(reference, its origin): "user" (``--reference``), the shipped pool's name (posts in runs of
     20: "tweet"; documents: the pool nearest their length, or a shipped pool passed in), or "given"
@@ -439,22 +442,22 @@ def _choose_reference(
         return reference, shipped[0] if shipped else "given"
     if reference_corpus is not None:
         return reference_from_corpus(_as_dataset(reference_corpus)[0], kind), "user"
-    pool = "tweet" if kind == "tweet" else choose_pool(token_counts(texts))
+    pool = "tweet" if kind == "tweet" else choose_pool(tokens)
     return load_reference(pool), pool
 
 
-def _shorter_than_reference(texts: list[str], reference: ReferenceSet) -> bool:
-    """Whether the byline's documents are under half the reference's median length: outside what
-    its null and measured rates describe (units cannot be cut shorter than a reference document)."""
-    return float(np.median(token_counts(texts))) < reference.median_tokens / 2
-
-
 def _calibrate(
-    data: dict[str, Any], reference: ReferenceSet, texts: list[str], n_null: int, seed: int, origin: str
+    data: dict[str, Any],
+    reference: ReferenceSet,
+    tokens: np.ndarray,
+    n_null: int,
+    seed: int,
+    origin: str,
+    too_short: bool,
 ) -> _Tester:
     """The calibrated tester at the byline's unit length, its penalty, and what the calibration assumes."""
     caveats = data["methods"]["caveats"]
-    m = reference.unit_length(token_counts(texts))
+    m = reference.unit_length(tokens)
     caveats.append(
         f"The null is calibrated on reference authors ({reference.name}); bylines unlike them (era, genre, "
         "language) may be miscalibrated."
@@ -465,7 +468,7 @@ def _calibrate(
         + MEASURED_BY.get(origin, "held-out false-positive rate measured by `attribution bench composite`.")
     )
     tester = _Tester(reference, m, n_null, seed)
-    n = len(texts)
+    n = len(tokens)
     if origin == "user" or origin in TUNED_PENALTY_POOLS:
         # A reference of another genre or length (short excerpts) sets its own prior against
         # splitting: the penalty that best recovers its own writers in simulated composites.
@@ -483,9 +486,9 @@ def _calibrate(
         )
     if m > 1:
         caveats.append(f"Byline documents are longer than reference ones: null units join {m} reference documents.")
-    elif _shorter_than_reference(texts, reference):
+    elif too_short:
         caveats.append(
-            f"Byline documents are shorter than the reference's (median {np.median(token_counts(texts)):.0f} against "
+            f"Byline documents are shorter than the reference's (median {np.median(tokens):.0f} against "
             f"{reference.median_tokens:.0f} words): the null's units are longer than the byline's, and the test's error "
             "rates were not measured on documents this short."
         )
@@ -774,9 +777,10 @@ def _test_block(
     reference: ReferenceSet,
     kind: str,
     origin: str,
+    too_short: bool,
 ) -> dict[str, Any]:
     """The result's ``test``: the statistic, the p-values and how they combine, the null, the measured rate."""
-    measured_fpr, measured_source = _measured_fpr(origin, kind, evidence is not None)
+    measured_fpr, measured_source = _measured_fpr(origin, kind, evidence is not None, too_short)
     if evidence is not None and measured_fpr is not None and len(evidence.oof.operators) <= LEAVE_ONE_OUT_MAX:
         measured_source += (
             f"; measured with operator sets of over {LEAVE_ONE_OUT_MAX} documents, scored out of fold by 5-fold "

@@ -73,6 +73,14 @@ def distinguishing_features(labels: np.ndarray, texts: list[str], ids: list[str]
     return out
 
 
+def weaken_single(verdict: dict, why: str) -> dict:
+    """A "one writer" verdict reworded as weak evidence (``why`` replaces "consistent with a single
+    author"), where what was measured says the test would likely miss several writers."""
+    if verdict["level"] == "single":
+        verdict["text"] = verdict["text"].replace("consistent with a single author", why)
+    return verdict
+
+
 def verdict_of(level: str, k: int | None, p: float | None, matched: int | None) -> dict:
     """The verdict object: level, its sentence, and whether the byline is composite (None: no finding)."""
     if level == "insufficient_evidence":

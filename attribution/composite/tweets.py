@@ -34,7 +34,7 @@ from attribution.composite.calibration import (
     tweet_reference,
     typicality,
 )
-from attribution.composite.explain import distinguishing_features, verdict_of
+from attribution.composite.explain import distinguishing_features, verdict_of, weaken_single
 from attribution.composite.metadata import metadata_evidence, metadata_values
 from attribution.composite.posts import K_MAX, SESSION_GAP_MINUTES, PostAnalysis, analyse_posts, within_kind
 from attribution.composite.sessions import posts_per_session
@@ -391,10 +391,8 @@ def test_posts(
         caveats.extend(_measured_caveats(measured, alpha))
     level = "composite" if p_value <= alpha else "inconclusive" if p_value <= 2 * alpha else "single"
     verdict = verdict_of(level, k, p_value, None)
-    if level == "single" and _weak_power(measured):
-        verdict["text"] = verdict["text"].replace(
-            "consistent with a single author", "but this test misses most measured composites of similar accounts"
-        )
+    if _weak_power(measured):
+        weaken_single(verdict, "but this test misses most measured composites of similar accounts")
     xy = _xy(within_kind(vectors, kinds))  # the map shows what the model clusters
     ids = [str(i) for i in frame["id"]]
     clusters = distinguishing_features(labels, frame["text"].tolist(), ids)
