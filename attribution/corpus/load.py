@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import socket
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -359,16 +360,24 @@ class _BatchConverter:
         new = [c for c in frame.columns if c not in mapped and c not in self.extra and not str(c).startswith("_")]
         if new:  # ... or have one the first lacked: it goes to meta like the others
             self.extra.extend(new)
-        text, repaired = to_string_array(frame[source["text"]])
+        raw_text = frame[source["text"]]
+        not_text = _not_text(raw_text)
+        for index in np.flatnonzero(not_text):
+            value = raw_text.iloc[int(index)]
+            report.add(
+                *place(int(index)),
+                f"text is not a string: {type(value).__name__} {_clip(repr(value))} in column {source['text']!r}",
+            )
+        text, repaired = to_string_array(raw_text.where(~not_text, None) if not_text.any() else raw_text)
         for index in repaired:
             report.add(*place(index), "encoding: lone surrogate code points replaced with U+FFFD", "warning")
         text = normalise_texts(text)
         # A row without the field (or with null) is a different mistake from one with an empty text.
-        missing = text.is_null().to_numpy(zero_copy_only=False)
+        missing = text.is_null().to_numpy(zero_copy_only=False) & ~not_text
         flag(missing, f"missing text field: the row has no {source['text']!r} value")
         empty = pc.fill_null(pc.equal(pc.utf8_length(text), 0), False).to_numpy(zero_copy_only=False)
         flag(empty, "empty text")
-        keep = ~(empty | missing)
+        keep = ~(empty | missing | not_text)
 
         if source["time"] is not None:
             raw_times = frame[source["time"]]
@@ -654,6 +663,35 @@ def log_reference_problems(corpus: Corpus) -> None:
         )
 
 
+def _not_text(values: pd.Series) -> np.ndarray:
+    """Rows whose text field holds a number, list or mapping (JSONL, Parquet): read as ``str(value)``
+    they would be scored as text the user never wrote, so they are skipped and named instead."""
+    if values.dtype != object:
+        return values.notna().to_numpy() if not pd.api.types.is_string_dtype(values) else np.zeros(len(values), bool)
+    return np.fromiter(
+        (not (v is None or isinstance(v, str) or (isinstance(v, float) and v != v)) for v in values),
+        dtype=bool,
+        count=len(values),
+    )
+
+
+def _clip(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _log_problems(path: Path, report: LoadReport) -> None:
+    """Errors and whole-file caveats (an encoding guessed, a column chosen) as warnings, so ``-q``
+    still shows them; caveats on single rows one by one at info, and counted in one warning."""
+    for problem in report.problems[:50]:
+        loud = problem.severity == "error" or problem.row is None
+        log.log(logging.WARNING if loud else logging.INFO, "%s", problem)
+    if len(report.problems) > 50:
+        log.warning("%s: %d more problems; see the load report", path, len(report.problems) - 50)
+    row_caveats = Counter(p.kind for p in report.problems if p.severity == "warning" and p.row is not None)
+    for kind, count in sorted(row_caveats.items()):
+        log.warning("%s: %d row(s) kept with a caveat (%s); the load report names them", path, count, kind)
+
+
 def load_file(
     path: str | Path, options: ReadOptions = ReadOptions(), *, stream: bool | None = None, log_problems: bool = True
 ) -> Corpus:
@@ -670,8 +708,5 @@ def load_file(
     arrow_path = _stream_target(path, options) if stream else None
     dataset = convert_batches(iter_path(path, report), report, path=str(path), options=options, arrow_path=arrow_path)
     if log_problems:
-        for problem in report.problems[:50]:
-            log.log(logging.WARNING if problem.severity == "error" else logging.INFO, "%s", problem)
-        if len(report.problems) > 50:
-            log.warning("%s: %d more problems; see the load report", path, len(report.problems) - 50)
+        _log_problems(path, report)
     return Corpus(dataset, report, path.name)

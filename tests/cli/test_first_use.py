@@ -140,6 +140,19 @@ def test_features_writes_csv_for_a_csv_name_and_refuses_an_unknown_one(tmp_path)
     assert refused.exit_code == 2 and ".parquet or .csv" in refused.stderr
 
 
+def test_a_guessed_encoding_and_skipped_rows_are_shown_with_quiet(tmp_path):
+    """-q hides progress, not what loading changed: a latin-1 file decoded by a guess and a row whose
+    text is a number (once read as the text "42") are named on stderr."""
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("text,author\nCaf\u00e9 d\u00e9j\u00e0 vu: na\u00efve r\u00e9sum\u00e9.,Ann\n".encode("latin-1"))
+    numbers = tmp_path / "numbers.jsonl"
+    numbers.write_text('{"text": "A post by Ann.", "author": "Ann"}\n{"text": 42, "author": "Ann"}\n')
+    for path, expected in ((latin, "not UTF-8"), (numbers, "row 2: text is not a string: int 42")):
+        result = _run("features", str(path), "--config", "light", "--out", str(tmp_path / "f.csv"), "-q")
+        assert result.exit_code == 0, result.output
+        assert expected in result.stderr, result.stderr
+
+
 @pytest.mark.slow
 def test_composite_names_what_it_wrote_and_keeps_reference_noise_out(tmp_path, data_dir):
     """Twelve undisputed papers under one byline: --report and --out paths are printed on stdout,

@@ -39,6 +39,20 @@ def test_latin1_jsonl_line_is_decoded_with_a_warning(tmp_path):
     assert any("encoding" in p.problem and p.severity == "warning" for p in corpus.report.problems)
 
 
+def test_text_that_is_not_a_string_is_skipped_and_named(tmp_path):
+    path = tmp_path / "posts.jsonl"
+    path.write_text(
+        '{"text": "A real post by the writer."}\n{"text": 42}\n{"text": ["a", "list"]}\n{"text": null}\n',
+        encoding="utf-8",
+    )
+    corpus = load_corpus(path)
+    assert corpus.dataset["text"] == ["A real post by the writer."]
+    problems = _problems(corpus)
+    assert problems[2] == "text is not a string: int 42 in column 'text'"
+    assert problems[3].startswith("text is not a string: list")
+    assert problems[4].startswith("missing text field")
+
+
 def test_csv_with_bad_timestamps_and_wrong_field_count(tmp_path):
     path = tmp_path / "tweets.csv"
     path.write_text(
