@@ -10,7 +10,7 @@ from the byline itself. k is chosen by the pair likelihood; subsampling the docu
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import datasets
@@ -20,6 +20,7 @@ from scipy import sparse
 from attribution import __version__
 from attribution.behaviour.schedules import byline_schedules
 from attribution.composite import cluster
+from attribution.composite.calibration import MeasuredRate, measured_rate, results_source, shipped_results
 from attribution.composite.explain import MIN_DOCUMENTS, distinguishing_features, verdict_of, weaken_single
 from attribution.composite.null import N_NULL, ReferenceSet, p_value
 from attribution.composite.operator_evidence import OperatorEvidence, gather_operator_evidence, k_distribution
@@ -111,47 +112,53 @@ def _kind(dataset: datasets.Dataset) -> str:
     return "tweet" if kinds.count("tweet") > len(kinds) / 2 else "article"
 
 
-def _measured_fpr(
-    origin: str, kind: str, with_operators: bool, too_short: bool = False
-) -> tuple[float | None, str | None]:
+def _measured_fpr(origin: str, kind: str, with_operators: bool, too_short: bool = False) -> MeasuredRate:
     """The false-positive rate measured on held-out single writers with this reference, from the
-    results file the package ships, and where it comes from (None and why, when none applies).
+    results file the package ships, with its count and interval (a value of None, and why, when
+    none applies).
 
     Whole articles and posts: ``bench composite`` (with operators, the larger of its two kinds of
     negatives: author among the operators, or not). The excerpt pool: ``bench short_docs``, default row.
     """
-    from attribution.composite.calibration import results_source, shipped_results
-
     if too_short:
-        return None, "not measured on documents this short"
+        return MeasuredRate(None, "not measured on documents this short")
     if origin == "user":
-        return None, (
+        return MeasuredRate(
+            None,
             "not measured for the user's reference corpus (attribution bench short_docs measures such a "
-            "reference on C50 excerpts)"
+            "reference on C50 excerpts)",
         )
     if origin == "given":
-        return None, "not measured for this reference set"
+        return MeasuredRate(None, "not measured for this reference set")
     if origin == "excerpt":
         results = shipped_results("short_docs") or {}
-        if with_operators or not results.get("default_null"):
-            return None, "not measured for the excerpt pool with operators" if with_operators else None
+        row = results.get("default_null")
+        if with_operators or not row:
+            return MeasuredRate(None, "not measured for the excerpt pool with operators" if with_operators else None)
         what = "20-excerpt collections of held-out C50 authors, no --reference"
-        return results["default_null"]["fpr"], results_source(results, "short_docs", what)
-    results = shipped_results("composite")
-    block = (results or {}).get("c50" if kind == "article" else "tweets")
+        return measured_rate(
+            row["fpr"], results_source(results, "short_docs", what), row.get("singles"), row.get("fpr_ci")
+        )
+    results = shipped_results("composite") or {}
+    block = results.get("c50" if kind == "article" else "tweets")
     if not block:
-        return None, None
-    if with_operators:
-        rates = [block.get("fpr_operators_include_author"), block.get("fpr_operators_exclude_author")]
-        value = max((r for r in rates if r is not None), default=None)
-    else:
-        value = block.get("fpr_style_only")
+        return MeasuredRate(None, None)
+    singles = (block.get("by_k") or {}).get("1", {}).get("bylines")
+    candidates = (
+        [("fpr_operators_include_author", singles), ("fpr_operators_exclude_author", block.get("bylines_distractor"))]
+        if with_operators
+        else [("fpr_style_only", singles)]
+    )
+    measured = [(block[key], n) for key, n in candidates if block.get(key) is not None]
+    if not measured:
+        return MeasuredRate(None, None)
+    value, bylines = max(measured, key=lambda pair: pair[0])
     what = (
         "held-out C50 authors"
         if kind == "article"
         else "held-out IRA accounts' posts, grouped as the command line groups them"
     )
-    return value, results_source(results or {}, "composite", what)
+    return measured_rate(value, results_source(results, "composite", what), bylines)
 
 
 def _per_post(dataset: datasets.Dataset, kind: str, grouped: bool, reference: Any, operators: Any) -> bool:
@@ -780,11 +787,13 @@ def _test_block(
     too_short: bool,
 ) -> dict[str, Any]:
     """The result's ``test``: the statistic, the p-values and how they combine, the null, the measured rate."""
-    measured_fpr, measured_source = _measured_fpr(origin, kind, evidence is not None, too_short)
-    if evidence is not None and measured_fpr is not None and len(evidence.oof.operators) <= LEAVE_ONE_OUT_MAX:
-        measured_source += (
-            f"; measured with operator sets of over {LEAVE_ONE_OUT_MAX} documents, scored out of fold by 5-fold "
-            f"splits, while this run's {len(evidence.oof.operators)} operator documents were scored leave-one-out"
+    measured = _measured_fpr(origin, kind, evidence is not None, too_short)
+    if evidence is not None and measured.value is not None and len(evidence.oof.operators) <= LEAVE_ONE_OUT_MAX:
+        measured = replace(
+            measured,
+            source=f"{measured.source}; measured with operator sets of over {LEAVE_ONE_OUT_MAX} documents, scored "
+            f"out of fold by 5-fold splits, while this run's {len(evidence.oof.operators)} operator documents were "
+            "scored leave-one-out",
         )
     operator_p = None if evidence is None else evidence.p_value
     return {
@@ -798,8 +807,7 @@ def _test_block(
         "alpha": alpha,
         "null_method": f"single-author sets of the same size from {reference.name}",
         "n_null": style.n_null,
-        "measured_fpr": measured_fpr,
-        "measured_fpr_source": measured_source,
+        **measured.as_keys("measured_fpr"),
     }
 
 

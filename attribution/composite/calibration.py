@@ -311,6 +311,41 @@ def shipped_results(bench: str) -> dict | None:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+@dataclass(frozen=True)
+class MeasuredRate:
+    """A rate a benchmark measured, with how many bylines it rests on and its 95% interval, so a
+    report never quotes "0%" without saying out of how many."""
+
+    value: float | None
+    source: str | None
+    bylines: int | None = None
+    interval: tuple[float, float] | None = None
+
+    def as_keys(self, name: str) -> dict:
+        """The result's keys for this rate: ``name``, ``name_source``, ``name_bylines``, ``name_ci``."""
+        return {
+            name: self.value,
+            f"{name}_source": self.source,
+            f"{name}_bylines": self.bylines,
+            f"{name}_ci": None if self.interval is None else [round(v, 4) for v in self.interval],
+        }
+
+
+def measured_rate(
+    value: float | None, source: str | None, bylines: int | None, interval: list | None = None
+) -> MeasuredRate:
+    """A ``MeasuredRate``; the interval is the bench's own (it may resample by account) or else the
+    exact Clopper-Pearson interval of ``round(value * bylines)`` of ``bylines``."""
+    if value is None or not bylines:
+        return MeasuredRate(value, source)
+    if interval is None:
+        from scipy.stats import binomtest
+
+        ci = binomtest(round(value * bylines), bylines).proportion_ci(0.95, method="exact")
+        interval = [ci.low, ci.high]
+    return MeasuredRate(value, source, int(bylines), (float(interval[0]), float(interval[1])))
+
+
 def results_source(results: dict, bench: str, what: str) -> str:
     """Where a shipped measurement comes from, in words a report can quote."""
     run = results.get("provenance") or {}

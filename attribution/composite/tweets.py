@@ -19,11 +19,13 @@ import pandas as pd
 from attribution.behaviour.schedules import byline_schedules
 from attribution.composite.calibration import (
     MATCHED_SHARE,
+    MeasuredRate,
     NullComparison,
     compare_posts,
     compare_to_null,
     compare_to_values,
     decision_p_value,
+    measured_rate,
     min_p_null,
     null_from_bylines,
     results_source,
@@ -284,6 +286,18 @@ def measured_at_size(results: dict | None, n_posts: int) -> dict | None:
     return {**results["by_size"][str(nearest)], "provenance": results.get("provenance"), "posts": f"{nearest:,}"}
 
 
+def _measured_fpr(measured: dict | None) -> MeasuredRate:
+    """The shipped ``bench interleaved`` false-positive rate at the nearest size, with its single
+    bylines counted (all bylines of the size less its composites) and the bench's interval."""
+    if measured is None:
+        return MeasuredRate(None, None)
+    source = results_source(
+        measured, "interleaved", f"held-out IRA accounts, bylines of {measured['posts']} posts, alpha 0.05"
+    )
+    singles = measured["n"] - measured["n_composite"] if "n" in measured and "n_composite" in measured else None
+    return measured_rate(measured.get("fpr"), source, singles, measured.get("fpr_ci"))
+
+
 def _measured_caveats(measured: dict | None, alpha: float) -> list[str]:
     """What the shipped ``bench interleaved`` run says about trusting this test's answer."""
     if not measured:
@@ -442,13 +456,8 @@ def test_posts(
             "alpha": alpha,
             "null_method": _null_method(pool, nulls),
             "n_null": min(nulls[view].n_null for view in VIEWS),
-            "measured_fpr": None if measured is None else measured.get("fpr"),
+            **_measured_fpr(measured).as_keys("measured_fpr"),
             "measured_tpr": None if measured is None else measured.get("tpr"),
-            "measured_fpr_source": None
-            if measured is None
-            else results_source(
-                measured, "interleaved", f"held-out IRA accounts, bylines of {measured['posts']} posts, alpha 0.05"
-            ),
             "reference": {
                 "built": reference_meta["built"],
                 "commit": reference_meta["commit"],

@@ -28,6 +28,18 @@ def format_p(p: float | None) -> str:
     return f"p = {p:.3f}" if p < 0.1 else f"p = {p:.2f}"
 
 
+def measured_count(test: dict, name: str = "measured_fpr") -> str:
+    """ "1 of 60 bylines; 95% interval 0.0% to 8.9%" for a measured rate, or "" when the result
+    does not say how many bylines it rests on."""
+    bylines, interval = test.get(f"{name}_bylines"), test.get(f"{name}_ci")
+    if not bylines or test.get(name) is None:
+        return ""
+    text = f"{round(test[name] * bylines)} of {bylines} bylines"
+    if interval:
+        text += f"; 95% interval {format_percent(interval[0], 1)} to {format_percent(interval[1], 1)}"
+    return text
+
+
 def format_percent(value: float | None, digits: int = 0) -> str:
     """``0.8123`` -> ``81%``; ``None`` -> ``n/a``."""
     if value is None:
@@ -142,7 +154,9 @@ def methods_paragraph(result: Mapping, n_groups: int) -> str:
             sentence += f" at \u03b1 = {test['alpha']}"
         sentence += "."
         if test.get("measured_fpr") is not None:
+            count = measured_count(test)
             sentence += f" On single-author bylines the test's measured false-positive rate was {format_percent(test['measured_fpr'], 1)}"
+            sentence += f" ({count})" if count else ""
             sentence += f" ({test['measured_fpr_source']})." if test.get("measured_fpr_source") else "."
         sentences.append(sentence)
     if k.get("estimate") is not None:

@@ -247,4 +247,5 @@ def test_a_shipped_pool_passed_in_is_known_as_that_pool_and_another_set_is_not_q
     texts = ["The cat sat on the mat, and then it left.", "A dog ran; the dog barked at 3 cats!"] * 3
     tiny = build_reference(texts, ["a", "a", "b", "b", "c", "c"], name="tiny", kind="article")
     assert _choose_reference(tiny, None, "article", ["a text"])[1] == "given"
-    assert _measured_fpr("given", "article", with_operators=False) == (None, "not measured for this reference set")
+    assert _measured_fpr("given", "article", with_operators=False).source == "not measured for this reference set"
+    assert _measured_fpr("given", "article", with_operators=False).value is None

@@ -128,6 +128,8 @@ def test_the_cli_tests_a_users_posts_with_no_data_folder(byline, tmp_path):
     assert result["test"]["measured_tpr"] == at_size["tpr"] and result["test"]["measured_fpr"] == at_size["fpr"]
     assert shipped["provenance"]["commit"] in result["test"]["measured_fpr_source"]
     assert "bylines of 200 posts" in result["test"]["measured_fpr_source"]
+    assert result["test"]["measured_fpr_bylines"] == at_size["n"] - at_size["n_composite"]
+    assert result["test"]["measured_fpr_ci"] == at_size["fpr_ci"]
     if at_size["tpr"] < WEAK_POWER:
         assert any("weak evidence of one writer" in c for c in result["methods"]["caveats"])
 

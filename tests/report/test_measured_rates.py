@@ -1,4 +1,5 @@
-"""The composite test's measured error rates come from the shipped bench results, with their run."""
+"""The composite test's measured error rates come from the shipped bench results, with their run,
+the number of single-writer bylines they rest on and a 95% interval."""
 
 from __future__ import annotations
 
@@ -11,28 +12,42 @@ def test_article_fpr_is_read_from_the_shipped_bench_composite():
     shipped = shipped_results("composite")
     assert shipped is not None, "bench_composite.json does not ship with the package"
     c50 = shipped["c50"]
-    value, source = _measured_fpr("article", "article", with_operators=True)
-    assert value == max(c50["fpr_operators_include_author"], c50["fpr_operators_exclude_author"])
-    assert "attribution bench composite" in source and shipped["provenance"]["commit"] in source
-    assert _measured_fpr("article", "article", with_operators=False)[0] == c50["fpr_style_only"]
-    assert _measured_fpr("tweet", "tweet", with_operators=True)[0] == max(
+    measured = _measured_fpr("article", "article", with_operators=True)
+    assert measured.value == max(c50["fpr_operators_include_author"], c50["fpr_operators_exclude_author"])
+    assert "attribution bench composite" in measured.source and shipped["provenance"]["commit"] in measured.source
+    style_only = _measured_fpr("article", "article", with_operators=False)
+    assert style_only.value == c50["fpr_style_only"]
+    assert style_only.bylines == c50["by_k"]["1"]["bylines"]
+    low, high = style_only.interval
+    assert low <= style_only.value < high < 1
+    assert _measured_fpr("tweet", "tweet", with_operators=True).value == max(
         shipped["tweets"]["fpr_operators_include_author"], shipped["tweets"]["fpr_operators_exclude_author"]
     )
 
 
-def test_the_report_names_the_run_the_rates_came_from(result):
-    value, source = _measured_fpr("article", "article", with_operators=True)
-    result["test"].update(measured_fpr=value, measured_fpr_source=source, measured_tpr=0.42)
+def test_a_rate_of_zero_still_has_an_upper_bound():
+    """0 false alarms in n bylines is not "never": the exact interval's top is about 3.7 / n."""
+    measured = _measured_fpr("excerpt", "article", with_operators=False)
+    shipped = shipped_results("short_docs")["default_null"]
+    assert measured.bylines == shipped["singles"]
+    if measured.value == 0:
+        assert measured.interval[1] > 0
+
+
+def test_the_report_names_the_run_and_the_count_the_rates_came_from(result):
+    measured = _measured_fpr("article", "article", with_operators=True)
+    result["test"].update(measured.as_keys("measured_fpr"), measured_tpr=0.42)
     page = render_composite_report(result)
-    assert source in page and "False alarms" in page
+    assert measured.source in page and "False alarms" in page
+    assert f"of {measured.bylines} bylines; 95% interval" in page
     assert "Detection" in page and "42" in page
 
 
 def test_the_excerpt_pool_quotes_the_short_docs_default_row():
     shipped = shipped_results("short_docs")
     assert shipped is not None, "bench_short_docs.json does not ship with the package"
-    value, source = _measured_fpr("excerpt", "article", with_operators=False)
-    assert value == shipped["default_null"]["fpr"]
-    assert "attribution bench short_docs" in source and shipped["provenance"]["commit"] in source
-    assert _measured_fpr("excerpt", "article", with_operators=True)[0] is None
-    assert _measured_fpr("user", "article", with_operators=False)[0] is None
+    measured = _measured_fpr("excerpt", "article", with_operators=False)
+    assert measured.value == shipped["default_null"]["fpr"]
+    assert "attribution bench short_docs" in measured.source and shipped["provenance"]["commit"] in measured.source
+    assert _measured_fpr("excerpt", "article", with_operators=True).value is None
+    assert _measured_fpr("user", "article", with_operators=False).value is None
