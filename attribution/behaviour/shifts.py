@@ -211,20 +211,22 @@ def _organic_fit(local: np.ndarray, prior: SchedulePrior) -> dict:
 
 
 def _interval(log_posterior: np.ndarray, best: int) -> tuple[int, int]:
-    """The contiguous run of offsets around ``best`` within ``PROFILE_CUT`` of the maximum.
+    """The shortest run of offsets holding every offset within ``PROFILE_CUT`` of the maximum.
 
+    A second mode within the cut (an organic rhythm fits UTC+12 and UTC-5 almost equally) widens
+    the run instead of being left out, so a claimed zone the cut accepts always lies in it.
     Offsets are circular (UTC+12 is next to UTC-11), so the run may wrap: then ``lo > hi``.
     """
     keep = log_posterior >= log_posterior[best] - PROFILE_CUT
     size = len(keep)
     if keep.all():
         return int(OFFSETS[0]), int(OFFSETS[-1])
-    lo = hi = best
-    while keep[(lo - 1) % size]:
-        lo -= 1
-    while keep[(hi + 1) % size]:
-        hi += 1
-    return int(OFFSETS[lo % size]), int(OFFSETS[hi % size])
+    kept = np.flatnonzero(keep)
+    # The run is the circle less its widest stretch of excluded offsets.
+    gaps = (np.roll(kept, -1) - kept) % size
+    gaps[gaps == 0] = size
+    widest = int(gaps.argmax())
+    return int(OFFSETS[kept[(widest + 1) % len(kept)]]), int(OFFSETS[kept[widest]])
 
 
 def offset_in_interval(offset: int, interval: Sequence[int]) -> bool:

@@ -8,6 +8,8 @@ from attribution.cli.common import Output, command_options, corpus_argument, loa
 
 
 def _format(result: dict) -> str:
+    from attribution.behaviour.shifts import PROFILE_CUT
+
     lines = []
     for entry in result["accounts"]:
         if entry["status"] != "ok":
@@ -15,15 +17,23 @@ def _format(result: dict) -> str:
             continue
         schedule = entry["office_schedule_utc"]
         lo, hi = entry["offset_interval"]
+        # Office hours describe an office fit only; an organic account has no office to report.
+        hours = (
+            f"office hours {schedule['start']:02d}-{schedule['end']:02d} UTC, " if entry["model"] == "office" else ""
+        )
         line = (
             f"{entry['account']}: {entry['n_posts']} posts, {entry['model']} "
             f"(office score {entry['office_score']:+.1f}), offset {entry['offset_label']} "
-            f"[{lo:+d}..{hi:+d}], office hours {schedule['start']:02d}-{schedule['end']:02d} UTC, "
+            f"[{lo:+d}..{hi:+d}], {hours}"
             f"{entry['volume']['posts_per_day_max']} posts on the busiest day"
         )
         if "claim" in entry:
             claim = entry["claim"]
-            verdict = "consistent" if claim["consistent"] else f"INCONSISTENT (gap {claim['mismatch']:.1f})"
+            verdict = (
+                "consistent"
+                if claim["consistent"]
+                else f"INCONSISTENT (log-posterior {claim['mismatch']:.1f} below the best offset, cut {PROFILE_CUT})"
+            )
             line += f"; claimed {claim['claimed_tz']}: {verdict}"
         lines.append(line)
     summary = result["summary"]

@@ -71,3 +71,22 @@ def test_analyse_shifts_is_json_ready_and_deterministic(senate_frame):
     assert fitted and all(np.array(e["profile_utc"]).shape == (7, 24) for e in fitted)
     assert all(sum(map(sum, e["profile_utc"])) == e["n_posts"] for e in entries.values())
     assert first["summary"]["fitted"] == len(fitted)
+
+
+def test_the_offset_interval_holds_a_second_mode_within_the_cut():
+    """An organic rhythm can fit two offsets almost equally: the interval spans both, so a claimed
+    zone the profile cut accepts is never reported outside it (UTC+12 [+12..+12] beside "UTC-6:
+    consistent" before)."""
+    from attribution.behaviour.shifts import OFFSETS, _interval
+
+    posterior = np.full(len(OFFSETS), -10.0)
+    posterior[OFFSETS == 12] = 0.0
+    posterior[(OFFSETS >= -8) & (OFFSETS <= -3)] = -0.5
+    best = int(posterior.argmax())
+    assert _interval(posterior, best) == (12, -3)
+    assert offset_in_interval(-6, _interval(posterior, best))
+    single = np.full(len(OFFSETS), -10.0)
+    single[OFFSETS == 2] = 0.0
+    assert _interval(single, int(single.argmax())) == (2, 2)
+    flat = np.zeros(len(OFFSETS))
+    assert _interval(flat, 0) == (-11, 12)
