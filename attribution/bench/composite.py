@@ -27,6 +27,7 @@ from sklearn.metrics import adjusted_rand_score, roc_auc_score
 
 from attribution.bench.composite_posts import byline_posts, ira_post_table, operator_posts, unit_writers
 from attribution.composite.article import test_composite
+from attribution.composite.calibration import BENCH_ALPHA
 from attribution.composite.reference import c50_split, ira_split, ira_units
 from attribution.composite.split_penalty import shares_to_counts
 from attribution.corpus import load_corpus
@@ -35,7 +36,7 @@ from attribution.progress import ProgressFactory, no_progress
 
 log = logging.getLogger(__name__)
 
-ALPHA = 0.05
+ALPHA = BENCH_ALPHA
 N_OPERATORS = 8
 REFERENCE_DOCS = 20
 SHARE_CONCENTRATION = 1.5
@@ -247,6 +248,7 @@ def run(
     return {
         **{k: headline[k] for k in keys},
         "headline_source": "c50" if "c50" in results else "tweets",
+        "alpha": ALPHA,
         **results,
         "seconds": round(time.perf_counter() - started, 1),
     }

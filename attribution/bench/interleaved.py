@@ -30,7 +30,7 @@ from sklearn.model_selection import cross_val_score
 from attribution.bench.interleaved_articles import c50_section
 from attribution.bench.interleaved_encoder import encoder_section
 from attribution.bench.scores import bootstrap_mean
-from attribution.composite.calibration import compare_posts, tweet_null, tweet_reference
+from attribution.composite.calibration import BENCH_ALPHA, compare_posts, tweet_null, tweet_reference
 from attribution.composite.interleave import (
     Byline,
     merged_byline,
@@ -50,7 +50,7 @@ from attribution.progress import ProgressFactory, no_progress
 
 log = logging.getLogger(__name__)
 
-ALPHA = 0.05
+ALPHA = BENCH_ALPHA
 SIZES = (200, 1000, 4000)
 #: (negatives, composites) per size: at 4,000 posts few test accounts can fill a byline.
 PER_SIZE = {200: (25, 35), 1000: (25, 35), 4000: (25, 30)}
@@ -304,7 +304,7 @@ def run(data_dir=None, *, seed: int = 0, progress: ProgressFactory = no_progress
         rows.append(row)
     big = [r for r in rows if r["n"] >= 1000]
     clean = [r for r in big if r["k"] == 1 or (r["separability"] or 0) >= CLEAN_SEPARABILITY]
-    result: dict = {"bylines": len(rows), "composites": sum(r["k"] > 1 for r in rows)}
+    result: dict = {"bylines": len(rows), "composites": sum(r["k"] > 1 for r in rows), "alpha": ALPHA}
     result.update(summarise(big, "both"))
     result["by_size"] = {str(s): summarise([r for r in rows if r["n"] == s], "both") for s in SIZES}
     result["by_share"] = {

@@ -30,10 +30,11 @@ import pandas as pd
 from attribution.bench.interleaved import summarise
 from attribution.bench.interleaved_articles import result_scores, truth_fields
 from attribution.composite.article import test_composite
+from attribution.composite.calibration import BENCH_ALPHA
 from attribution.corpus import Corpus, load_corpus
 from attribution.progress import ProgressFactory, no_progress
 
-ALPHA = 0.05
+ALPHA = BENCH_ALPHA
 #: Each senator's posts in the pair's common period: fewer, and the minority writer is a handful.
 MIN_EACH = 30
 #: Composites and single senators scored (each byline costs about 20 s on the reference's path).

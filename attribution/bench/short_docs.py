@@ -26,6 +26,7 @@ from sklearn.metrics import roc_auc_score
 
 from attribution.bench.scores import bcubed, bootstrap_mean, wilson
 from attribution.composite.article import K_MAX, K_PENALTY_PER_DOCUMENT, test_composite
+from attribution.composite.calibration import BENCH_ALPHA
 from attribution.composite.excerpts import WORDS, excerpt_corpus
 from attribution.composite.reference import c50_split, load_reference, reference_from_corpus
 from attribution.composite.split_penalty import SHARE_CONCENTRATION, shares_to_counts, tune_penalty
@@ -35,7 +36,7 @@ from attribution.progress import ProgressFactory, no_progress
 
 log = logging.getLogger(__name__)
 
-ALPHA = 0.05
+ALPHA = BENCH_ALPHA
 N_DOCS = 20
 #: Writers per composite (inclusive range).
 K_RANGE = (3, 10)

@@ -20,7 +20,13 @@ from scipy import sparse
 from attribution import __version__
 from attribution.behaviour.schedules import byline_schedules
 from attribution.composite import cluster
-from attribution.composite.calibration import MeasuredRate, measured_rate, results_source, shipped_results
+from attribution.composite.calibration import (
+    BENCH_ALPHA,
+    MeasuredRate,
+    measured_rate,
+    results_source,
+    shipped_results,
+)
 from attribution.composite.explain import MIN_DOCUMENTS, distinguishing_features, verdict_of, weaken_single
 from attribution.composite.null import N_NULL, ReferenceSet, p_value
 from attribution.composite.operator_evidence import OperatorEvidence, gather_operator_evidence, k_distribution
@@ -64,12 +70,6 @@ N_SPLITS = 15
 #: A document whose cluster stability is below this is flagged as between clusters.
 BETWEEN_THRESHOLD = 0.5
 STATISTIC = "pair-likelihood gain of the best split over one writer"
-#: Where the false-positive rate of each reference's null was measured (default: bench composite).
-MEASURED_BY = {
-    "excerpt": "held-out false-positive rate measured by `attribution bench short_docs`.",
-    "user": "the false-positive rate with this reference has not been measured.",
-    "given": "the false-positive rate with this reference has not been measured.",
-}
 
 
 @dataclass
@@ -112,24 +112,38 @@ def _kind(dataset: datasets.Dataset) -> str:
     return "tweet" if kinds.count("tweet") > len(kinds) / 2 else "article"
 
 
-def _measured_fpr(origin: str, kind: str, with_operators: bool, too_short: bool = False) -> MeasuredRate:
-    """The false-positive rate measured on held-out single writers with this reference, from the
-    results file the package ships, with its count and interval (a value of None, and why, when
-    none applies).
+def _measured_fpr(
+    origin: str, with_operators: bool, *, too_short: bool = False, units_of: int = 1, word_view: bool = False
+) -> MeasuredRate:
+    """The false-positive rate measured on held-out single writers with this reference and this
+    test, from the results file the package ships, with its count and interval (a value of None,
+    and why, when no bench measured the case).
 
-    Whole articles and posts: ``bench composite`` (with operators, the larger of its two kinds of
-    negatives: author among the operators, or not). The excerpt pool: ``bench short_docs``, default row.
+    Whole articles and posts: ``bench composite`` (single reference documents per unit; with
+    operators, the larger of its two kinds of negatives: author among the operators, or not). The
+    excerpt pool: ``bench short_docs``, default row. The function-word test of long documents is
+    checked in genre by ``bench publius`` (single writers' papers stay one writer), not as a rate.
     """
     if too_short:
         return MeasuredRate(None, "not measured on documents this short")
+    if word_view:
+        return MeasuredRate(
+            None,
+            "not measured as a rate for the function-word test of long documents; attribution bench publius "
+            "checks in genre that one writer's papers alone stay one writer",
+        )
     if origin == "user":
         return MeasuredRate(
             None,
             "not measured for the user's reference corpus (attribution bench short_docs measures such a "
             "reference on C50 excerpts)",
         )
-    if origin == "given":
+    if origin not in REFERENCE_FILES:
         return MeasuredRate(None, "not measured for this reference set")
+    if units_of > 1:
+        return MeasuredRate(
+            None, f"not measured on documents this long (units of {units_of} reference documents; the benches use one)"
+        )
     if origin == "excerpt":
         results = shipped_results("short_docs") or {}
         row = results.get("default_null")
@@ -137,10 +151,14 @@ def _measured_fpr(origin: str, kind: str, with_operators: bool, too_short: bool 
             return MeasuredRate(None, "not measured for the excerpt pool with operators" if with_operators else None)
         what = "20-excerpt collections of held-out C50 authors, no --reference"
         return measured_rate(
-            row["fpr"], results_source(results, "short_docs", what), row.get("singles"), row.get("fpr_ci")
+            row["fpr"],
+            results_source(results, "short_docs", what),
+            row.get("singles"),
+            row.get("fpr_ci"),
+            alpha=(results.get("design") or {}).get("alpha", BENCH_ALPHA),
         )
     results = shipped_results("composite") or {}
-    block = results.get("c50" if kind == "article" else "tweets")
+    block = results.get("c50" if origin == "article" else "tweets")
     if not block:
         return MeasuredRate(None, None)
     singles = (block.get("by_k") or {}).get("1", {}).get("bylines")
@@ -155,10 +173,19 @@ def _measured_fpr(origin: str, kind: str, with_operators: bool, too_short: bool 
     value, bylines = max(measured, key=lambda pair: pair[0])
     what = (
         "held-out C50 authors"
-        if kind == "article"
+        if origin == "article"
         else "held-out IRA accounts' posts, grouped as the command line groups them"
     )
-    return measured_rate(value, results_source(results, "composite", what), bylines)
+    return measured_rate(
+        value, results_source(results, "composite", what), bylines, alpha=results.get("alpha", BENCH_ALPHA)
+    )
+
+
+def _calibration_clause(measured: MeasuredRate) -> str:
+    """The methods' last words on calibration: where the rate quoted in ``test`` was measured."""
+    if measured.value is not None:
+        return f" Held-out false-positive rate: {measured.source}."
+    return f" False-positive rate: {measured.source}." if measured.source else " False-positive rate: not measured."
 
 
 def _per_post(dataset: datasets.Dataset, kind: str, grouped: bool, reference: Any, operators: Any) -> bool:
@@ -337,7 +364,11 @@ def test_composite(
         weaken_single(verdict, "but documents this short were not measured: weak evidence of one writer")
     if evidence is not None:
         _describe_operator_methods(data["methods"])
-    test = _test_block(style, evidence, p, alpha, reference, kind, origin, too_short)
+    measured = _measured_fpr(
+        origin, evidence is not None, too_short=too_short, units_of=tester.m, word_view=style.words is not None
+    )
+    test = _test_block(style, evidence, p, alpha, reference, measured)
+    data["methods"]["calibration"] += _calibration_clause(measured)
     test["reference"] = placement
     data.update(verdict=verdict, test=test, k=k_block, clusters=found.clusters, documents=found.documents)
     return CompositeResult(data)
@@ -471,8 +502,7 @@ def _calibrate(
     )
     data["methods"]["calibration"] = (
         f"p-value of the {STATISTIC} against {n_null} single-author sets of the same size drawn from "
-        f"{reference.name} (units of {m} reference document(s) to match length); "
-        + MEASURED_BY.get(origin, "held-out false-positive rate measured by `attribution bench composite`.")
+        f"{reference.name} (units of {m} reference document(s) to match length)."
     )
     tester = _Tester(reference, m, n_null, seed)
     n = len(tokens)
@@ -574,10 +604,6 @@ def _describe_word_view(data: dict[str, Any], m: int, n: int, n_null: int, n_wor
         methods["calibration"]
         .replace(STATISTIC, WORD_STATISTIC)
         .replace(f"against {n_null} single-author sets", f"against {n_word_null} single-author sets")
-        .replace(
-            "measured by `attribution bench composite`.",
-            "checked on held-out C50 authors and in genre by `attribution bench publius` (one writer's papers alone).",
-        )
     )
     methods["caveats"].append(
         "Documents are long: the style test reads within-byline function-word z-scores, which a byline's era or "
@@ -782,12 +808,9 @@ def _test_block(
     p: float,
     alpha: float,
     reference: ReferenceSet,
-    kind: str,
-    origin: str,
-    too_short: bool,
+    measured: MeasuredRate,
 ) -> dict[str, Any]:
     """The result's ``test``: the statistic, the p-values and how they combine, the null, the measured rate."""
-    measured = _measured_fpr(origin, kind, evidence is not None, too_short)
     if evidence is not None and measured.value is not None and len(evidence.oof.operators) <= LEAVE_ONE_OUT_MAX:
         measured = replace(
             measured,

@@ -311,39 +311,56 @@ def shipped_results(bench: str) -> dict | None:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+#: The significance level at which the composite benches measure their rates (each bench's
+#: ``ALPHA``); a results file that records its own level overrides it.
+BENCH_ALPHA = 0.05
+
+
 @dataclass(frozen=True)
 class MeasuredRate:
-    """A rate a benchmark measured, with how many bylines it rests on and its 95% interval, so a
-    report never quotes "0%" without saying out of how many."""
+    """A rate a benchmark measured, with how many bylines it rests on, its 95% interval and the
+    level it was measured at, so a report never quotes "0%" without saying out of how many."""
 
     value: float | None
     source: str | None
     bylines: int | None = None
     interval: tuple[float, float] | None = None
+    alpha: float | None = None
 
     def as_keys(self, name: str) -> dict:
-        """The result's keys for this rate: ``name``, ``name_source``, ``name_bylines``, ``name_ci``."""
+        """The result's keys: ``name`` and ``name_{source,bylines,ci,alpha}``."""
         return {
             name: self.value,
             f"{name}_source": self.source,
             f"{name}_bylines": self.bylines,
             f"{name}_ci": None if self.interval is None else [round(v, 4) for v in self.interval],
+            f"{name}_alpha": self.alpha,
         }
 
 
 def measured_rate(
-    value: float | None, source: str | None, bylines: int | None, interval: list | None = None
+    value: float | None,
+    source: str | None,
+    bylines: int | None,
+    interval: list | None = None,
+    *,
+    alpha: float = BENCH_ALPHA,
 ) -> MeasuredRate:
-    """A ``MeasuredRate``; the interval is the bench's own (it may resample by account) or else the
-    exact Clopper-Pearson interval of ``round(value * bylines)`` of ``bylines``."""
+    """A ``MeasuredRate`` whose interval is the wider of the exact Clopper-Pearson interval of
+    ``round(value * bylines)`` of ``bylines`` and the bench's own (which may resample whole
+    accounts); its lower end is above 0 whenever a false alarm was seen."""
     if value is None or not bylines:
-        return MeasuredRate(value, source)
-    if interval is None:
-        from scipy.stats import binomtest
+        return MeasuredRate(value, source, alpha=alpha)
+    from scipy.stats import binomtest
 
-        ci = binomtest(round(value * bylines), bylines).proportion_ci(0.95, method="exact")
-        interval = [ci.low, ci.high]
-    return MeasuredRate(value, source, int(bylines), (float(interval[0]), float(interval[1])))
+    count = round(value * bylines)
+    exact = binomtest(count, bylines).proportion_ci(0.95, method="exact")
+    low, high = exact.low, exact.high
+    if interval is not None:
+        low, high = min(low, float(interval[0])), max(high, float(interval[1]))
+        if count > 0 and low <= 0:
+            low = exact.low
+    return MeasuredRate(value, source, int(bylines), (float(low), float(high)), alpha)
 
 
 def results_source(results: dict, bench: str, what: str) -> str:

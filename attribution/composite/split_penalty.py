@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
+from functools import cache
+from pathlib import Path
 
 import numpy as np
 from scipy import sparse
 
 from attribution import __version__
-from attribution.composite import cluster
+from attribution.composite import cluster, null
 from attribution.composite.null import ReferenceSet
 from attribution.features.cache import DiskCache
 
@@ -75,6 +78,17 @@ def _writer_half(reference: ReferenceSet, writers: list[str]) -> ReferenceSet:
     )
 
 
+@cache
+def _code_digest() -> str:
+    """SHA-256 of the modules whose code decides the chosen penalty (this one, the clustering and
+    the null's draws): a changed method never reads a penalty cached by the old one, even when the
+    package version stays the same between commits."""
+    digest = hashlib.sha256()
+    for module in (sys.modules[__name__], cluster, null):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    return digest.hexdigest()
+
+
 def tune_penalty(reference: ReferenceSet, n: int, m: int, k_max: int, *, seed: int = 0, draws: int = N_DRAWS) -> float:
     """The candidate penalty with the best mean BCubed F on simulated reference composites (cached).
 
@@ -86,7 +100,7 @@ def tune_penalty(reference: ReferenceSet, n: int, m: int, k_max: int, *, seed: i
     if key in reference._cache:
         return reference._cache[key]
     store = DiskCache(None, CACHE_SPACE)
-    settings = [__version__, reference.digest, *key, PENALTIES, SHARE_CONCENTRATION]
+    settings = [__version__, _code_digest(), reference.digest, *key, PENALTIES, SHARE_CONCENTRATION]
     disk_key = hashlib.sha256(json.dumps(settings).encode()).hexdigest()
     stored = store.get(disk_key)
     if stored is not None:

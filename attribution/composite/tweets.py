@@ -18,6 +18,7 @@ import pandas as pd
 
 from attribution.behaviour.schedules import byline_schedules
 from attribution.composite.calibration import (
+    BENCH_ALPHA,
     MATCHED_SHARE,
     MeasuredRate,
     NullComparison,
@@ -292,7 +293,7 @@ def _measured_fpr(measured: dict | None) -> MeasuredRate:
     if measured is None:
         return MeasuredRate(None, None)
     source = results_source(
-        measured, "interleaved", f"held-out IRA accounts, bylines of {measured['posts']} posts, alpha 0.05"
+        measured, "interleaved", f"held-out IRA accounts, bylines of {measured['posts']} posts, alpha {BENCH_ALPHA:g}"
     )
     singles = measured["n"] - measured["n_composite"] if "n" in measured and "n_composite" in measured else None
     return measured_rate(measured.get("fpr"), source, singles, measured.get("fpr_ci"))

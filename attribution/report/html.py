@@ -34,7 +34,7 @@ from attribution.report.wording import (
     format_p,
     format_percent,
     group_label,
-    measured_count,
+    measured_detail,
     methods_paragraph,
     truncate,
 )
@@ -352,9 +352,7 @@ def _facts(result: Mapping, layout: _Layout, group_rows: Sequence[Mapping]) -> l
             (
                 "False alarms",
                 f"On bylines known to have one writer, this test said \u201cseveral\u201d "
-                f"{format_percent(test['measured_fpr'], 1)} of the time ("
-                + (f"{measured_count(test)}; " if measured_count(test) else "")
-                + f"\u03b1 = {test.get('alpha', 0.05)})"
+                f"{format_percent(test['measured_fpr'], 1)} of the time ({measured_detail(test)})"
                 + (f"; from {test['measured_fpr_source']}." if test.get("measured_fpr_source") else "."),
             )
         )

@@ -28,16 +28,24 @@ def format_p(p: float | None) -> str:
     return f"p = {p:.3f}" if p < 0.1 else f"p = {p:.2f}"
 
 
-def measured_count(test: dict, name: str = "measured_fpr") -> str:
-    """ "1 of 60 bylines; 95% interval 0.0% to 8.9%" for a measured rate, or "" when the result
-    does not say how many bylines it rests on."""
+def measured_detail(test: dict, name: str = "measured_fpr") -> str:
+    """ "1 of 60 bylines; 95% interval 0.0% to 8.9%; at α = 0.05" for a measured rate: its count
+    and interval when the result has them, and the level it was measured at, with this run's
+    level when that differs (a rate at 0.05 says little of a test run at 0.01)."""
+    parts = []
     bylines, interval = test.get(f"{name}_bylines"), test.get(f"{name}_ci")
-    if not bylines or test.get(name) is None:
-        return ""
-    text = f"{round(test[name] * bylines)} of {bylines} bylines"
-    if interval:
-        text += f"; 95% interval {format_percent(interval[0], 1)} to {format_percent(interval[1], 1)}"
-    return text
+    if bylines and test.get(name) is not None:
+        parts.append(f"{round(test[name] * bylines)} of {bylines} bylines")
+        if interval:
+            parts.append(f"95% interval {format_percent(interval[0], 1)} to {format_percent(interval[1], 1)}")
+    measured_at, used = test.get(f"{name}_alpha"), test.get("alpha")
+    if measured_at is None:
+        parts.append(f"\u03b1 = {used if used is not None else 0.05}")
+    elif used is not None and used != measured_at:
+        parts.append(f"measured at \u03b1 = {measured_at}; this run used \u03b1 = {used}")
+    else:
+        parts.append(f"at \u03b1 = {measured_at}")
+    return "; ".join(parts)
 
 
 def format_percent(value: float | None, digits: int = 0) -> str:
@@ -154,9 +162,8 @@ def methods_paragraph(result: Mapping, n_groups: int) -> str:
             sentence += f" at \u03b1 = {test['alpha']}"
         sentence += "."
         if test.get("measured_fpr") is not None:
-            count = measured_count(test)
             sentence += f" On single-author bylines the test's measured false-positive rate was {format_percent(test['measured_fpr'], 1)}"
-            sentence += f" ({count})" if count else ""
+            sentence += f" ({measured_detail(test)})"
             sentence += f" ({test['measured_fpr_source']})." if test.get("measured_fpr_source") else "."
         sentences.append(sentence)
     if k.get("estimate") is not None:

@@ -215,6 +215,7 @@ def test_short_excerpts_without_a_reference_take_the_excerpt_pool_on_the_command
     assert "recovered the writers of c50-excerpt-reference" in payload["methods"]["model"]
     assert payload["test"]["measured_fpr"] is not None
     assert "attribution bench short_docs" in payload["test"]["measured_fpr_source"]
+    assert payload["test"]["measured_fpr_source"] in payload["methods"]["calibration"]
     # Three writers, seven excerpts each: found.
     assert payload["test"]["p_value"] <= 0.05 and payload["k"]["estimate"] >= 2
 
@@ -232,6 +233,8 @@ def test_documents_shorter_than_every_pool_get_no_measured_rate_and_a_weak_one_w
     assert result["test"]["reference"]["pool"] == "excerpt"
     assert result["test"]["measured_fpr"] is None
     assert result["test"]["measured_fpr_source"] == "not measured on documents this short"
+    # The methods say the same as the test block, not that a bench measured it.
+    assert result["methods"]["calibration"].endswith("False-positive rate: not measured on documents this short.")
     assert any("shorter than the reference's" in c for c in result["methods"]["caveats"])
     assert result["verdict"]["level"] == "single"
     assert "weak evidence of one writer" in result["verdict"]["text"]
@@ -247,5 +250,5 @@ def test_a_shipped_pool_passed_in_is_known_as_that_pool_and_another_set_is_not_q
     texts = ["The cat sat on the mat, and then it left.", "A dog ran; the dog barked at 3 cats!"] * 3
     tiny = build_reference(texts, ["a", "a", "b", "b", "c", "c"], name="tiny", kind="article")
     assert _choose_reference(tiny, None, "article", ["a text"])[1] == "given"
-    assert _measured_fpr("given", "article", with_operators=False).source == "not measured for this reference set"
-    assert _measured_fpr("given", "article", with_operators=False).value is None
+    assert _measured_fpr("given", with_operators=False).source == "not measured for this reference set"
+    assert _measured_fpr("given", with_operators=False).value is None

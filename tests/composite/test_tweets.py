@@ -129,7 +129,8 @@ def test_the_cli_tests_a_users_posts_with_no_data_folder(byline, tmp_path):
     assert shipped["provenance"]["commit"] in result["test"]["measured_fpr_source"]
     assert "bylines of 200 posts" in result["test"]["measured_fpr_source"]
     assert result["test"]["measured_fpr_bylines"] == at_size["n"] - at_size["n_composite"]
-    assert result["test"]["measured_fpr_ci"] == at_size["fpr_ci"]
+    low, high = result["test"]["measured_fpr_ci"]
+    assert low <= at_size["fpr"] <= high and high >= at_size["fpr_ci"][1]
     if at_size["tpr"] < WEAK_POWER:
         assert any("weak evidence of one writer" in c for c in result["methods"]["caveats"])
 
