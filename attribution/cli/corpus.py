@@ -35,6 +35,9 @@ def _format_info(info: dict) -> str:
     for problem in load["problems"][:10]:
         where = problem["path"] + (f", row {problem['row']}" if problem["row"] is not None else "")
         lines.append(f"  {problem['severity']}: {where}: {problem['problem']}")
+    unlisted = sum(load["problem_counts"].values()) - min(len(load["problems"]), 10)
+    if unlisted > 0:
+        lines.append(f"  … and {unlisted:,} more problems (--json lists up to 200)")
     return "\n".join(lines)
 
 

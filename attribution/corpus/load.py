@@ -384,6 +384,8 @@ class _BatchConverter:
             stamps, bad, naive = parse_timestamps(raw_times, assume_tz=self.options.time_zone or "UTC")
             bad_mask = bad.to_numpy() & keep
             flag(bad_mask, f"unparseable time stamp in column {source['time']!r}")
+            blank = stamps.isna().to_numpy() & ~bad.to_numpy() & keep
+            flag(blank, f"no time stamp in column {source['time']!r}: kept without a time", "warning")
             keep &= ~bad.to_numpy()
             self.zones.add(timestamp_zones(raw_times)[keep], naive.to_numpy() & keep, rows)
             times = pa.array(stamps, type=pa.timestamp("us", tz="UTC"), from_pandas=True)
@@ -679,17 +681,32 @@ def _clip(text: str, width: int = 40) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+#: Caveats on single kept rows shown one by one per kind (as warnings); the rest are counted.
+SHOWN_ROW_CAVEATS = 3
+
+
 def _log_problems(path: Path, report: LoadReport) -> None:
-    """Errors and whole-file caveats (an encoding guessed, a column chosen) as warnings, so ``-q``
-    still shows them; caveats on single rows one by one at info, and counted in one warning."""
+    """Errors and caveats on a whole file (an encoding guessed, a column chosen) as warnings, so
+    ``-q`` still shows them; of the caveats on kept rows, the first few of each kind as warnings,
+    the rest at info and counted in one warning."""
+    shown: Counter = Counter()
     for problem in report.problems[:50]:
-        loud = problem.severity == "error" or problem.row is None
-        log.log(logging.WARNING if loud else logging.INFO, "%s", problem)
+        if problem.severity == "error" or problem.row is None:
+            log.warning("%s", problem)
+            continue
+        shown[problem.kind] += 1
+        log.log(logging.WARNING if shown[problem.kind] <= SHOWN_ROW_CAVEATS else logging.INFO, "%s", problem)
     if len(report.problems) > 50:
         log.warning("%s: %d more problems; see the load report", path, len(report.problems) - 50)
-    row_caveats = Counter(p.kind for p in report.problems if p.severity == "warning" and p.row is not None)
-    for kind, count in sorted(row_caveats.items()):
-        log.warning("%s: %d row(s) kept with a caveat (%s); the load report names them", path, count, kind)
+    caveats = Counter(p.kind for p in report.problems if p.severity == "warning" and p.row is not None)
+    for kind, count in sorted(caveats.items()):
+        if count > SHOWN_ROW_CAVEATS:
+            log.warning(
+                "%s: %d more caveats of this kind on kept rows (%s); the load report lists them",
+                path,
+                count - SHOWN_ROW_CAVEATS,
+                kind,
+            )
 
 
 def load_file(

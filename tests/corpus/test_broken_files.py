@@ -71,6 +71,18 @@ def test_csv_with_bad_timestamps_and_wrong_field_count(tmp_path):
     assert corpus.dataset[1]["timestamp"].hour == 8  # +02:00 converted to UTC
 
 
+def test_a_blank_time_stamp_keeps_the_row_and_says_so(tmp_path):
+    path = tmp_path / "tweets.csv"
+    path.write_text(
+        "user,created_at,text\nalice,2015-05-28T18:40:59Z,Lunch with the Lions club\nalice,,A post without a time\n",
+        encoding="utf-8",
+    )
+    corpus = load_corpus(path, kind="tweet")
+    assert corpus.dataset["text"] == ["Lunch with the Lions club", "A post without a time"]
+    assert corpus.dataset[1]["timestamp"] is None
+    assert _problems(corpus)[3] == "no time stamp in column 'created_at': kept without a time"
+
+
 def test_missing_named_column_lists_the_columns(tmp_path):
     path = tmp_path / "a.csv"
     path.write_text("body,writer\nSome text,Ann\n", encoding="utf-8")
