@@ -38,6 +38,16 @@ def _examples(feature: str, texts: list[str], ids: list[str], limit: int = 2) ->
     return out
 
 
+def _typicality(rates: np.ndarray, members: np.ndarray, features: list[int]) -> np.ndarray:
+    """How strongly each member document shows its group's distinguishing features: the mean of
+    its rates on them, standardised over the byline; examples are taken from the highest first."""
+    if not features:
+        return np.zeros(len(members))
+    block = rates[:, features]
+    standard = (block - block.mean(axis=0)) / np.maximum(block.std(axis=0), 1e-9)
+    return standard[members].mean(axis=1)
+
+
 def distinguishing_features(labels: np.ndarray, texts: list[str], ids: list[str], top: int = 6) -> list[dict]:
     """Per cluster: the named style features most above the rest of the byline, with examples."""
     counts, totals = count_table(texts)
@@ -48,22 +58,24 @@ def distinguishing_features(labels: np.ndarray, texts: list[str], ids: list[str]
         inside, outside = rates[labels == c], rates[labels != c]
         rows: list[dict] = []
         examples: list[dict] = []
-        member_texts = [t for t, label in zip(texts, labels) if label == c]
-        member_ids = [i for i, label in zip(ids, labels) if label == c]
+        members = np.flatnonzero(labels == c)
         if len(outside):
             spread = np.sqrt(inside.var(axis=0) / max(len(inside), 1) + outside.var(axis=0) / max(len(outside), 1))
             z = (inside.mean(axis=0) - outside.mean(axis=0)) / np.maximum(spread, 1e-6)
             z[(inside.max(axis=0) == 0) & (outside.max(axis=0) == 0)] = 0.0
-            for j in np.argsort(-z, kind="stable")[:top]:
-                if z[j] <= 0:
-                    break
-                rows.append({"feature": names[j], "family": names[j].split("__")[0], "z": round(float(z[j]), 3)})
-            for row in rows:
-                for example in _examples(row["feature"], member_texts, member_ids, limit=1):
-                    if example not in examples:
-                        examples.append(example)
-                if len(examples) >= 3:
-                    break
+            chosen = [j for j in np.argsort(-z, kind="stable")[:top] if z[j] > 0]
+            rows = [
+                {"feature": names[j], "family": names[j].split("__")[0], "z": round(float(z[j]), 3)} for j in chosen
+            ]
+            members = members[np.argsort(-_typicality(rates, members, chosen), kind="stable")]
+        member_texts = [texts[i] for i in members]
+        member_ids = [ids[i] for i in members]
+        for row in rows:
+            for example in _examples(row["feature"], member_texts, member_ids, limit=1):
+                if example not in examples:
+                    examples.append(example)
+            if len(examples) >= 3:
+                break
         if not examples and member_texts:
             first = _SENTENCE.findall(member_texts[0])
             examples = [{"document_id": member_ids[0], "text": (first[0] if first else member_texts[0])[:300].strip()}]

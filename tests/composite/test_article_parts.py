@@ -128,3 +128,19 @@ def test_shares_find_the_operators_present_despite_confusion():
     assert estimated[0] == pytest.approx(0.8, abs=0.03)
     draws = shares.bootstrap_counts(np.array([28, 12, 10]), confusion, n_bootstrap=50)
     assert np.mean(draws == 2) > 0.5
+
+
+def test_a_groups_examples_come_from_the_documents_that_show_its_features_most():
+    """The report's examples are quoted from the group's most typical documents, not from its
+    first one in byline order (a borderline document was quoted before)."""
+    from attribution.composite.explain import distinguishing_features
+
+    plain = "The council met on Monday and the members voted for the new budget of the city."
+    weak = plain + " However, the plan was late. " + plain * 3
+    strong = "However, the mayor spoke. However, he was brief. However, the vote passed upon review."
+    others = [plain + " The vote was close and the hall was full." for _ in range(4)]
+    texts = [weak, strong, *others]
+    labels = np.array([0, 0, 1, 1, 1, 1])
+    group = distinguishing_features(labels, texts, [f"d{i}" for i in range(len(texts))])[0]
+    assert "mfw__however" in [row["feature"] for row in group["distinguishing_features"]]
+    assert group["examples"][0]["document_id"] == "d1"
