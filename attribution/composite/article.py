@@ -15,6 +15,7 @@ from typing import Any
 
 import datasets
 import numpy as np
+import pyarrow as pa
 from scipy import sparse
 
 from attribution import __version__
@@ -49,6 +50,7 @@ from attribution.composite.split_penalty import tune_penalty
 from attribution.composite.word_view import LONG_UNITS, NULL_FACTOR, TOP_WORDS, WordTester
 from attribution.composite.word_view import STATISTIC as WORD_STATISTIC
 from attribution.corpus.report import LoadReport
+from attribution.corpus.text import fingerprints
 from attribution.errors import ConfigError, CorpusError
 from attribution.progress import ProgressFactory, no_progress
 
@@ -331,9 +333,16 @@ def test_composite(
     if metadata_col:
         log.warning("composite: --metadata-col is read only for time-stamped posts tested post by post; ignored")
     units = dataset if grouped else _units(dataset, kind)
+    units, repeats = _distinct(units)
     data = _describe_byline(units, name, kind, report, seed, n_subsamples)
+    if repeats:
+        data["methods"]["caveats"].append(repeats)
     if len(units) < MIN_DOCUMENTS:
-        return CompositeResult(_insufficient_evidence(data, units, alpha))
+        result = _insufficient_evidence(data, units, alpha)
+        if repeats:
+            verdict = result["verdict"]
+            verdict["text"] = verdict["text"].replace("Too few documents", f"Too few distinct documents ({len(units)})")
+        return CompositeResult(result)
     texts = list(units["text"])
     tokens = token_counts(texts)
     chosen_by_length = reference is None and reference_corpus is None and kind != "tweet"
@@ -408,6 +417,29 @@ def _route_to_posts(
             progress=progress,
         )
     )
+
+
+def _distinct(units: datasets.Dataset) -> tuple[datasets.Dataset, str | None]:
+    """The byline's documents with each repeated text kept once (first occurrence), and a caveat
+    naming the repeats: six copies of one article are one piece of evidence, not six, and identical
+    documents would look like a tight writer of their own."""
+    keys = fingerprints(pa.array(units["text"], type=pa.string())).to_pylist()
+    first: dict[str, int] = {}
+    repeats: list[tuple[int, int]] = []
+    for i, key in enumerate(keys):
+        if key in first:
+            repeats.append((i, first[key]))
+        else:
+            first[key] = i
+    if not repeats:
+        return units, None
+    ids = units["id"]
+    named = ", ".join(f"{ids[i]} (= {ids[j]})" for i, j in repeats[:10]) + (" …" if len(repeats) > 10 else "")
+    caveat = (
+        f"{len(repeats)} document(s) repeat the text of another (apart from case, spacing, punctuation or links) "
+        f"and were tested once: {named}."
+    )
+    return units.select(sorted(first.values())), caveat
 
 
 def _describe_byline(

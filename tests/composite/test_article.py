@@ -41,6 +41,23 @@ def test_too_few_documents_give_no_p_value():
     validate(result)
 
 
+def test_repeated_documents_count_once():
+    """Three papers each given six times are three documents of evidence, not eighteen: too few to
+    test, and the repeats are named (they were once tested as eighteen)."""
+    fed = load_corpus("federalist").dataset.select(range(3))
+    repeated = datasets.concatenate_datasets([fed] * 6)
+    repeated = repeated.remove_columns("id").add_column("id", [f"copy{i}" for i in range(len(repeated))])
+    result = composite.test_composite(repeated).to_dict()
+    assert result["verdict"]["level"] == "insufficient_evidence"
+    assert result["n_documents"] == 3
+    assert result["verdict"]["text"].startswith("Too few distinct documents (3)")
+    assert any(
+        "15 document(s) repeat the text of another" in c and "copy3 (= copy0)" in c
+        for c in result["methods"]["caveats"]
+    )
+    validate(result)
+
+
 @pytest.mark.slow
 def test_two_writers_are_detected_and_matched(c50, c50_authors, small_reference):
     first, second, third = c50_authors[1][:3]
