@@ -94,7 +94,7 @@ def score(
     def text() -> str:
         lines = []
         for row in results:
-            head = "unknown (none of the candidates)" if row["unknown"] else row["prediction"]
+            head = _unknown_head(row, model.threshold_) if row["unknown"] else row["prediction"]
             lines.append(f"{row['id']}: {head}  [trust: {row['trust']['level']}]")
             lines.extend(f"    {c['probability']:.3f}  {c['author']}" for c in row["candidates"])
             lines.extend(f"    {n['level']}: {n['text']}" for n in row["trust"]["notes"] if n["level"] != "ok")
@@ -102,3 +102,14 @@ def score(
 
     out.emit(result, text)
     out.written(result["written"])
+
+
+def _unknown_head(row: dict, threshold: float | None) -> str:
+    """Why "unknown", in numbers a user can check: the top candidate's lead over the runner-up
+    (raw margins, not the probabilities shown below it) against the learned threshold."""
+    if threshold is None:
+        return "unknown (none of the candidates)"
+    return (
+        f"unknown (none of the candidates: {row['top_candidate']} leads the runner-up by {row['open_set_score']:.2f} "
+        f"in raw margin, below the threshold {threshold:.2f} learned on authors held out in training)"
+    )

@@ -92,3 +92,14 @@ def test_verify_without_a_named_candidate_fails_clearly(folder):
         main, ["verify", str(questioned[0]), "--candidate-corpus", str(root / "train"), "--quiet"]
     )
     assert result.exit_code == 1 and "--candidate" in result.output
+
+
+def test_an_unknown_answer_shows_the_lead_and_the_threshold():
+    """A top candidate at 0.998 answered "unknown" read as a contradiction; the line now gives the
+    two numbers the decision compares."""
+    from attribution.cli.score import _unknown_head
+
+    row = {"top_candidate": "AaronPressman", "open_set_score": 0.3312, "unknown": True}
+    head = _unknown_head(row, 0.407)
+    assert "AaronPressman leads the runner-up by 0.33" in head and "below the threshold 0.41" in head
+    assert _unknown_head(row, None) == "unknown (none of the candidates)"
