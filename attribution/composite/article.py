@@ -105,7 +105,7 @@ def _select_byline(dataset: datasets.Dataset, byline: str | None) -> tuple[datas
         return dataset.filter(lambda b: b == byline, input_columns="byline"), byline
     if len(names) > 1:
         shown = ", ".join(names[:10]) + (" …" if len(names) > 10 else "")
-        raise ConfigError(f"the corpus holds {len(names)} bylines ({shown}); choose one with byline=/--byline")
+        raise ConfigError(f"the corpus holds {len(names)} bylines ({shown}); choose one with --byline NAME")
     return dataset, names[0] if names else "(no byline)"
 
 
@@ -335,11 +335,13 @@ def test_composite(
     units = dataset if grouped else _units(dataset, kind)
     units, repeats = _distinct(units)
     data = _describe_byline(units, name, kind, report, seed, n_subsamples)
-    if repeats:
-        data["methods"]["caveats"].append(repeats)
+    if repeats.caveat:
+        data["methods"]["caveats"].append(repeats.caveat)
+        data["n_documents"] = len(repeats.rows)
     if len(units) < MIN_DOCUMENTS:
         result = _insufficient_evidence(data, units, alpha)
-        if repeats:
+        result["documents"] = repeats.expand(result["documents"])
+        if repeats.caveat:
             verdict = result["verdict"]
             verdict["text"] = verdict["text"].replace("Too few documents", f"Too few distinct documents ({len(units)})")
         return CompositeResult(result)
@@ -379,7 +381,9 @@ def test_composite(
     test = _test_block(style, evidence, p, alpha, reference, measured)
     data["methods"]["calibration"] += _calibration_clause(measured)
     test["reference"] = placement
-    data.update(verdict=verdict, test=test, k=k_block, clusters=found.clusters, documents=found.documents)
+    data.update(
+        verdict=verdict, test=test, k=k_block, clusters=found.clusters, documents=repeats.expand(found.documents)
+    )
     return CompositeResult(data)
 
 
@@ -419,27 +423,59 @@ def _route_to_posts(
     )
 
 
-def _distinct(units: datasets.Dataset) -> tuple[datasets.Dataset, str | None]:
-    """The byline's documents with each repeated text kept once (first occurrence), and a caveat
-    naming the repeats: six copies of one article are one piece of evidence, not six, and identical
-    documents would look like a tight writer of their own."""
+@dataclass
+class _Repeats:
+    """Documents whose text repeats an earlier one's: ``source[i]`` is the position among the
+    distinct documents that row ``i`` of the byline takes its result from."""
+
+    rows: datasets.Dataset
+    source: list[int]
+    caveat: str | None
+
+    def expand(self, documents: list[dict]) -> list[dict]:
+        """One result row per byline row again, a repeat carrying its original's cluster and scores."""
+        if self.caveat is None:
+            return documents
+        out = []
+        for i, j in enumerate(self.source):
+            row = dict(documents[j])
+            stamp = self.rows[i]["timestamp"]
+            row.update(
+                id=str(self.rows[i]["id"]),
+                title=self.rows[i]["title"],
+                timestamp=stamp.isoformat() if stamp is not None else None,
+            )
+            out.append(row)
+        return out
+
+
+def _distinct(units: datasets.Dataset) -> tuple[datasets.Dataset, _Repeats]:
+    """The byline's documents with each repeated text kept once (first occurrence), and how to
+    give every row its result back: six copies of one article are one piece of evidence, not six,
+    and identical documents would look like a tight writer of their own."""
     keys = fingerprints(pa.array(units["text"], type=pa.string())).to_pylist()
-    first: dict[str, int] = {}
-    repeats: list[tuple[int, int]] = []
+    position: dict[str, int] = {}  # a text's position among the distinct documents
+    kept: list[int] = []  # the byline row of each distinct document
+    source: list[int] = []
+    repeats: list[int] = []
     for i, key in enumerate(keys):
-        if key in first:
-            repeats.append((i, first[key]))
+        if key in position:
+            repeats.append(i)
         else:
-            first[key] = i
+            position[key] = len(kept)
+            kept.append(i)
+        source.append(position[key])
     if not repeats:
-        return units, None
+        return units, _Repeats(units, source, None)
     ids = units["id"]
-    named = ", ".join(f"{ids[i]} (= {ids[j]})" for i, j in repeats[:10]) + (" …" if len(repeats) > 10 else "")
+    named = ", ".join(f"{ids[i]} (= {ids[kept[source[i]]]})" for i in repeats[:10]) + (
+        " …" if len(repeats) > 10 else ""
+    )
     caveat = (
         f"{len(repeats)} document(s) repeat the text of another (apart from case, spacing, punctuation or links) "
-        f"and were tested once: {named}."
+        f"and were tested once, each given its original's cluster: {named}."
     )
-    return units.select(sorted(first.values())), caveat
+    return units.select(kept), _Repeats(units, source, caveat)
 
 
 def _describe_byline(

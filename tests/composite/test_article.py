@@ -49,7 +49,7 @@ def test_repeated_documents_count_once():
     repeated = repeated.remove_columns("id").add_column("id", [f"copy{i}" for i in range(len(repeated))])
     result = composite.test_composite(repeated).to_dict()
     assert result["verdict"]["level"] == "insufficient_evidence"
-    assert result["n_documents"] == 3
+    assert result["n_documents"] == 18 and [d["id"] for d in result["documents"]] == repeated["id"]
     assert result["verdict"]["text"].startswith("Too few distinct documents (3)")
     assert any(
         "15 document(s) repeat the text of another" in c and "copy3 (= copy0)" in c
@@ -132,7 +132,7 @@ def test_several_bylines_need_a_choice(c50, c50_authors, small_reference):
     docs = datasets.concatenate_datasets(
         [byline_dataset(c50, [(first, 0, 5)], byline="A"), byline_dataset(c50, [(second, 0, 5)], byline="B")]
     )
-    with pytest.raises(ConfigError, match="choose one with byline"):
+    with pytest.raises(ConfigError, match="choose one with --byline NAME"):
         composite.test_composite(docs, reference=small_reference)
     with pytest.raises(ConfigError, match="'C' is not in the corpus"):
         composite.test_composite(docs, byline="C", reference=small_reference)
