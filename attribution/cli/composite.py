@@ -114,6 +114,13 @@ def composite(
 
 
 def _summary(result: dict) -> str:
-    """The verdict, and what it was measured against when a shipped pool was chosen by length."""
+    """The verdict, which evidence carried it (posts: style, posting times, both), and what it was
+    measured against when a shipped pool was chosen by length."""
+    lines = [result["verdict"]["text"]]
+    evidence = (result.get("test") or {}).get("evidence")
+    if evidence:
+        lines.append(evidence)
     pool = (result.get("methods") or {}).get("reference_pool")
-    return result["verdict"]["text"] + (f"\nCompared with {pool}." if pool else "")
+    if pool:
+        lines.append(f"Compared with {pool}.")
+    return "\n".join(lines)

@@ -74,3 +74,15 @@ def test_articles_with_a_reference_need_no_data_folder_and_use_it(tmp_path, data
 
 def write_rows(path, rows: list[dict]) -> None:
     path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+
+
+def test_the_terminal_says_which_evidence_carried_the_verdict():
+    """Posts: the line on style, posting times and both was in the JSON and the report only."""
+    from attribution.cli.composite import _summary
+
+    result = {
+        "verdict": {"text": "No evidence of more than one writer (p = 0.640)."},
+        "test": {"evidence": "No view (style, posting behaviour, one model over both) rejects one writer (...)."},
+        "methods": {},
+    }
+    assert _summary(result).splitlines() == [result["verdict"]["text"], result["test"]["evidence"]]
