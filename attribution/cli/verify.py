@@ -11,7 +11,7 @@ QUESTION = (
     "verify asks whether each text is closer to {candidate}'s known texts than to those of the "
     "{writers} other writer(s) in the impostor pool. It has no 'someone else entirely' answer: a text "
     "by a writer outside the pool can pass as the candidate's, which is why `score` (which can answer "
-    "'unknown') may disagree. Read a 'same author' verdict with the trust notes above."
+    "'unknown') may disagree. Read a 'same author' verdict with its trust level and any notes beside it."
 )
 
 
