@@ -115,7 +115,13 @@ def _kind(dataset: datasets.Dataset) -> str:
 
 
 def _measured_fpr(
-    origin: str, with_operators: bool, *, too_short: bool = False, units_of: int = 1, word_view: bool = False
+    origin: str,
+    with_operators: bool,
+    *,
+    too_short: bool = False,
+    outside: bool = False,
+    units_of: int = 1,
+    word_view: bool = False,
 ) -> MeasuredRate:
     """The false-positive rate measured on held-out single writers with this reference and this
     test, from the results file the package ships, with its count and interval (a value of None,
@@ -128,6 +134,10 @@ def _measured_fpr(
     """
     if too_short:
         return MeasuredRate(None, "not measured on documents this short")
+    if outside:
+        return MeasuredRate(
+            None, "not measured on bylines this far from the reference (another genre, era or language?)"
+        )
     if word_view:
         return MeasuredRate(
             None,
@@ -371,12 +381,23 @@ def test_composite(
     if rolling and level == "composite":
         data["rolling"] = _rolling(texts, found.ids, labels, found.between, reference, found.matcher)
     verdict = _verdict(level, k, p, found.matched, data["operators"], alpha)
+    # Beyond every single reference writer's set of its size (another genre, era or language?):
+    # the null and the measured rates describe bylines unlike this one. The function-word view of
+    # long documents z-scores within the byline, which a genre cannot shift as a whole.
+    outside = placement["reference_share_as_far"] == 0.0 and style.words is None
     if too_short:
         weaken_single(verdict, "but documents this short were not measured: weak evidence of one writer")
+    elif outside:
+        weaken_single(verdict, "but the byline lies outside what the reference measured: weak evidence of one writer")
     if evidence is not None:
         _describe_operator_methods(data["methods"])
     measured = _measured_fpr(
-        origin, evidence is not None, too_short=too_short, units_of=tester.m, word_view=style.words is not None
+        origin,
+        evidence is not None,
+        too_short=too_short,
+        outside=outside,
+        units_of=tester.m,
+        word_view=style.words is not None,
     )
     test = _test_block(style, evidence, p, alpha, reference, measured)
     data["methods"]["calibration"] += _calibration_clause(measured)

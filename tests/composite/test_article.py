@@ -58,6 +58,25 @@ def test_repeated_documents_count_once():
     validate(result)
 
 
+def test_a_byline_outside_every_reference_gets_no_rate_and_a_weak_one_writer_answer():
+    """300-word openings of Hamilton's papers (18th-century essays) lie beyond every single C50
+    writer's set: "one writer" is weak evidence there, and no measured rate of news writers is
+    quoted for them."""
+    fed = load_corpus("federalist").dataset
+    rows = [i for i, a in enumerate(fed["author"]) if a == "Hamilton"][:12]
+    byline = fed.select(rows)
+    byline = byline.remove_columns("text").add_column("text", [" ".join(t.split()[:300]) for t in byline["text"]])
+    result = composite.test_composite(byline, rolling=False, n_subsamples=0).to_dict()
+    assert result["test"]["reference"]["reference_share_as_far"] == 0.0
+    assert (
+        result["test"]["measured_fpr"] is None
+        and "this far from the reference" in result["test"]["measured_fpr_source"]
+    )
+    if result["verdict"]["level"] == "single":
+        assert "weak evidence of one writer" in result["verdict"]["text"]
+    validate(result)
+
+
 @pytest.mark.slow
 def test_two_writers_are_detected_and_matched(c50, c50_authors, small_reference):
     first, second, third = c50_authors[1][:3]
