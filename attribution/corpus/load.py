@@ -385,7 +385,7 @@ class _BatchConverter:
             bad_mask = bad.to_numpy() & keep
             flag(bad_mask, f"unparseable time stamp in column {source['time']!r}")
             blank = stamps.isna().to_numpy() & ~bad.to_numpy() & keep
-            flag(blank, f"no time stamp in column {source['time']!r}: kept without a time", "warning")
+            flag(blank, f"missing time stamp: no value in column {source['time']!r}; kept without a time", "warning")
             keep &= ~bad.to_numpy()
             self.zones.add(timestamp_zones(raw_times)[keep], naive.to_numpy() & keep, rows)
             times = pa.array(stamps, type=pa.timestamp("us", tz="UTC"), from_pandas=True)

@@ -80,7 +80,7 @@ def test_a_blank_time_stamp_keeps_the_row_and_says_so(tmp_path):
     corpus = load_corpus(path, kind="tweet")
     assert corpus.dataset["text"] == ["Lunch with the Lions club", "A post without a time"]
     assert corpus.dataset[1]["timestamp"] is None
-    assert _problems(corpus)[3] == "no time stamp in column 'created_at': kept without a time"
+    assert _problems(corpus)[3] == "missing time stamp: no value in column 'created_at'; kept without a time"
 
 
 def test_missing_named_column_lists_the_columns(tmp_path):

@@ -196,6 +196,7 @@ def test_corpus_info_json_is_byte_identical_across_runs_and_processes(tmp_path):
         "duplicate id": 1,
         "empty text": 1,
         "language": 1,
+        "missing time stamp": 1,
         "timezone": 2,
     }
 

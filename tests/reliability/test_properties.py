@@ -56,7 +56,8 @@ def test_jsonl_loader_uses_every_good_row_and_names_the_rest(tmp_path_factory, r
     path = tmp_path_factory.mktemp("jsonl") / "rows.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     corpus = load_corpus(path, detect_language=False)
-    expected = [normalise_text(str(r["text"])) if r["text"] is not None else "" for r in records]
+    # A number where the text should be is skipped and named, never read as the text "0".
+    expected = [normalise_text(r["text"]) if isinstance(r["text"], str) else "" for r in records]
     good = [i + 1 for i, text in enumerate(expected) if text]
     assert corpus.dataset["text"] == [expected[i - 1] for i in good]
     assert corpus.report.rows_read == len(records) and corpus.report.rows_used == len(good)
