@@ -457,17 +457,8 @@ class _Repeats:
         """One result row per byline row again, a repeat carrying its original's cluster and scores."""
         if self.caveat is None:
             return documents
-        out = []
-        for i, j in enumerate(self.source):
-            row = dict(documents[j])
-            stamp = self.rows[i]["timestamp"]
-            row.update(
-                id=str(self.rows[i]["id"]),
-                title=self.rows[i]["title"],
-                timestamp=stamp.isoformat() if stamp is not None else None,
-            )
-            out.append(row)
-        return out
+        names = self.rows.select_columns(["id", "title", "timestamp"])
+        return [{**documents[j], **_identity(row)} for j, row in zip(self.source, names)]
 
 
 def _distinct(units: datasets.Dataset) -> tuple[datasets.Dataset, _Repeats]:
@@ -940,12 +931,15 @@ def _combined_p(p_style: float, p_operator: float | None) -> float:
 test_composite.__test__ = False  # a library function, not a pytest test
 
 
+def _identity(row: dict) -> dict:
+    """The keys of a result row that name its document: id, title, time stamp."""
+    stamp = row["timestamp"]
+    return {"id": str(row["id"]), "title": row["title"], "timestamp": stamp.isoformat() if stamp is not None else None}
+
+
 def _document_row(units, i, label, confidence, between, operator, probabilities, xy) -> dict:
-    stamp = units[i]["timestamp"]
     return {
-        "id": str(units[i]["id"]),
-        "title": units[i]["title"],
-        "timestamp": stamp.isoformat() if stamp is not None else None,
+        **_identity(units[i]),
         "cluster": label,
         "cluster_confidence": round(confidence, 4),
         "between_clusters": between,
