@@ -29,10 +29,11 @@ from sklearn.model_selection import cross_val_score
 
 from attribution.bench.interleaved_articles import c50_section
 from attribution.bench.interleaved_encoder import encoder_section
-from attribution.bench.scores import bootstrap_mean
+from attribution.bench.scores import bootstrap_mean, pooled_reliability
 from attribution.composite.calibration import BENCH_ALPHA, compare_posts, tweet_null, tweet_reference
 from attribution.composite.interleave import (
     Byline,
+    matched_right,
     merged_byline,
     post_purity,
     single_byline,
@@ -42,8 +43,9 @@ from attribution.composite.interleave import (
     writer_streams,
 )
 from attribution.composite.pools import ira_posts
-from attribution.composite.posts import analyse_posts
-from attribution.composite.tweets import decide_k, read_views, writers_view
+from attribution.composite.post_confidence import shipped_post_calibration
+from attribution.composite.posts import PostAnalysis, analyse_posts
+from attribution.composite.tweets import decide_k, model_confidence, read_views, writers_view
 from attribution.composite.writer_model import VIEWS
 from attribution.features.short_text import mask_post, post_kinds
 from attribution.progress import ProgressFactory, no_progress
@@ -215,7 +217,37 @@ def _score(byline: Byline, vectors: np.ndarray, variances, seed: int) -> dict:
             "purity": post_purity(truth, labels),
             "ari": adjusted_rand_score(truth, labels),
         }
+    chosen = row["both"]["k"]
+    row["confidence"] = {
+        "chosen_k": _post_confidence(writers, chosen, truth) if chosen > 1 and byline.k > 1 else None,
+        "true_k": _post_confidence(writers, byline.k, truth) if byline.k > 1 else None,
+    }
     return row
+
+
+def _post_confidence(analysis: PostAnalysis, k: int, truth: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The writer model's own belief in each post's label, the probability the report states (the
+    shipped map of it), and whether the post sits with its own writer, at ``k`` writers."""
+    labels = analysis.post_labels(k)
+    belief = model_confidence(analysis, k)
+    return belief, shipped_post_calibration().probability(belief, labels), matched_right(truth, labels)
+
+
+def confidence_section(rows: list[dict]) -> dict:
+    """How the per-post probabilities of composites' writers hold up: the model's own belief and
+    the shipped map of it, at the k the test chose (detected composites) and at the true k."""
+    out: dict = {
+        "rule": "each post's stated probability of its writer against whether it sits in the cluster matched to "
+        "its own writer (Hungarian); 'model' is the writer model's own one-step posterior, 'shipped' the "
+        "probability the report states (the map fitted on tune accounts' composites)"
+    }
+    for when in ("chosen_k", "true_k"):
+        triples = [r["confidence"][when] for r in rows if r["confidence"][when] is not None]
+        out[when] = {
+            "model": pooled_reliability([(belief, right) for belief, _, right in triples]),
+            "shipped": pooled_reliability([(stated, right) for _, stated, right in triples]),
+        }
+    return out
 
 
 def whole_stream_composites(posts: pd.DataFrame, size: int, n: int, seed: int) -> list[Byline]:
@@ -312,6 +344,10 @@ def run(data_dir=None, *, seed: int = 0, progress: ProgressFactory = no_progress
         for label, lo, hi in (("10-25%", 0.0, 0.25), ("25-50%", 0.25, 0.51))
     }
     result["ablation"] = {view: summarise(big, view) for view in (*VIEWS, "joint_model")}
+    result["post_confidence"] = {
+        **confidence_section(big),
+        "by_size": {str(s): confidence_section([r for r in rows if r["n"] == s]) for s in SIZES},
+    }
     result["clean_truth"] = {
         "rule": f"composites whose writers a supervised char n-gram classifier separates at balanced accuracy >= {CLEAN_SEPARABILITY}",
         "share_of_composites": round(sum(r["k"] > 1 for r in clean) / max(1, sum(r["k"] > 1 for r in big)), 4),

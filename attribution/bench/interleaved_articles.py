@@ -22,8 +22,10 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import adjusted_rand_score
 
+from attribution.bench.scores import pooled_reliability
 from attribution.composite.interleave import (
     Byline,
+    matched_right,
     merged_byline,
     post_purity,
     single_byline,
@@ -133,9 +135,13 @@ def result_scores(result: dict, byline: pd.DataFrame, alpha: float, *, subsample
     p = result["test"]["p_value"]
     k = result["k"]["estimate"] if p is not None and p <= alpha else 1
     # One writer found: every post in one cluster, as the report shows it.
+    confidence = None
     if k > 1:
-        cluster = {d["id"]: d["cluster"] for d in result["documents"]}
-        labels = np.array([cluster[i] for i in byline["id"].astype(str)])
+        documents = {d["id"]: d for d in result["documents"]}
+        ids = byline["id"].astype(str)
+        labels = np.array([documents[i]["cluster"] for i in ids])
+        # What the report states of each document, against whether it sits with its own writer.
+        confidence = (np.array([documents[i]["cluster_confidence"] for i in ids]), matched_right(truth, labels))
     else:
         labels = np.zeros(len(byline))
     interval = result["k"]["interval"]
@@ -147,6 +153,7 @@ def result_scores(result: dict, byline: pd.DataFrame, alpha: float, *, subsample
         "purity": post_purity(truth, labels),
         "ari": adjusted_rand_score(truth, labels),
         "k_interval_covers": covered,
+        "confidence": confidence,
     }
 
 
@@ -179,5 +186,10 @@ def c50_section(
     section["by_size"] = {str(s): summarise([r for r in rows if r["n"] == s], "both") for s in SIZES}
     section["evidence"] = "style (the article test reads no posting times)"
     section["k_interval"] = interval_coverage(rows)
+    section["document_confidence"] = {
+        "rule": "each document's stated confidence on detected composites (the test's k), against whether it sits "
+        "in the cluster matched to its own writer",
+        **pooled_reliability([r["both"]["confidence"] for r in rows if r["both"]["confidence"] is not None]),
+    }
     section["writers"] = int(articles["writer"].nunique())
     return section

@@ -8,7 +8,7 @@ import numpy as np
 
 from attribution.composite.cluster import bcubed
 
-__all__ = ["bcubed", "bootstrap_mean", "wilson"]
+__all__ = ["bcubed", "binary_reliability", "bootstrap_mean", "pooled_reliability", "wilson"]
 
 #: Two-sided 95% normal quantile.
 Z95 = 1.959964
@@ -50,3 +50,30 @@ def bootstrap_mean(
         drawn = rng.integers(len(sums), size=(draws, len(sums)))
         means = sums[drawn].sum(axis=1) / counts[drawn].sum(axis=1)
     return [round(float(np.quantile(means, 0.025)), 4), round(float(np.quantile(means, 0.975)), 4)]
+
+
+def binary_reliability(confidence: Sequence[float] | np.ndarray, right: Sequence[bool] | np.ndarray) -> dict:
+    """How well stated probabilities of "right" match the rate: mean of each, Brier score, and
+    ECE over ten equal-width bins (the share-weighted gap between confidence and rate)."""
+    p = np.asarray(confidence, dtype=float)
+    y = np.asarray(right, dtype=float)
+    if not len(p):
+        return {"n": 0}
+    bins = np.clip((p * 10).astype(int), 0, 9)
+    ece = sum(abs(y[bins == b].mean() - p[bins == b].mean()) * (bins == b).mean() for b in np.unique(bins))
+    return {
+        "n": len(p),
+        "mean_confidence": round(float(p.mean()), 4),
+        "rate_right": round(float(y.mean()), 4),
+        "brier": round(float(((p - y) ** 2).mean()), 4),
+        "ece": round(float(ece), 4),
+    }
+
+
+def pooled_reliability(pairs: Sequence[tuple[np.ndarray, np.ndarray]]) -> dict:
+    """``binary_reliability`` over the posts of several bylines' (confidence, right) pairs."""
+    if not pairs:
+        return {"bylines": 0, "n": 0}
+    confidence = np.concatenate([np.asarray(c, dtype=float) for c, _ in pairs])
+    right = np.concatenate([np.asarray(r, dtype=bool) for _, r in pairs])
+    return {"bylines": len(pairs), **binary_reliability(confidence, right)}

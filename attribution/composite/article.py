@@ -32,6 +32,7 @@ from attribution.composite.explain import MIN_DOCUMENTS, distinguishing_features
 from attribution.composite.null import N_NULL, ReferenceSet, p_value
 from attribution.composite.operator_evidence import OperatorEvidence, gather_operator_evidence, k_distribution
 from attribution.composite.operators import LEAVE_ONE_OUT_MAX, UNKNOWN, OperatorMatcher
+from attribution.composite.post_confidence import measured_clause
 from attribution.composite.reference import (
     DOCUMENT_POOLS,
     REFERENCE_FILES,
@@ -377,6 +378,7 @@ def test_composite(
     level = "composite" if p <= alpha else "inconclusive" if p <= 2 * alpha else "single"
     found = _describe_documents(data, units, style, evidence, labels, k, together, n_subsamples, p <= alpha)
     if k > 1:
+        data["methods"]["confidence"] = _confidence_method(n_subsamples > 0, evidence is not None)
         data["behaviour"] = byline_schedules(dataset, units, labels, seed=seed)
     if rolling and level == "composite":
         data["rolling"] = _rolling(texts, found.ids, labels, found.between, reference, found.matcher)
@@ -519,6 +521,24 @@ def _describe_byline(
             "caveats": caveats,
         },
     }
+
+
+def _confidence_method(subsampled: bool, operators: bool) -> str:
+    """What a document's confidence is (as ``_describe_documents`` chose it), and how it matched
+    the rate on held-out staff bylines."""
+    if not subsampled and not operators:
+        return "Not estimated (no subsamples were run): every document shows 100%."
+    if not subsampled:
+        return (
+            "Each document's confidence is the operator evidence's posterior probability of its cluster's operator "
+            "(1 for documents no operator explains)."
+        )
+    section = ((shipped_results("interleaved") or {}).get("c50") or {}).get("document_confidence")
+    return (
+        "Each document's confidence is how often it stayed with the other members of its cluster over the "
+        "subsamples: a stability, not a probability that it is its writer's."
+        + measured_clause(section, "held-out C50 staff bylines, at the k the test chose")
+    )
 
 
 def _insufficient_evidence(data: dict[str, Any], units: datasets.Dataset, alpha: float) -> dict[str, Any]:

@@ -126,13 +126,21 @@ def whole_stream_byline(
     return None
 
 
-def post_purity(truth: np.ndarray, labels: np.ndarray) -> float:
-    """Share of posts on the best one-to-one matching of writers to clusters (Hungarian)."""
+def matched_right(truth: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Per post: is its cluster the one matched to its writer on the best one-to-one matching of
+    writers to clusters (Hungarian)? Clusters left unmatched count as wrong."""
     from scipy.optimize import linear_sum_assignment
 
-    writers, t = np.unique(truth, return_inverse=True)
-    clusters, c = np.unique(labels, return_inverse=True)
-    table = np.zeros((len(writers), len(clusters)))
+    _, t = np.unique(truth, return_inverse=True)
+    _, c = np.unique(labels, return_inverse=True)
+    table = np.zeros((t.max() + 1, c.max() + 1))
     np.add.at(table, (t, c), 1)
     rows, cols = linear_sum_assignment(-table)
-    return float(table[rows, cols].sum() / len(truth))
+    writer_of_cluster = np.full(table.shape[1], -1)
+    writer_of_cluster[cols] = rows
+    return writer_of_cluster[c] == t
+
+
+def post_purity(truth: np.ndarray, labels: np.ndarray) -> float:
+    """Share of posts on the best one-to-one matching of writers to clusters."""
+    return float(matched_right(truth, labels).mean())

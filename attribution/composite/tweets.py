@@ -39,6 +39,7 @@ from attribution.composite.calibration import (
 )
 from attribution.composite.explain import distinguishing_features, verdict_of, weaken_single
 from attribution.composite.metadata import metadata_evidence, metadata_values
+from attribution.composite.post_confidence import measured_clause, shipped_post_calibration
 from attribution.composite.posts import K_MAX, SESSION_GAP_MINUTES, PostAnalysis, analyse_posts, within_kind
 from attribution.composite.sessions import posts_per_session
 from attribution.composite.writer_model import VIEWS, WriterMixture
@@ -329,8 +330,9 @@ def _xy(vectors: np.ndarray) -> np.ndarray:
     return coords * np.where(signs == 0, 1.0, signs)
 
 
-def _confidence(analysis: PostAnalysis, k: int) -> np.ndarray:
-    """Each post's probability of its own writer given every other unit's (one Gibbs step)."""
+def model_confidence(analysis: PostAnalysis, k: int) -> np.ndarray:
+    """The model's own probability of each post's writer given every other unit's (one Gibbs
+    step): its belief, shown to readers only through ``post_confidence``'s measured map."""
     if k <= 1:
         return np.ones(len(analysis.unit_of_post))
     _, variances, _ = tweet_reference()
@@ -372,7 +374,7 @@ def test_posts(
     k = decide_k(main, p_value, pool.penalty(times, main.view), alpha)
     k_block = _k_distribution(vectors, times, kinds, pool, alpha, seed, progress)
     labels = main.post_labels(k)
-    confidence = _confidence(main, k)
+    confidence = shipped_post_calibration().probability(model_confidence(main, k), labels)
     metadata = None
     if metadata_column:
         values = metadata_values(frame["meta"].tolist(), metadata_column, name)
@@ -401,7 +403,8 @@ def test_posts(
             f"The byline's style lies further from the reference accounts' centre ({distance:.2f}) than every reference "
             "account: it is outside what the null was measured on (another genre, era or language?)."
         )
-    measured = measured_at_size(shipped_results("interleaved"), len(frame)) if reference is None else None
+    measured_results = shipped_results("interleaved")
+    measured = measured_at_size(measured_results, len(frame)) if reference is None else None
     if reference is None:
         caveats.extend(_measured_caveats(measured, alpha))
     level = "composite" if p_value <= alpha else "inconclusive" if p_value <= 2 * alpha else "single"
@@ -493,9 +496,25 @@ def test_posts(
             f"shipped null (built {reference_meta['built']}, commit {reference_meta['commit']}; style space built "
             f"{meta.get('built')}); the "
             "false-positive rate on held-out accounts is measured by `attribution bench interleaved`.",
+            "confidence": _confidence_method(measured_results),
             "caveats": caveats,
         },
     }
+
+
+def _confidence_method(shipped: dict | None) -> str:
+    """What a post's confidence is, and how it matched the rate on held-out composites."""
+    built = shipped_post_calibration().meta
+    section = ((shipped or {}).get("post_confidence") or {}).get("chosen_k", {}).get("shipped")
+    return (
+        "Each post's confidence is the probability that it sits with its own writer: the writer model's own "
+        "belief (near certainty for almost every post, even where a split is no better than chance) mapped to the "
+        f"rate measured on {built.get('composites')} composites of tune IRA accounts split at 2-4 writers "
+        f"(built {built.get('built')}, commit {str(built.get('commit'))[:12]})."
+        + measured_clause(
+            section, "held-out composites of same-category IRA accounts (1,000+ posts, at the k the test chose)"
+        )
+    )
 
 
 test_posts.__test__ = False  # type: ignore[attr-defined]  # a library function, not a pytest test

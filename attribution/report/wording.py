@@ -149,6 +149,8 @@ def methods_paragraph(result: Mapping, n_groups: int) -> str:
         sentences.append(f"Model: {as_sentence(methods['model'])}")
     if methods.get("reference_pool"):
         sentences.append(f"Reference pool: {as_sentence(methods['reference_pool'])}")
+    if methods.get("confidence"):
+        sentences.append(f"Confidence: {as_sentence(methods['confidence'])}")
     if test:
         statistic = test.get("statistic")
         value = f" = {statistic:.4g}" if isinstance(statistic, (int, float)) else ""

@@ -86,6 +86,10 @@ def test_c50_rows_run_the_users_path(test_posts, data_dir, monkeypatch):
     # The interval over k comes from the user's path too (subsamples run), checked on the detected composite.
     assert section["k_interval"]["detected_composites"] == 1
     assert section["k_interval"]["coverage"] in (0.0, 1.0)
+    # The documents' stated confidence is read from the result the user gets, on the detected composite.
+    confidence = section["document_confidence"]
+    assert confidence["bylines"] == 1 and confidence["n"] == 60
+    assert 0 < confidence["mean_confidence"] <= 1 and confidence["rate_right"] > 0.6
 
 
 def test_the_construction_control_thins_one_accounts_run_as_composites_are(test_posts):
