@@ -5,7 +5,10 @@ test composites (``build_bylines``), are split by the tweet test's writer model 
 to 4 (a reader sees a split at the k the test chose, which is not always the true one); each post
 is right when its cluster is the one matched to its writer. A logistic map from
 ``post_confidence.FEATURES`` to "right" is fitted on those posts and written, with how it was
-built, to ``attribution/composite/data/post_calibration.json``. No ``test`` account is read.
+built, to ``attribution/composite/data/post_calibration.json``. No ``test`` account is read; the
+style space and the model's variances were fitted on ``train`` and ``tune`` accounts, so the
+in-sample numbers in ``meta`` are optimistic: ``bench interleaved`` measures the map on ``test``
+accounts.
 
     python scripts/build_post_calibration.py --data ../shared/corpora
 """
@@ -19,6 +22,7 @@ import logging
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from rich.progress import track
 
 from attribution.atomic import atomic_open
@@ -29,38 +33,33 @@ from attribution.composite.calibration import tweet_reference
 from attribution.composite.interleave import matched_right
 from attribution.composite.pools import ira_posts
 from attribution.composite.post_confidence import CALIBRATION_FILE, calibration_features, fit_post_calibration
-from attribution.composite.posts import analyse_posts
-from attribution.composite.tweets import model_confidence, writers_view
-from attribution.composite.writer_model import VIEWS
+from attribution.composite.tweets import fit_views, post_writers, writers_view
 from attribution.features.short_text import post_kinds
 
 OUT = Path(__file__).resolve().parents[1] / "attribution" / "composite" / "data" / CALIBRATION_FILE
 K_RANGE = (2, 3, 4)
 
 
-def split_posts(posts, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict]:
+def split_posts(posts: pd.DataFrame, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict]:
     """Features, model belief and rightness of every post of every tune composite at every k."""
-    space, variances, _ = tweet_reference()
+    space, _, _ = tweet_reference()
     composites = [b for b in build_bylines(posts, seed) if b.k > 1]
     features, belief, right, per_k = [], [], [], {str(k): 0 for k in K_RANGE}
     for byline in track(composites, description="tune composites"):
         texts = byline.posts["text"].tolist()
-        vectors, kinds, times = space.transform(texts), post_kinds(texts), byline.posts["timestamp"]
-        analyses = {view: analyse_posts(vectors, times, variances, kinds, view=view, seed=seed) for view in VIEWS}
-        writers = writers_view(analyses)
+        writers = writers_view(fit_views(space.transform(texts), byline.posts["timestamp"], post_kinds(texts), seed))
         truth = byline.posts["writer"].to_numpy()
         for k in K_RANGE:
             if k > len(writers.fit.labels):
                 continue
-            labels = writers.post_labels(k)
-            model = model_confidence(writers, k)
-            features.append(calibration_features(model, labels))
-            belief.append(model)
-            right.append(matched_right(truth, labels))
-            per_k[str(k)] += len(labels)
+            split = post_writers(writers, k)
+            features.append(calibration_features(split.belief, split.labels))
+            belief.append(split.belief)
+            right.append(matched_right(truth, split.labels))
+            per_k[str(k)] += len(split.labels)
     counts = {
         "composites": len(composites),
-        "accounts": int(len({w for b in composites for w in b.writers})),
+        "accounts": sorted({str(w) for b in composites for w in b.writers}),
         "posts_by_k": per_k,
     }
     return np.vstack(features), np.concatenate(belief), np.concatenate(right), counts

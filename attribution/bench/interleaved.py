@@ -43,9 +43,8 @@ from attribution.composite.interleave import (
     writer_streams,
 )
 from attribution.composite.pools import ira_posts
-from attribution.composite.post_confidence import shipped_post_calibration
 from attribution.composite.posts import PostAnalysis, analyse_posts
-from attribution.composite.tweets import decide_k, model_confidence, read_views, writers_view
+from attribution.composite.tweets import decide_k, post_writers, read_views, writers_view
 from attribution.composite.writer_model import VIEWS
 from attribution.features.short_text import mask_post, post_kinds
 from attribution.progress import ProgressFactory, no_progress
@@ -119,7 +118,8 @@ def _thinned_singles(streams: dict[str, pd.DataFrame], size: int, n: int, rng: n
 
 
 def build_bylines(posts: pd.DataFrame, seed: int) -> list[Byline]:
-    """The seeded plan: per size, negatives and composites of 2-4 same-category test accounts."""
+    """The seeded plan: per size, negatives and composites of 2-4 same-category accounts of ``posts``
+    (the bench passes the test accounts; the post calibration's build, the tune accounts)."""
     rng = np.random.default_rng([seed, 19])
     extra_rng = np.random.default_rng([seed, 29])
     streams = writer_streams(posts)
@@ -144,7 +144,10 @@ def build_bylines(posts: pd.DataFrame, seed: int) -> list[Byline]:
                 made += 1
         if made < n_pos:
             log.warning(
-                "interleaved: only %d of %d composites of %d posts could be built from test accounts", made, n_pos, size
+                "interleaved: only %d of %d composites of %d posts could be built from the accounts given",
+                made,
+                n_pos,
+                size,
             )
         out.extend(_singles(streams, size, EXTRA_NEGATIVES[size], extra_rng))
     return out
@@ -226,11 +229,10 @@ def _score(byline: Byline, vectors: np.ndarray, variances, seed: int) -> dict:
 
 
 def _post_confidence(analysis: PostAnalysis, k: int, truth: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The writer model's own belief in each post's label, the probability the report states (the
-    shipped map of it), and whether the post sits with its own writer, at ``k`` writers."""
-    labels = analysis.post_labels(k)
-    belief = model_confidence(analysis, k)
-    return belief, shipped_post_calibration().probability(belief, labels), matched_right(truth, labels)
+    """The writer model's own belief in each post's label, the probability the report states, and
+    whether the post sits with its own writer, at ``k`` writers."""
+    split = post_writers(analysis, k)
+    return split.belief, split.stated, matched_right(truth, split.labels)
 
 
 def confidence_section(rows: list[dict]) -> dict:

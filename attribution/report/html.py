@@ -449,6 +449,7 @@ def build_context(result: Mapping) -> dict:
         "operators_given": result.get("operators") is not None,
         "documents": _document_rows(layout),
         "documents_truncated": max(0, len(documents) - MAX_TABLE_ROWS),
+        "confidence_note": str(methods.get("confidence") or ""),
         "has_titles": any(d.get("title") for d in documents),
         "has_timestamps": any(plots._parse_time(d.get("timestamp")) for d in documents),
         "profile_source": profile_source,

@@ -89,7 +89,7 @@ def test_c50_rows_run_the_users_path(test_posts, data_dir, monkeypatch):
     # The documents' stated confidence is read from the result the user gets, on the detected composite.
     confidence = section["document_confidence"]
     assert confidence["bylines"] == 1 and confidence["n"] == 60
-    assert 0 < confidence["mean_confidence"] <= 1 and confidence["rate_right"] > 0.6
+    assert confidence["rate_right"] == pytest.approx(section["by_size"]["60"]["post_purity"], abs=1e-4)
 
 
 def test_the_construction_control_thins_one_accounts_run_as_composites_are(test_posts):

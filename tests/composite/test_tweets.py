@@ -120,6 +120,11 @@ def test_the_cli_tests_a_users_posts_with_no_data_folder(byline, tmp_path):
     smallest = min(test["style_p_value"], test["behaviour_p_value"], test["joint_model_p_value"])
     assert smallest - 1e-5 <= test["p_value"] <= min(1.0, 3 * smallest) + 0.01
     assert "minP" in test["combination"]
+    # A split's posts state a measured rate, not the model's near-certain belief; one writer states nothing.
+    assert ("confidence" in result["methods"]) == (result["k"]["estimate"] > 1)
+    if result["k"]["estimate"] > 1:
+        stated = [d["cluster_confidence"] for d in result["documents"]]
+        assert 0 < min(stated) and max(stated) < 0.95 and "sat with their own writer" in result["methods"]["confidence"]
     # The measured error rates come from the shipped bench interleaved results, with their run.
     shipped = shipped_results("interleaved")
     assert shipped is not None, "bench_interleaved.json does not ship with the package"
