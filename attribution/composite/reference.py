@@ -22,10 +22,12 @@ from pathlib import Path
 
 import datasets
 import numpy as np
+import pyarrow as pa
 
 from attribution.composite.null import ReferenceSet
 from attribution.composite.reference_file import read_reference
 from attribution.composite.represent import CharProfile
+from attribution.corpus.text import fingerprints
 from attribution.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -126,7 +128,16 @@ def group_units(dataset: datasets.Dataset, *, size: int = UNIT_POSTS) -> dataset
 def build_reference(
     texts: Sequence[str], authors: Sequence[str], *, name: str, kind: str, max_features: int = 20000
 ) -> ReferenceSet:
-    """Fit the representation on reference texts and keep their additive counts."""
+    """Fit the representation on reference texts and keep their additive counts. A text that
+    repeats another's (``corpus.text.fingerprints``) is kept once: two copies of one article in a
+    writer's documents would look like a tight pair no single writer produces, and the null would
+    draw them."""
+    keys = fingerprints(pa.array(list(texts), type=pa.string())).to_pylist()
+    first = list({key: i for i, key in reversed(list(enumerate(keys)))}.values())
+    if len(first) < len(keys):
+        log.warning("%s: %d text(s) repeat another's and were kept once", name, len(keys) - len(first))
+        first.sort()
+        texts, authors = [texts[i] for i in first], [authors[i] for i in first]
     profile = CharProfile(max_features=max_features).fit(texts)
     return ReferenceSet(
         name=name,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pyarrow as pa
 import pytest
 from click.testing import CliRunner
 
@@ -14,6 +15,7 @@ from attribution.cli import main
 from attribution.composite.article import test_composite as composite_test
 from attribution.composite.reference import build_document_reference, shipped_reference
 from attribution.composite.reference_file import read_reference, save_reference
+from attribution.corpus.text import fingerprints
 from attribution.errors import ModelError
 from tests.cli.test_composite_cli import write_rows
 from tests.composite.test_article import byline_dataset
@@ -41,8 +43,20 @@ def assert_same_reference(shipped, rebuilt) -> None:
 @pytest.mark.slow
 def test_the_shipped_arrays_are_the_reference_fitted_on_the_c50_texts(rebuilt):
     shipped, meta = shipped_reference("article")
-    assert meta["documents"] == len(rebuilt.authors) == 3000 and meta["authors"] == 30
+    # The 3,000 articles less those that repeat another's text (kept once: ``build_reference``).
+    assert meta["documents"] == len(rebuilt.authors) and 2950 <= meta["documents"] < 3000 and meta["authors"] == 30
+    assert len(set(fingerprints(pa.array(rebuilt.texts)).to_pylist())) == len(rebuilt.texts)
     assert_same_reference(shipped, rebuilt)
+
+
+def test_a_reference_keeps_each_repeated_text_once_and_says_so(caplog):
+    from attribution.composite.reference import build_reference
+
+    texts = ["The cat sat on the mat.", "the cat  sat on the mat", "A dog ran far away.", "Zebras graze at dawn."]
+    with caplog.at_level("WARNING"):
+        reference = build_reference(texts, ["a", "a", "b", "b"], name="tiny", kind="article")
+    assert list(reference.authors) == ["a", "b", "b"] and reference.texts[0] == texts[0]
+    assert "tiny: 1 text(s) repeat another's and were kept once" in caplog.text
 
 
 @pytest.mark.slow
@@ -81,7 +95,11 @@ def test_a_file_of_another_format_is_refused_with_its_name(tmp_path):
 def test_saving_round_trips_a_small_reference(tmp_path):
     from attribution.composite.reference import build_reference
 
-    texts = ["The cat sat on the mat, and then it left.", "A dog ran; the dog barked at 3 cats!", "Zebras, zebras."] * 2
+    texts = [
+        f"{text} {word}"
+        for word in ("once", "twice")
+        for text in ("The cat sat on the mat, and then it left.", "A dog ran; the dog barked at 3 cats!", "Zebras.")
+    ]
     reference = build_reference(texts, ["a", "a", "b", "b", "c", "c"], name="tiny", kind="article")
     save_reference(reference, tmp_path / "tiny.npz", {"built": "now"})
     again, meta = read_reference(tmp_path / "tiny.npz")
@@ -167,7 +185,11 @@ def test_a_text_with_no_ngram_of_the_vocabulary_counts_as_far_from_the_centre():
     """A document in another script has an all-zero row; the sparse mean must match the dense one."""
     from attribution.composite.reference import build_reference
 
-    texts = ["The cat sat on the mat, and then it left.", "A dog ran; the dog barked at 3 cats!"] * 3
+    texts = [
+        f"{text} {word}"
+        for word in ("one", "two", "three")
+        for text in ("The cat sat on the mat, and then it left.", "A dog ran; the dog barked at 3 cats!")
+    ]
     reference = build_reference(texts, ["a", "a", "b", "b", "c", "c"], name="tiny", kind="article")
     counts = reference.profile.counts(["这是一个完全不同的文字。", texts[0]])
     assert counts[0].nnz == 0
@@ -247,7 +269,9 @@ def test_a_shipped_pool_passed_in_is_known_as_that_pool_and_another_set_is_not_q
     excerpts = load_reference("excerpt")
     assert _choose_reference(excerpts, None, "article", ["a text"])[1] == "excerpt"
     assert _choose_reference(load_reference("article"), None, "article", ["a text"])[1] == "article"
-    texts = ["The cat sat on the mat, and then it left.", "A dog ran; the dog barked at 3 cats!"] * 3
+    texts = [
+        f"The cat sat on the mat, and then it left {n} times." for n in ("one", "two", "three", "four", "five", "six")
+    ]
     tiny = build_reference(texts, ["a", "a", "b", "b", "c", "c"], name="tiny", kind="article")
     assert _choose_reference(tiny, None, "article", ["a text"])[1] == "given"
     assert _measured_fpr("given", with_operators=False).source == "not measured for this reference set"
