@@ -75,6 +75,40 @@ def _detection_cells(label: str, block: dict) -> list[str]:
     ]
 
 
+def _reliability(block: dict | None) -> str:
+    """'stated 52% on average, 55% right (ECE 0.09, Brier 0.24)' of a ``binary_reliability`` block."""
+    if not block or not block.get("n"):
+        return "not measured"
+    return (
+        f"stated {block['mean_confidence']:.0%} on average, {block['rate_right']:.0%} right "
+        f"(ECE {_number(block.get('ece'), 3)}, Brier {_number(block.get('brier'), 3)})"
+    )
+
+
+def _confidence_lines(results: dict) -> list[str]:
+    """What the posts' and documents' stated confidences are worth, against their rightness."""
+    lines = []
+    posts = results.get("post_confidence") or {}
+    for when, label in (
+        ("chosen_k", "detected composites at the k the test chose"),
+        ("true_k", "every composite at the true k"),
+    ):
+        block = posts.get(when) or {}
+        shipped = block.get("shipped") or {}
+        if shipped.get("n"):
+            lines.append(
+                f"Tweet posts' confidence, 1,000+ posts, {label} ({shipped['bylines']} bylines, {shipped['n']:,} posts): "
+                f"as reported, {_reliability(shipped)}; the writer model's own belief, {_reliability(block.get('model'))}."
+            )
+    documents = (results.get("c50") or {}).get("document_confidence")
+    if documents and documents.get("n"):
+        lines.append(
+            f"C50 staff documents' confidence (stability over subsamples), detected composites ({documents['bylines']} "
+            f"bylines, {documents['n']:,} documents): {_reliability(documents)}."
+        )
+    return lines
+
+
 def interleaved_table(results: dict) -> str:
     """Every group of ``bench interleaved``: detection, false alarms, k and how pure the writers are."""
     columns = ["bylines", "n", "composites", "AUC", "FPR (95% CI)", "TPR (95% CI)", "exact k", "post purity (95% CI)"]
@@ -106,6 +140,7 @@ def interleaved_table(results: dict) -> str:
             f"C50 staff bylines: the reported 90% interval over k held the true k for "
             f"{_number(coverage.get('coverage'), 2)} of {coverage.get('detected_composites')} detected composites."
         )
+    lines.extend(_confidence_lines(results))
     encoder = results.get("encoder")
     if encoder:
         purity = encoder.get("post_purity_at_true_k", {})
