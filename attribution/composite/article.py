@@ -350,11 +350,8 @@ def test_composite(
         data["methods"]["caveats"].append(repeats.caveat)
         data["n_documents"] = len(repeats.rows)
     if len(units) < MIN_DOCUMENTS:
-        result = _insufficient_evidence(data, units, alpha)
+        result = _insufficient_evidence(data, units, alpha, distinct=len(units) if repeats.caveat else None)
         result["documents"] = repeats.expand(result["documents"])
-        if repeats.caveat:
-            verdict = result["verdict"]
-            verdict["text"] = verdict["text"].replace("Too few documents", f"Too few distinct documents ({len(units)})")
         return CompositeResult(result)
     texts = list(units["text"])
     tokens = token_counts(texts)
@@ -541,10 +538,13 @@ def _confidence_method(subsampled: bool, operators: bool) -> str:
     )
 
 
-def _insufficient_evidence(data: dict[str, Any], units: datasets.Dataset, alpha: float) -> dict[str, Any]:
-    """Too few documents to test: no p-value, no k, every document in one cluster."""
+def _insufficient_evidence(
+    data: dict[str, Any], units: datasets.Dataset, alpha: float, *, distinct: int | None = None
+) -> dict[str, Any]:
+    """Too few documents to test: no p-value, no k, every document in one cluster (``distinct``:
+    how many were left once repeated texts were counted once, when some were)."""
     data.update(
-        verdict=verdict_of("insufficient_evidence", None, None, None),
+        verdict=verdict_of("insufficient_evidence", None, None, None, distinct=distinct),
         test={
             "statistic_name": STATISTIC,
             "statistic": None,

@@ -93,10 +93,12 @@ def weaken_single(verdict: dict, why: str) -> dict:
     return verdict
 
 
-def verdict_of(level: str, k: int | None, p: float | None, matched: int | None) -> dict:
-    """The verdict object: level, its sentence, and whether the byline is composite (None: no finding)."""
+def verdict_of(level: str, k: int | None, p: float | None, matched: int | None, *, distinct: int | None = None) -> dict:
+    """The verdict object: level, its sentence, and whether the byline is composite (None: no
+    finding). ``distinct``: for too few documents, how many differ once repeats count once."""
     if level == "insufficient_evidence":
-        text = f"Too few documents to test (at least {MIN_DOCUMENTS} are needed); no finding."
+        few = "Too few documents" if distinct is None else f"Too few distinct documents ({distinct})"
+        text = f"{few} to test (at least {MIN_DOCUMENTS} are needed); no finding."
         return {"level": level, "text": text, "composite": None}
     p_text = "p < 0.001" if p is not None and p < 0.001 else f"p = {p:.3f}"
     if level == "composite":
