@@ -114,8 +114,10 @@ def iter_jsonl(path: Path, report: LoadReport, batch_rows: int = BATCH_ROWS) -> 
             if not isinstance(record, dict):
                 report.add(str(path), number, "malformed: a line must hold a JSON object")
                 continue
-            if _ESCAPED_SURROGATE.search(line):
-                record = _repair_record(record)
+            # An escaped pair (an emoji as "\ud83d\ude0d") decodes whole; only a lone half is repaired.
+            repaired = _repair_record(record) if _ESCAPED_SURROGATE.search(line) else record
+            if repaired != record:
+                record = repaired
                 report.add(str(path), number, "encoding: lone surrogate code points replaced with U+FFFD", "warning")
             record[ROW_COLUMN] = number
             records.append(record)

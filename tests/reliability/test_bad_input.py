@@ -87,14 +87,19 @@ def test_non_utf8_rows_are_decoded_and_named(tmp_path, assert_all_good_rows_used
 
 def test_lone_surrogates_in_json_are_repaired_and_named(tmp_path, assert_all_good_rows_used):
     path = tmp_path / "surrogate.jsonl"
+    # Row 1: an emoji as json.dumps writes it, an escaped pair of surrogates: whole, no caveat.
     path.write_text(
-        json.dumps({"id": "a", "text": GOOD[0]}) + "\n" + '{"id": "b", "text": "broken \\ud800 pair in the text"}\n',
+        json.dumps({"id": "a", "text": GOOD[0] + " \U0001f60d"})
+        + "\n"
+        + '{"id": "b", "text": "broken \\ud800 pair in the text"}\n',
         encoding="utf-8",
     )
     corpus = load_corpus(path)
     assert_all_good_rows_used(corpus, ["a", "b"])
+    assert corpus.dataset["text"][0].endswith(" \U0001f60d")
     assert corpus.dataset["text"][1] == "broken \ufffd pair in the text"
     assert problems_by_row(corpus)[2] == ["encoding: lone surrogate code points replaced with U+FFFD"]
+    assert 1 not in problems_by_row(corpus)
 
 
 def test_very_long_document_is_split_into_parts(tmp_path, assert_all_good_rows_used):
