@@ -563,7 +563,7 @@ def _insufficient_evidence(
             "operator_informed": None,
         },
         clusters=[],
-        documents=[_document_row(units, i, 0, 1.0, False, None, None, [0.0, 0.0]) for i in range(len(units))],
+        documents=[_document_row(units, i, 0, None, False, None, None, [0.0, 0.0]) for i in range(len(units))],
     )
     return data
 
@@ -830,7 +830,7 @@ def _describe_documents(
             units,
             i,
             int(labels[i]),
-            float(confidence[i]),
+            float(confidence[i]) if k > 1 else None,
             bool(between[i]),
             doc_ops[i],
             doc_probs[i],
@@ -958,10 +958,11 @@ def _identity(row: dict) -> dict:
 
 
 def _document_row(units, i, label, confidence, between, operator, probabilities, xy) -> dict:
+    """One document's result row; ``confidence`` None where there is one group (nothing to weigh)."""
     return {
         **_identity(units[i]),
         "cluster": label,
-        "cluster_confidence": round(confidence, 4),
+        "cluster_confidence": None if confidence is None else round(confidence, 4),
         "between_clusters": between,
         "operator": operator,
         "operator_probabilities": probabilities,

@@ -87,9 +87,11 @@ def distinguishing_features(labels: np.ndarray, texts: list[str], ids: list[str]
 
 def weaken_single(verdict: dict, why: str) -> dict:
     """A "one writer" verdict reworded as weak evidence (``why`` replaces "consistent with a single
-    author"), where what was measured says the test would likely miss several writers."""
+    author"), where what was measured says the test would likely miss several writers; marked
+    ``weak`` so that a headline does not read "One writer"."""
     if verdict["level"] == "single":
         verdict["text"] = verdict["text"].replace("consistent with a single author", why)
+        verdict["weak"] = True
     return verdict
 
 

@@ -90,7 +90,8 @@ def _document_tooltip(doc: Mapping, group: str) -> str:
         parts.append(str(doc["title"]))
     if doc.get("timestamp"):
         parts.append(str(doc["timestamp"])[:16].replace("T", " "))
-    parts.append(f"{group} ({format_percent(doc.get('cluster_confidence'))})")
+    confidence = doc.get("cluster_confidence")
+    parts.append(group if confidence is None else f"{group} ({format_percent(confidence)})")
     if doc.get("operator"):
         probability = (doc.get("operator_probabilities") or {}).get(doc["operator"])
         parts.append(f"best operator {doc['operator']} ({format_percent(probability)})")
@@ -392,7 +393,9 @@ def _document_rows(layout: _Layout) -> list[dict]:
                 "time": str(doc.get("timestamp") or "")[:16].replace("T", " "),
                 "group": group_label(g),
                 "colour": plots.group_colour(g),
-                "confidence": format_percent(doc.get("cluster_confidence")),
+                "confidence": ""
+                if doc.get("cluster_confidence") is None
+                else format_percent(doc["cluster_confidence"]),
                 "between": bool(doc.get("between_clusters")),
                 "operator": best or "",
                 "matched": bool(doc.get("operator")),
@@ -426,6 +429,8 @@ def build_context(result: Mapping) -> dict:
     documents = layout.documents
     verdict = result["verdict"] or {}
     level_class, badge = LEVELS.get(str(verdict.get("level")), ("inconclusive", str(verdict.get("level") or "")))
+    if verdict.get("level") == "single" and verdict.get("weak"):
+        badge = "Not shown to be several"  # the test was measured to miss most composites like this one
     single_operator = ((result.get("operators") or {}).get("single_operator") or {}).get("p_value")
     alpha = (result.get("test") or {}).get("alpha")
     if verdict.get("level") == "single" and None not in (single_operator, alpha) and single_operator <= alpha:

@@ -303,3 +303,19 @@ def test_the_documents_table_says_what_its_confidence_is(result):
     table = page[page.index('id="documents"') :]
     assert "Group confidence: Each post&#39;s confidence is the rate" in table or "Group confidence: Each post's" in table
     assert "&lt;their&gt;" in table and "Confidence: Each post" in page[page.index('id="methods"') :]
+
+
+def test_a_weak_one_writer_answer_is_not_headlined_one_writer(result):
+    """Where the bench says the test misses most composites like this byline, the badge does not
+    claim one writer; each document's group carries no percentage when there is one group."""
+    from attribution.composite.explain import verdict_of, weaken_single
+
+    for doc in result["documents"]:
+        doc.update(cluster=0, between_clusters=False, cluster_confidence=None)
+    result["clusters"] = [dict(result["clusters"][0], size=len(result["documents"]), distinguishing_features=[])]
+    result["verdict"] = weaken_single(verdict_of("single", 1, 0.62, None), "but this test found only 31%: weak")
+    result["k"] = {"estimate": 1, "interval": [1, 1], "probabilities": {"1": 1.0}}
+    page = render_composite_report(result)
+    assert result["verdict"]["weak"] is True
+    assert "Not shown to be several" in page and ">One writer<" not in page
+    assert "(100%)" not in page and "(n/a)" not in page
