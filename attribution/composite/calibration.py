@@ -93,9 +93,12 @@ def density_outside(view: str, size: int, density: float) -> str | None:
     low, high = np.quantile(densities, [0.025, 0.975])
     if view not in SESSION_VIEWS or not np.isfinite(density) or low <= density <= high:
         return None
+    side = "fewer" if density < low else "more"
+    names = {"behaviour": "posting-behaviour", "both": "joint model's"}
     return (
-        f"the byline posts {density:.1f} posts per sitting, beyond 95% of the null's runs ({low:.1f}-{high:.1f}): "
-        f"its {view} p-value is approximate" + (" and may be too small" if density > high else "")
+        f"the byline posts {density:.2f} posts per sitting, {side} than 97.5% of the null's runs (95% of them post "
+        f"{low:.2f}-{high:.2f}): its {names[view]} p-value is approximate"
+        + (" and may be too small" if density > high else "")
     )
 
 

@@ -383,7 +383,12 @@ class _BatchConverter:
             raw_times = frame[source["time"]]
             stamps, bad, naive = parse_timestamps(raw_times, assume_tz=self.options.time_zone or "UTC")
             bad_mask = bad.to_numpy() & keep
-            flag(bad_mask, f"unparseable time stamp in column {source['time']!r}")
+            for index in np.flatnonzero(bad_mask):
+                value = _clip(repr(raw_times.iloc[int(index)]))
+                report.add(
+                    *place(int(index)),
+                    f"unparseable time stamp: {value} in column {source['time']!r}; the row was skipped",
+                )
             blank = stamps.isna().to_numpy() & ~bad.to_numpy() & keep
             flag(blank, f"missing time stamp: no value in column {source['time']!r}; kept without a time", "warning")
             keep &= ~bad.to_numpy()
@@ -688,21 +693,21 @@ SHOWN_ROW_CAVEATS = 3
 def _log_problems(path: Path, report: LoadReport) -> None:
     """Errors and caveats on a whole file (an encoding guessed, a column chosen) as warnings, so
     ``-q`` still shows them; of the caveats on kept rows, the first few of each kind as warnings,
-    the rest at info and counted in one warning."""
+    the rest at debug (``-v``) and counted in one warning."""
     shown: Counter = Counter()
     for problem in report.problems[:50]:
         if problem.severity == "error" or problem.row is None:
             log.warning("%s", problem)
             continue
         shown[problem.kind] += 1
-        log.log(logging.WARNING if shown[problem.kind] <= SHOWN_ROW_CAVEATS else logging.INFO, "%s", problem)
+        log.log(logging.WARNING if shown[problem.kind] <= SHOWN_ROW_CAVEATS else logging.DEBUG, "%s", problem)
     if len(report.problems) > 50:
         log.warning("%s: %d more problems; see the load report", path, len(report.problems) - 50)
     caveats = Counter(p.kind for p in report.problems if p.severity == "warning" and p.row is not None)
     for kind, count in sorted(caveats.items()):
         if count > SHOWN_ROW_CAVEATS:
             log.warning(
-                "%s: %d more caveats of this kind on kept rows (%s); the load report lists them",
+                "%s: %d more caveats of this kind on kept rows (%s); the load report lists them (and -v shows them)",
                 path,
                 count - SHOWN_ROW_CAVEATS,
                 kind,

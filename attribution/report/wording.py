@@ -141,7 +141,7 @@ def methods_paragraph(result: Mapping, n_groups: int) -> str:
         counts = ", ".join(f"{name} {count}" for name, count in sorted((load.get("problem_counts") or {}).items()))
         sentences.append(
             f"Of {load.get('rows_read', 0):,} input rows, {load.get('rows_used', 0):,} were used and "
-            f"{load.get('rows_skipped', 0):,} skipped" + (f" ({counts})." if counts else ".")
+            f"{load.get('rows_skipped', 0):,} skipped" + (f"; problems noted, by kind: {counts}." if counts else ".")
         )
     if methods.get("features"):
         sentences.append(f"Features: {as_sentence(methods['features'])}")

@@ -30,3 +30,12 @@ def test_time_bins_separate_weekends_and_mark_missing_times():
 def test_empty_input():
     assert sessions(pd.Series([], dtype="datetime64[ns, UTC]"), 20.0).size == 0
     assert np.asarray(time_bins(pd.Series([], dtype="datetime64[ns, UTC]"))).size == 0
+
+
+def test_a_byline_beyond_the_nulls_sittings_is_named_in_words():
+    from attribution.composite.calibration import density_outside
+
+    text = density_outside("both", 200, 0.5)
+    assert text is not None and "0.50 posts per sitting, fewer than 97.5% of the null's runs" in text
+    assert "its joint model's p-value is approximate" in text and "too small" not in text
+    assert "more than" in density_outside("behaviour", 200, 1000.0) and density_outside("style", 200, 0.5) is None

@@ -211,7 +211,7 @@ def test_missing_unparseable_and_mixed_time_stamps(tmp_path, assert_all_good_row
     corpus = load_corpus(path, kind="tweet", detect_language=False)
     assert_all_good_rows_used(corpus, ["a", "b", "c", "d", "f"])
     problems = problems_by_row(corpus)
-    assert problems[6] == ["unparseable time stamp in column 'created_at'"]
+    assert problems[6] == ["unparseable time stamp: 'yesterday-ish' in column 'created_at'; the row was skipped"]
     zone = [p for p in corpus.report.problems if p.problem.startswith("timezone: mixed")]
     assert len(zone) == 1
     assert "+02:00: 1 rows (first rows 4)" in zone[0].problem and "-05:00: 1 rows (first rows 7)" in zone[0].problem
@@ -284,3 +284,21 @@ def test_corpus_info_reports_every_count(tmp_path):
     load = json.loads(result.stdout)["load"]
     assert (load["rows_read"], load["rows_used"], load["rows_skipped"], load["documents"]) == (3, 2, 1, 2)
     assert load["problem_counts"] == {"duplicate": 1, "empty text": 1}
+
+
+def test_many_caveats_of_one_kind_show_three_then_a_count(tmp_path, caplog):
+    """Caveats on kept rows: the first three of a kind as warnings, the rest only with -v (debug),
+    and one warning that counts them."""
+    import logging
+
+    path = tmp_path / "surrogates.jsonl"
+    path.write_text(
+        "".join(f'{{"id": "r{i}", "text": "broken \\ud800 pair number {i} in a longer text"}}\n' for i in range(6)),
+        encoding="utf-8",
+    )
+    with caplog.at_level(logging.DEBUG, logger="attribution"):
+        load_corpus(path, detect_language=False)
+    encoding = [r for r in caplog.records if "lone surrogate" in r.getMessage()]
+    assert [r.levelno for r in encoding] == [logging.WARNING] * 3 + [logging.DEBUG] * 3
+    counted = [r for r in caplog.records if "more caveats of this kind" in r.getMessage()]
+    assert len(counted) == 1 and counted[0].levelno == logging.WARNING and ": 3 more caveats" in counted[0].getMessage()

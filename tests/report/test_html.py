@@ -298,10 +298,14 @@ def test_badge_says_when_no_single_operator_explains_a_one_style_byline(result):
 def test_the_documents_table_says_what_its_confidence_is(result):
     """The per-document number is explained where it is shown, from the result's own methods."""
     assert "Group confidence:" not in render_composite_report(result)
-    result["methods"]["confidence"] = "Each post's confidence is the rate at which posts like it sat with <their> writer."
+    result["methods"]["confidence"] = (
+        "Each post's confidence is the rate at which posts like it sat with <their> writer."
+    )
     page = render_composite_report(result)
     table = page[page.index('id="documents"') :]
-    assert "Group confidence: Each post&#39;s confidence is the rate" in table or "Group confidence: Each post's" in table
+    assert (
+        "Group confidence: Each post&#39;s confidence is the rate" in table or "Group confidence: Each post's" in table
+    )
     assert "&lt;their&gt;" in table and "Confidence: Each post" in page[page.index('id="methods"') :]
 
 
