@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from attribution.cli.common import Output, command_options, corpus_argument, load_from_options
@@ -95,6 +97,7 @@ def composite(
             seed=seed,
             reference_corpus=reference,
             metadata_col=metadata_col,
+            unnamed=Path(corpus_spec).name,
             progress=out.progress,
         ).to_dict()
     written = [path for path in (report_path, out_path) if path]
@@ -116,10 +119,21 @@ def composite(
 def _summary(result: dict) -> str:
     """The verdict, which evidence carried it (posts: style, posting times, both), and what it was
     measured against when a shipped pool was chosen by length."""
+    from attribution.report.wording import format_percent, measured_detail
+
     lines = [result["verdict"]["text"]]
-    evidence = (result.get("test") or {}).get("evidence")
-    if evidence:
-        lines.append(evidence)
+    test = result.get("test") or {}
+    if test.get("evidence"):
+        lines.append(test["evidence"])
+    k = result.get("k") or {}
+    if result["verdict"].get("level") == "composite" and k.get("interval"):
+        low, high = k["interval"]
+        lines.append(f"Writers: {k['estimate']} (90% range over subsamples {low} to {high}).")
+    if test.get("measured_fpr") is not None:
+        lines.append(
+            f"Measured false-alarm rate on single writers: {format_percent(test['measured_fpr'], 1)} "
+            f"({measured_detail(test)})."
+        )
     pool = (result.get("methods") or {}).get("reference_pool")
     if pool:
         lines.append(f"Compared with {pool}.")

@@ -97,7 +97,7 @@ def _as_dataset(source: Any) -> tuple[datasets.Dataset, LoadReport]:
     raise ConfigError(f"expected a Corpus or a datasets.Dataset, got {type(source).__name__}")
 
 
-def _select_byline(dataset: datasets.Dataset, byline: str | None) -> tuple[datasets.Dataset, str]:
+def _select_byline(dataset: datasets.Dataset, byline: str | None, unnamed: str) -> tuple[datasets.Dataset, str]:
     names = sorted({b for b in dataset["byline"] if b is not None})
     if byline is not None:
         if byline not in names:
@@ -107,7 +107,7 @@ def _select_byline(dataset: datasets.Dataset, byline: str | None) -> tuple[datas
     if len(names) > 1:
         shown = ", ".join(names[:10]) + (" …" if len(names) > 10 else "")
         raise ConfigError(f"the corpus holds {len(names)} bylines ({shown}); choose one with --byline NAME")
-    return dataset, names[0] if names else "(no byline)"
+    return dataset, names[0] if names else unnamed
 
 
 def _kind(dataset: datasets.Dataset) -> str:
@@ -316,9 +316,12 @@ def test_composite(
     seed: int = 0,
     reference_corpus: Any = None,
     metadata_col: str | None = None,
+    unnamed: str = "(no byline)",
     progress: ProgressFactory = no_progress,
 ) -> CompositeResult:
     """Test whether a byline's documents are one writer's; estimate k, clusters and operators.
+
+    ``unnamed``: what to call the byline when no row names one (the command line passes the file's name).
 
     ``operators``: a Corpus or Dataset of known operators' writings (``author`` names them).
     ``config``: accepted for the shared interface; the test's representation is fixed (additive
@@ -337,7 +340,7 @@ def test_composite(
     """
     _check_arguments(alpha, config)
     dataset, report = _as_dataset(corpus_or_dataset)
-    dataset, name = _select_byline(dataset, byline)
+    dataset, name = _select_byline(dataset, byline, unnamed)
     kind = _kind(dataset) if len(dataset) else "article"
     if _per_post(dataset, kind, grouped, reference, operators):
         return _route_to_posts(dataset, name, report, alpha, seed, reference_corpus, metadata_col, progress)

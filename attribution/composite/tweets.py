@@ -495,7 +495,13 @@ def test_posts(
                 "reference_share_as_far": round(share_as_far, 4),
             },
         },
-        "k": {"estimate": int(k), "source": "style", "style_only": None, "operator_informed": None, **k_block},
+        "k": {
+            "estimate": int(k),
+            "source": "style" if main.view == "style" else "style and posting times",
+            "style_only": None,
+            "operator_informed": None,
+            **k_block,
+        },
         "clusters": clusters,
         "documents": documents,
         "operators": None,
@@ -511,7 +517,8 @@ def test_posts(
             "Dirichlet-multinomial posting-time model (hour of day x "
             f"weekend), scored in closed form; k = 1..{K_MAX} fitted by variational EM from seeded starts; "
             f"{N_SUBSAMPLES} subsamples of {int(SUBSAMPLE * 100)}% of the posts give the distribution over k.",
-            "calibration": "p-value of each view's gain against single accounts of the same size, the session views' "
+            "calibration": "p-value of each view's gain against runs of single accounts of the nearest measured size at "
+            "or above the byline's, the session views' "
             f"against the {MATCHED_SHARE:.0%} of runs nearest the byline in posts per session (bylines over "
             f"{trusted_size()} posts: of each {trusted_size()}-post chunk, the chunks' p-values joined), the byline's "
             "p-value the smallest of the three views' p-values placed among the same smallest p of the null's runs "

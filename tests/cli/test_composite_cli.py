@@ -86,3 +86,17 @@ def test_the_terminal_says_which_evidence_carried_the_verdict():
         "methods": {},
     }
     assert _summary(result).splitlines() == [result["verdict"]["text"], result["test"]["evidence"]]
+
+
+def test_the_terminal_gives_k_and_the_measured_false_alarm_rate():
+    from attribution.cli.composite import _summary
+
+    result = {
+        "verdict": {"level": "composite", "text": "Likely written by 3 different people (p = 0.004)"},
+        "test": {"measured_fpr": 0.0, "measured_fpr_bylines": 60, "measured_fpr_ci": [0.0, 0.06], "alpha": 0.05},
+        "k": {"estimate": 3, "interval": [2, 4]},
+        "methods": {},
+    }
+    lines = _summary(result).splitlines()
+    assert lines[1] == "Writers: 3 (90% range over subsamples 2 to 4)."
+    assert lines[2].startswith("Measured false-alarm rate on single writers: 0.0% (0 of 60 bylines; 95% interval")
