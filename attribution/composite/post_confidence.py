@@ -44,11 +44,13 @@ class PostCalibration:
     meta: dict = field(default_factory=dict)
 
     def probability(self, model_probability: np.ndarray, labels: np.ndarray) -> np.ndarray:
+        """Each post's stated probability, from the model's belief and the clusters ``labels``."""
         if len(np.unique(labels)) <= 1:
             return np.ones(len(labels))  # one writer: every post is its
         return self.of_features(calibration_features(model_probability, labels))
 
     def of_features(self, features: np.ndarray) -> np.ndarray:
+        """The map applied to rows of ``calibration_features``."""
         return 1.0 / (1.0 + np.exp(-(features @ self.coef + self.intercept)))
 
     def to_json(self) -> dict:

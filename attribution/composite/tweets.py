@@ -356,6 +356,7 @@ class PostWriters:
 
 
 def post_writers(analysis: PostAnalysis, k: int) -> PostWriters:
+    """The writers ``analysis`` gives the posts at ``k``, as the result and the benches read them."""
     labels = analysis.post_labels(k)
     belief = model_confidence(analysis, k)
     return PostWriters(labels, belief, shipped_post_calibration().probability(belief, labels))
