@@ -682,7 +682,7 @@ def _style_test(
     distances = reference.profile.distances(counts)
     statistic, p_style = tester.test(distances)
     null = tester.null(n)
-    words = _word_view(kind, reference, m, n_null, seed, texts)
+    words = _word_view(kind, reference, m, n_null, seed, texts, alpha)
     style = _Style(
         tester, distances, words, STATISTIC, statistic, p_style, {"character_ngrams": p_style}, len(null), alpha
     )
@@ -690,8 +690,8 @@ def _style_test(
         style.statistic, style.p_value = words.test(words.counts, words.totals)
         style.p_views["function_words"] = style.p_value
         style.statistic_name = WORD_STATISTIC
-        style.n_null = words.n_null
-        _describe_word_view(data, m, n, n_null, words.n_null)
+        style.n_null = words.draws(n)
+        _describe_word_view(data, m, n, n_null, style.n_null)
     style.k, style.labels = style.k_of(np.arange(n)) if style.p_value <= alpha else (1, np.zeros(n, dtype=int))
     return style
 
@@ -937,11 +937,11 @@ def _test_block(
     }
 
 
-def _word_view(kind: str, reference: ReferenceSet, m: int, n_null: int, seed: int, texts: list[str]):
+def _word_view(kind: str, reference: ReferenceSet, m: int, n_null: int, seed: int, texts: list[str], alpha: float):
     """The function-word view (``word_view``) for long articles, or None."""
     if kind != "article" or m < LONG_UNITS or not reference.has_word_counts:
         return None
-    return WordTester.for_texts(texts, reference=reference, m=m, n_null=n_null * NULL_FACTOR, seed=seed)
+    return WordTester.for_texts(texts, reference=reference, m=m, n_null=n_null * NULL_FACTOR, seed=seed, alpha=alpha)
 
 
 def _combined_p(p_style: float, p_operator: float | None) -> float:

@@ -86,3 +86,21 @@ def test_publius_bench_reaches_its_targets():
     assert summary["p_value"] <= 0.05
     assert summary["p_style"] == summary["style_p_value"] < 0.05
     assert set(summary["style_views"]) == {"character_ngrams", "function_words"}
+
+
+def test_a_p_value_near_alpha_is_read_from_ten_times_the_draws():
+    """Monte Carlo noise must not decide a verdict: a p near alpha is recomputed from the longer
+    sequence (the first draws kept); one far from alpha keeps the base draws."""
+    from attribution.composite.word_view import EXTEND
+
+    rng = np.random.default_rng(1)
+    counts, totals = _counts(rng.uniform(0.002, 0.05, size=(12, 80)), 3000, rng)
+    tester = WordTester(counts=counts, totals=totals, reference=None, m=3, n_null=100, seed=0, alpha=0.05)
+    statistic = split_gain(word_vectors(counts, totals))
+    # Base draws: 5 of 100 at or above the statistic (p near 0.06); the longer sequence: 2%.
+    tester._nulls[(12, 100)] = np.r_[np.full(5, statistic + 1), np.full(95, statistic - 1)]
+    tester._nulls[(12, 100 * EXTEND)] = np.r_[np.full(20, statistic + 1), np.full(980, statistic - 1)]
+    assert tester.test(counts, totals)[1] == pytest.approx(21 / 1001) and tester.draws(12) == 100 * EXTEND
+    far = WordTester(counts=counts, totals=totals, reference=None, m=3, n_null=100, seed=0, alpha=0.05)
+    far._nulls[(12, 100)] = np.full(100, statistic - 1)
+    assert far.test(counts, totals)[1] == pytest.approx(1 / 101) and far.draws(12) == 100
