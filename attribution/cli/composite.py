@@ -97,7 +97,7 @@ def composite(
             seed=seed,
             reference_corpus=reference,
             metadata_col=metadata_col,
-            unnamed=Path(corpus_spec).name,
+            unnamed=Path(corpus_spec).name or corpus_spec,
             progress=out.progress,
         ).to_dict()
     written = [path for path in (report_path, out_path) if path]

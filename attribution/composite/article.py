@@ -659,7 +659,7 @@ class _Style:
     def k_of(self, pick: np.ndarray, n_splits: int = N_SPLITS) -> tuple[int, np.ndarray]:
         """k and labels of the documents ``pick`` by the style views (k = 1 unless one writer is rejected)."""
         if self.words is not None:
-            k_words, word_labels = self.words.clusters(pick, self.alpha)
+            k_words, word_labels = self.words.clusters(pick)
             if k_words > 1:
                 return k_words, word_labels
         kb, lb, _ = self.tester.k_of(self.distances[np.ix_(pick, pick)], self.alpha, n_splits=n_splits)

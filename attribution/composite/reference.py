@@ -125,6 +125,14 @@ def group_units(dataset: datasets.Dataset, *, size: int = UNIT_POSTS) -> dataset
     return datasets.Dataset.from_dict(columns, features=FEATURES)
 
 
+def first_occurrences(texts: Sequence[str]) -> list[int]:
+    """Positions of the texts that do not repeat an earlier one (``corpus.text.fingerprints``:
+    case, spacing, punctuation and links aside); texts with nothing to compare are all kept."""
+    seen: dict[str, int] = {}
+    keys = fingerprints(pa.array(list(texts), type=pa.string())).to_pylist()
+    return [i for i, key in enumerate(keys) if not key or seen.setdefault(key, i) == i]
+
+
 def build_reference(
     texts: Sequence[str], authors: Sequence[str], *, name: str, kind: str, max_features: int = 20000
 ) -> ReferenceSet:
@@ -132,11 +140,10 @@ def build_reference(
     repeats another's (``corpus.text.fingerprints``) is kept once: two copies of one article in a
     writer's documents would look like a tight pair no single writer produces, and the null would
     draw them."""
-    keys = fingerprints(pa.array(list(texts), type=pa.string())).to_pylist()
-    first = list({key: i for i, key in reversed(list(enumerate(keys)))}.values())
-    if len(first) < len(keys):
-        log.warning("%s: %d text(s) repeat another's and were kept once", name, len(keys) - len(first))
-        first.sort()
+    texts, authors = list(texts), list(authors)
+    first = first_occurrences(texts)
+    if len(first) < len(texts):
+        log.warning("%s: %d text(s) repeat another's and were kept once", name, len(texts) - len(first))
         texts, authors = [texts[i] for i in first], [authors[i] for i in first]
     profile = CharProfile(max_features=max_features).fit(texts)
     return ReferenceSet(
@@ -256,6 +263,11 @@ def reference_from_corpus(dataset: datasets.Dataset, kind: str) -> ReferenceSet:
     if key in _user_references:
         _user_references.move_to_end(key)
         return _user_references[key]
+    # Repeats leave first, so that the writers' counts below are what the null can draw from.
+    first = first_occurrences(dataset["text"])
+    if len(first) < len(dataset):
+        log.warning("the reference corpus: %d text(s) repeat another's and were kept once", len(dataset) - len(first))
+        dataset = dataset.select(first)
     writers = [a if a is not None else b for a, b in zip(dataset["author"], dataset["byline"])]
     sizes: dict[str, int] = {}
     for writer in writers:

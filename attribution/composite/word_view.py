@@ -40,9 +40,10 @@ MIN_PART = 5
 #: The view draws this many times the character view's null sets: its statistic is cheap (a Ward
 #: tree on 60 numbers a document), and at 400 draws a p-value near 0.05 is only known to +-0.011.
 NULL_FACTOR = 10
-#: A p-value within this many Monte Carlo standard errors of alpha is recomputed with ``EXTEND``
-#: times the draws (the first draws kept): near alpha, the draws' noise would decide the verdict.
+#: A p-value within this many Monte Carlo standard errors of alpha is recomputed from more draws:
+#: near alpha, the draws' noise would decide the verdict.
 NEAR_ALPHA_SE = 3.0
+#: How many times the draws such a p-value is recomputed from (the same seeded sequence, longer).
 EXTEND = 10
 
 
@@ -97,7 +98,7 @@ class WordTester:
     def null(self, n: int, draws: int | None = None) -> np.ndarray:
         """``split_gain`` over ``draws`` (default ``n_null``) single-author sets of ``n`` reference
         units of ``m`` documents; more draws continue the same seeded sequence."""
-        draws = draws or self.n_null
+        draws = self.n_null if draws is None else draws
         if (n, draws) not in self._nulls:
             counts, totals = self.reference.word_counts
             by_author = self.reference.by_author
@@ -115,7 +116,8 @@ class WordTester:
         return self._nulls[(n, draws)]
 
     def draws(self, n: int) -> int:
-        """How many null sets the p-value of a set of ``n`` documents was last read from."""
+        """The most null sets drawn for sets of ``n`` documents: what a p-value of such a set is
+        read from once ``test`` has extended it (read it right after testing the byline)."""
         return max((d for size, d in self._nulls if size == n), default=self.n_null)
 
     def test(self, counts: np.ndarray, totals: np.ndarray) -> tuple[float, float]:
@@ -123,7 +125,7 @@ class WordTester:
         statistic = split_gain(word_vectors(counts, totals))
         n = len(counts)
         p = p_value(statistic, self.null(n))
-        if abs(p - self.alpha) < NEAR_ALPHA_SE * np.sqrt(max(p * (1 - p), 1e-12) / self.n_null):
+        if self.n_null > 0 and abs(p - self.alpha) < NEAR_ALPHA_SE * np.sqrt(max(p * (1 - p), 1e-12) / self.n_null):
             p = p_value(statistic, self.null(n, self.n_null * EXTEND))
         return statistic, p
 
@@ -135,16 +137,16 @@ class WordTester:
         np.fill_diagonal(similarity, -np.inf)
         return np.argsort(-similarity, axis=1, kind="stable")[:, : min(m, len(vectors) - 1)]
 
-    def clusters(self, pick: np.ndarray, alpha: float) -> tuple[int, np.ndarray]:
+    def clusters(self, pick: np.ndarray) -> tuple[int, np.ndarray]:
         """(k, labels) of the byline's documents ``pick``: split while a part of at least ``2 * MIN_PART``
-        documents rejects one writer and both halves keep ``MIN_PART``."""
+        documents rejects one writer at ``alpha`` and both halves keep ``MIN_PART``."""
         counts, totals = self.counts[pick], self.totals[pick]
         labels = np.zeros(len(pick), dtype=int)
         pending = [np.arange(len(pick))]
         k = 0
         while pending:
             part = pending.pop(0)
-            if len(part) >= 2 * MIN_PART and self.test(counts[part], totals[part])[1] <= alpha:
+            if len(part) >= 2 * MIN_PART and self.test(counts[part], totals[part])[1] <= self.alpha:
                 halves = ward_split(word_vectors(counts[part], totals[part]))
                 if min(np.bincount(halves, minlength=2)) >= MIN_PART:
                     pending += [part[halves == 0], part[halves == 1]]

@@ -430,7 +430,8 @@ def build_context(result: Mapping) -> dict:
     verdict = result["verdict"] or {}
     level_class, badge = LEVELS.get(str(verdict.get("level")), ("inconclusive", str(verdict.get("level") or "")))
     if verdict.get("level") == "single" and verdict.get("weak"):
-        badge = "Not shown to be several"  # the test was measured to miss most composites like this one
+        # The test was measured to miss most composites like this one: not styled as a finding.
+        level_class, badge = LEVELS["inconclusive"][0], "Not shown to be several"
     single_operator = ((result.get("operators") or {}).get("single_operator") or {}).get("p_value")
     alpha = (result.get("test") or {}).get("alpha")
     if verdict.get("level") == "single" and None not in (single_operator, alpha) and single_operator <= alpha:

@@ -276,3 +276,19 @@ def test_a_shipped_pool_passed_in_is_known_as_that_pool_and_another_set_is_not_q
     assert _choose_reference(tiny, None, "article", ["a text"])[1] == "given"
     assert _measured_fpr("given", with_operators=False).source == "not measured for this reference set"
     assert _measured_fpr("given", with_operators=False).value is None
+
+
+def test_a_users_reference_counts_its_writers_after_repeats_leave():
+    """Repeats must not let a writer pass the minimum that the null then cannot draw from."""
+    import datasets
+
+    from attribution.composite.reference import MIN_REFERENCE_DOCUMENTS, reference_from_corpus
+    from attribution.errors import ConfigError
+
+    texts = [f"Writer one repeats the same sentence about cats {i % 2}." for i in range(MIN_REFERENCE_DOCUMENTS)]
+    texts += [f"Writer two writes about number {n} and dogs." for n in range(MIN_REFERENCE_DOCUMENTS)]
+    texts = [t.replace(" 0.", " zero.").replace(" 1.", " one.") for t in texts]
+    authors = ["one"] * MIN_REFERENCE_DOCUMENTS + ["two"] * MIN_REFERENCE_DOCUMENTS
+    dataset = datasets.Dataset.from_dict({"text": texts, "author": authors, "byline": [None] * len(texts)})
+    with pytest.raises(ConfigError, match="at least 2 single-writer bylines"):
+        reference_from_corpus(dataset, "article")

@@ -64,7 +64,7 @@ def test_held_out_single_writers_stay_one_writer(small_reference, c50, c50_autho
         n_null=100,
         seed=0,
     )
-    k, labels = tester.clusters(np.arange(12), alpha=0.05)
+    k, labels = tester.clusters(np.arange(12))
     assert tester.null(12).shape == (100,)
     assert k == 1 or min(np.bincount(labels)) >= MIN_PART
 
@@ -90,7 +90,7 @@ def test_publius_bench_reaches_its_targets():
 
 def test_a_p_value_near_alpha_is_read_from_ten_times_the_draws():
     """Monte Carlo noise must not decide a verdict: a p near alpha is recomputed from the longer
-    sequence (the first draws kept); one far from alpha keeps the base draws."""
+    sequence; one far from alpha keeps the base draws."""
     from attribution.composite.word_view import EXTEND
 
     rng = np.random.default_rng(1)
