@@ -17,7 +17,7 @@ import logging
 import os
 import socket
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -349,9 +349,10 @@ class _BatchConverter:
         def place(index: int) -> tuple[str, int | None]:
             return (paths[index] if paths else path), (int(rows[index]) if rows[index] >= 0 else None)
 
-        def flag(mask: np.ndarray, problem: str, severity: str = "error") -> None:
+        def flag(mask: np.ndarray, problem: str | Callable[[int], str], severity: str = "error") -> None:
+            """Name each masked row; ``problem`` is the message, or writes it from the row's index."""
             for index in np.flatnonzero(mask):
-                report.add(*place(int(index)), problem, severity)
+                report.add(*place(int(index)), problem(int(index)) if callable(problem) else problem, severity)
 
         for name in self.extra + [c for c in source.values() if c]:
             if name not in frame:  # a later batch (JSONL) may lack a column the first had
@@ -362,12 +363,13 @@ class _BatchConverter:
             self.extra.extend(new)
         raw_text = frame[source["text"]]
         not_text = _not_text(raw_text)
-        for index in np.flatnonzero(not_text):
-            value = raw_text.iloc[int(index)]
-            report.add(
-                *place(int(index)),
-                f"text is not a string: {type(value).__name__} {_clip(repr(value))} in column {source['text']!r}",
-            )
+        flag(
+            not_text,
+            lambda i: (
+                f"text is not a string: {type(raw_text.iloc[i]).__name__} {_clip(repr(raw_text.iloc[i]))} "
+                f"in column {source['text']!r}"
+            ),
+        )
         text, repaired = to_string_array(raw_text.where(~not_text, None) if not_text.any() else raw_text)
         for index in repaired:
             report.add(*place(index), "encoding: lone surrogate code points replaced with U+FFFD", "warning")
@@ -383,12 +385,13 @@ class _BatchConverter:
             raw_times = frame[source["time"]]
             stamps, bad, naive = parse_timestamps(raw_times, assume_tz=self.options.time_zone or "UTC")
             bad_mask = bad.to_numpy() & keep
-            for index in np.flatnonzero(bad_mask):
-                value = _clip(repr(raw_times.iloc[int(index)]))
-                report.add(
-                    *place(int(index)),
-                    f"unparseable time stamp: {value} in column {source['time']!r}; the row was skipped",
-                )
+            flag(
+                bad_mask,
+                lambda i: (
+                    f"unparseable time stamp: {_clip(repr(raw_times.iloc[i]))} in column {source['time']!r}; "
+                    "the row was skipped"
+                ),
+            )
             blank = stamps.isna().to_numpy() & ~bad.to_numpy() & keep
             flag(blank, f"missing time stamp: no value in column {source['time']!r}; kept without a time", "warning")
             keep &= ~bad.to_numpy()
